@@ -1,0 +1,5 @@
+/** Every `lockstep` command. Add a command by importing it here. */
+import type { Command } from '../command.js';
+import { versionCommand } from './version.js';
+
+export const commands: readonly Command[] = [versionCommand];
