@@ -1,0 +1,156 @@
+/**
+ * The git operations the source controller needs: list a remote's refs (`ls-remote`) and make a
+ * shallow checkout of one commit (branch, tag, semver-picked tag, full ref name or commit), with
+ * optional sparse checkout and submodules. Every input is validated first; every failure is a
+ * classified {@link GitError}.
+ */
+import { lstat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type GitAuth, openAuthSession } from './auth.js';
+import { GitError, GitErrorKind, isGitError } from './errors.js';
+import { type GitRefSpec, type RemoteRefs, type ResolvedRef, formatRevision, isCommitPin, parseLsRemote, resolveRef, validateRefSpec } from './refs.js';
+import { runGit } from './run.js';
+import { redactUrl, validateRelativePath, validateRemoteUrl } from './validate.js';
+
+/** Options shared by remote operations. */
+export interface RemoteOptions {
+  /** Credentials (default none). */
+  auth?: GitAuth;
+  /** Deadline for each git process (default 60 s). */
+  timeoutMs?: number;
+  /** Cancels the operation. */
+  signal?: AbortSignal;
+  /** Allowed URL schemes (default http, https, ssh, git, file). */
+  allowedSchemes?: readonly string[];
+}
+
+/** Lists the remote's refs, tags peeled to commits. */
+export async function lsRemote(url: string, opts: RemoteOptions = {}): Promise<RemoteRefs> {
+  const parsed = validateRemoteUrl(url, opts.allowedSchemes);
+  const session = await openAuthSession(parsed, opts.auth ?? { type: 'none' });
+  try {
+    const { stdout } = await runGit(['ls-remote', '--', url], {
+      env: session.env,
+      timeoutMs: opts.timeoutMs,
+      signal: opts.signal,
+      what: `ls-remote ${redactUrl(url)}`,
+      url: redactUrl(url),
+      maxOutputBytes: 64 * 1024 * 1024,
+    });
+    return parseLsRemote(stdout);
+  } finally {
+    await session.close();
+  }
+}
+
+/** Resolves a ref spec on the remote: `ls-remote` unless it is a commit pin. */
+export async function resolveRemoteRef(url: string, ref: GitRefSpec, opts: RemoteOptions = {}): Promise<ResolvedRef> {
+  validateRefSpec(ref);
+  if (isCommitPin(ref)) return resolveRef(ref, new Map());
+  return resolveRef(ref, await lsRemote(url, opts));
+}
+
+/** Options for {@link checkout}. */
+export interface CheckoutOptions extends RemoteOptions {
+  url: string;
+  ref: GitRefSpec;
+  /** An empty or absent directory to check out into. */
+  dir: string;
+  /** The result of an earlier {@link resolveRemoteRef}; resolved again when absent. */
+  resolved?: ResolvedRef;
+  /** Only these directories (cone mode). */
+  sparseCheckout?: readonly string[];
+  /** Initialise submodules recursively (shallow). */
+  recurseSubmodules?: boolean;
+  /** Reject checkouts (work tree plus .git) larger than this (default 1 GiB). */
+  maxBytes?: number;
+}
+
+/** What was checked out. */
+export interface CheckoutResult {
+  commit: string;
+  revision: string;
+}
+
+/**
+ * Shallow-checks-out the ref into `dir`: `git init`, optional sparse cone, `git fetch --depth=1` of the
+ * ref (or of the commit itself for pins, falling back to the branch's history), detached checkout,
+ * optional submodules. The revision reflects the commit actually fetched (a branch may move between
+ * `ls-remote` and fetch).
+ */
+export async function checkout(opts: CheckoutOptions): Promise<CheckoutResult> {
+  const parsed = validateRemoteUrl(opts.url, opts.allowedSchemes);
+  const sparse = (opts.sparseCheckout ?? []).map((p) => validateRelativePath(p, 'sparse checkout path')).filter((p) => p !== '');
+  const resolved = opts.resolved ?? (await resolveRemoteRef(opts.url, opts.ref, opts));
+  const session = await openAuthSession(parsed, opts.auth ?? { type: 'none' });
+  const url = redactUrl(opts.url);
+  const git = (args: string[], what: string) =>
+    runGit(args, { cwd: opts.dir, env: session.env, timeoutMs: opts.timeoutMs, signal: opts.signal, what: `${what} ${url}`, url });
+  try {
+    await runGit(['init', '-q', '--', opts.dir], { timeoutMs: opts.timeoutMs, what: 'git init' });
+    if (sparse.length > 0) await git(['sparse-checkout', 'set', '--cone', '--', ...sparse], 'sparse-checkout');
+    const commit = await fetchCommit(git, opts.url, resolved);
+    await git(['-c', 'advice.detachedHead=false', 'checkout', '-q', '--detach', commit], 'checkout');
+    if (opts.recurseSubmodules) {
+      await git(['-c', 'protocol.file.allow=always', 'submodule', 'update', '--init', '--recursive', '--depth=1'], 'submodule update');
+    }
+    await checkSize(opts.dir, opts.maxBytes ?? 1024 * 1024 * 1024);
+    const revision = commit === resolved.commit ? resolved.revision : formatRevision(resolved.revisionName, commit);
+    return { commit, revision };
+  } finally {
+    await session.close();
+  }
+}
+
+type Git = (args: string[], what: string) => Promise<{ stdout: string }>;
+
+async function fetchCommit(git: Git, url: string, resolved: ResolvedRef): Promise<string> {
+  const base = ['fetch', '-q', '--no-tags', '--no-recurse-submodules'];
+  if (resolved.pinned || resolved.refName === undefined) {
+    try {
+      await git([...base, '--depth=1', '--', url, resolved.commit], 'fetch');
+    } catch (err) {
+      // Servers may refuse wants by id; with a branch, fetch its history and look for the commit there.
+      if (!resolved.refName || isHardFailure(err)) throw notFoundCommit(err, resolved);
+      await git([...base, '--', url, `+${resolved.refName}:refs/lockstep/fetched`], 'fetch');
+    }
+    return verifyCommit(git, resolved);
+  }
+  await git([...base, '--depth=1', '--', url, `+${resolved.refName}:refs/lockstep/fetched`], 'fetch');
+  const { stdout } = await git(['rev-parse', '--verify', 'refs/lockstep/fetched^{commit}'], 'rev-parse');
+  return stdout.trim();
+}
+
+function isHardFailure(err: unknown): boolean {
+  const hard: readonly string[] = [GitErrorKind.Auth, GitErrorKind.Unreachable, GitErrorKind.Timeout, GitErrorKind.RepositoryNotFound, GitErrorKind.Limit];
+  return isGitError(err) && hard.includes(err.kind);
+}
+
+async function verifyCommit(git: Git, resolved: ResolvedRef): Promise<string> {
+  try {
+    const { stdout } = await git(['rev-parse', '--verify', `${resolved.commit}^{commit}`], 'rev-parse');
+    return stdout.trim();
+  } catch (err) {
+    throw notFoundCommit(err, resolved);
+  }
+}
+
+function notFoundCommit(err: unknown, resolved: ResolvedRef): unknown {
+  if (isHardFailure(err)) return err;
+  const where = resolved.refName ? ` on ${resolved.refName}` : '';
+  return new GitError(GitErrorKind.RefNotFound, `commit ${resolved.commit} not found${where}`, { cause: err });
+}
+
+async function checkSize(dir: string, max: number): Promise<void> {
+  let total = 0;
+  const stack = [dir];
+  while (stack.length > 0) {
+    const d = stack.pop() as string;
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) stack.push(p);
+      else if (e.isFile()) total += (await lstat(p)).size;
+      if (total > max) throw new GitError(GitErrorKind.Limit, `checkout is larger than the limit of ${max} bytes`);
+    }
+  }
+}
