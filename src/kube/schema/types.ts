@@ -50,6 +50,16 @@ export interface SchemaNode {
   readonly intOrString?: boolean;
   /** The OpenAPI definition name this node came from, when it came from one (for errors, explain). */
   readonly definition?: string;
+  /**
+   * The OpenAPI `format` (`int32`, `int64`, `double`, `byte`, `date-time`, `int-or-string`…). Note that
+   * `resource.Quantity` is `type: string` without a format in the spec although the API server also
+   * accepts numbers for it (its definition name tells it apart).
+   */
+  readonly format?: string;
+  /** Structs: the `required` field names. */
+  readonly required?: readonly string[];
+  /** `x-kubernetes-embedded-resource`: the value is a whole object (apiVersion, kind, metadata added). */
+  readonly embeddedResource?: boolean;
 }
 
 /** What discovery says of a resource. */
