@@ -45,22 +45,27 @@ function validateVersions(spec: JsonObject): FieldError[] {
   return errs;
 }
 
-/** Validates a CRD (apiextensions.k8s.io/v1) on create/update. */
-export function validateCRD(o: JsonObject, old: JsonObject | undefined): FieldError[] {
-  const spec = obj(o.spec);
-  if (!spec) return [fieldErr.required('spec')];
+function validateNames(o: JsonObject, spec: JsonObject): FieldError[] {
   const errs: FieldError[] = [];
   const names = obj(spec.names) ?? {};
   const group = typeof spec.group === 'string' ? spec.group : '';
   if (group === '') errs.push(fieldErr.required('spec.group'));
   else if (!group.includes('.')) errs.push(fieldErr.invalid('spec.group', group, 'should be a domain with at least one dot'));
-  if (typeof names.plural !== 'string' || names.plural === '') errs.push(fieldErr.required('spec.names.plural'));
-  if (typeof names.kind !== 'string' || names.kind === '') errs.push(fieldErr.required('spec.names.kind'));
-  if (typeof names.listKind !== 'string' || names.listKind === '') errs.push(fieldErr.required('spec.names.listKind'));
+  for (const k of ['plural', 'kind', 'listKind']) {
+    if (typeof names[k] !== 'string' || names[k] === '') errs.push(fieldErr.required(`spec.names.${k}`));
+  }
   const name = obj(o.metadata)?.name;
   if (typeof names.plural === 'string' && group && name !== `${names.plural}.${group}`) {
     errs.push(fieldErr.invalid('metadata.name', (name ?? '') as JsonValue, 'must be spec.names.plural+"."+spec.group'));
   }
+  return errs;
+}
+
+/** Validates a CRD (apiextensions.k8s.io/v1) on create/update. */
+export function validateCRD(o: JsonObject, old: JsonObject | undefined): FieldError[] {
+  const spec = obj(o.spec);
+  if (!spec) return [fieldErr.required('spec')];
+  const errs = validateNames(o, spec);
   const scopes = ['Cluster', 'Namespaced'];
   if (typeof spec.scope !== 'string' || !scopes.includes(spec.scope)) errs.push(fieldErr.notSupported('spec.scope', (spec.scope ?? '') as JsonValue, scopes));
   errs.push(...validateVersions(spec));
