@@ -96,7 +96,6 @@ export async function unpackArchive(src: string | Readable, dest: string, opts: 
   const lim = { ...defaultUnpackOptions(), ...opts };
   const hash = createHash('sha256');
   let compressed = 0;
-  let total = 0;
   const tap = new Transform({
     transform(chunk: Buffer, _e, cb) {
       compressed += chunk.length;
@@ -112,48 +111,14 @@ export async function unpackArchive(src: string | Readable, dest: string, opts: 
   input.pipe(tap).pipe(gunzip);
   const reader = new BlockReader(gunzip[Symbol.asyncIterator]() as AsyncIterator<Buffer>);
   const res: UnpackResult = { files: 0, symlinks: 0, bytes: 0, digest: '' };
-  let entries = 0;
-  let pax = new Map<string, string>();
-  let longName: string | undefined;
-  let longLink: string | undefined;
+  const st: ReadState = { entries: 0, total: 0, pax: new Map(), reader, lim };
   try {
     for (;;) {
-      const block = await reader.read(512);
-      if (!block) throw new ArchiveError(ArchiveErrorKind.Malformed, 'archive ends without the end-of-archive marker');
-      let h;
-      try {
-        h = decodeHeader(block);
-      } catch (err) {
-        throw new ArchiveError(ArchiveErrorKind.Malformed, `not a tar archive: ${(err as Error).message}`, undefined, { cause: err });
-      }
-      if (!h) break;
-      if (h.size > lim.maxEntryBytes) throw new ArchiveError(ArchiveErrorKind.Limit, `entry ${h.name} is larger than ${lim.maxEntryBytes} bytes`, h.name);
-      total += h.size;
-      if (total > lim.maxTotalBytes) throw new ArchiveError(ArchiveErrorKind.Limit, `content is larger than ${lim.maxTotalBytes} bytes`, h.name);
-      if (++entries > lim.maxEntries) throw new ArchiveError(ArchiveErrorKind.Limit, `more than ${lim.maxEntries} entries`, h.name);
-      const padded = Math.ceil(h.size / 512) * 512;
-      const body = padded > 0 ? await reader.read(padded) : Buffer.alloc(0);
-      if (!body) throw new ArchiveError(ArchiveErrorKind.Malformed, `entry ${h.name} is truncated`, h.name);
-      const data = body.subarray(0, h.size);
-      if (h.typeflag === 'x') {
-        pax = parsePax(data);
-        continue;
-      }
-      if (h.typeflag === 'g') continue;
-      if (h.typeflag === 'L' || h.typeflag === 'K') {
-        const v = data.toString('utf8').replace(/\0+$/, '');
-        if (h.typeflag === 'L') longName = v;
-        else longLink = v;
-        continue;
-      }
-      const name = safeEntryName(pax.get('path') ?? longName ?? h.name);
-      const linkname = pax.get('linkpath') ?? longLink ?? h.linkname;
-      pax = new Map();
-      longName = longLink = undefined;
-      if (name === '') continue;
-      await writeEntry({ dest, name, typeflag: h.typeflag, mode: h.mode, data, linkname }, res);
+      const entry = await nextEntry(st);
+      if (!entry) break;
+      if (entry.name === '') continue;
+      await writeEntry({ dest, ...entry }, res);
     }
-    // Drain the rest so the digest covers every byte.
     let trailing = 0;
     while (await reader.read(512)) {
       trailing += 512;
@@ -171,6 +136,66 @@ export async function unpackArchive(src: string | Readable, dest: string, opts: 
     throw new ArchiveError(ArchiveErrorKind.DigestMismatch, `digest mismatch: expected ${opts.expectedDigest}, got ${res.digest}`);
   }
   return res;
+}
+
+interface ReadState {
+  entries: number;
+  total: number;
+  pax: Map<string, string>;
+  longName?: string;
+  longLink?: string;
+  reader: BlockReader;
+  lim: Required<Omit<UnpackOptions, 'expectedDigest'>>;
+}
+
+interface ReadEntry {
+  name: string;
+  typeflag: string;
+  mode: number;
+  data: Buffer;
+  linkname: string;
+}
+
+function readHeader(block: Buffer): ReturnType<typeof decodeHeader> {
+  try {
+    return decodeHeader(block);
+  } catch (err) {
+    throw new ArchiveError(ArchiveErrorKind.Malformed, `not a tar archive: ${(err as Error).message}`, undefined, { cause: err });
+  }
+}
+
+/** Reads the next real entry (pax and GNU long-name headers folded in); undefined at the end. */
+async function nextEntry(st: ReadState): Promise<ReadEntry | undefined> {
+  for (;;) {
+    const block = await st.reader.read(512);
+    if (!block) throw new ArchiveError(ArchiveErrorKind.Malformed, 'archive ends without the end-of-archive marker');
+    const h = readHeader(block);
+    if (!h) return undefined;
+    if (h.size > st.lim.maxEntryBytes) throw new ArchiveError(ArchiveErrorKind.Limit, `entry ${h.name} is larger than ${st.lim.maxEntryBytes} bytes`, h.name);
+    st.total += h.size;
+    if (st.total > st.lim.maxTotalBytes) throw new ArchiveError(ArchiveErrorKind.Limit, `content is larger than ${st.lim.maxTotalBytes} bytes`, h.name);
+    if (++st.entries > st.lim.maxEntries) throw new ArchiveError(ArchiveErrorKind.Limit, `more than ${st.lim.maxEntries} entries`, h.name);
+    const padded = Math.ceil(h.size / 512) * 512;
+    const body = padded > 0 ? await st.reader.read(padded) : Buffer.alloc(0);
+    if (!body) throw new ArchiveError(ArchiveErrorKind.Malformed, `entry ${h.name} is truncated`, h.name);
+    const data = body.subarray(0, h.size);
+    if (h.typeflag === 'x') {
+      st.pax = parsePax(data);
+      continue;
+    }
+    if (h.typeflag === 'g') continue;
+    if (h.typeflag === 'L' || h.typeflag === 'K') {
+      const v = data.toString('utf8').replace(/\0+$/, '');
+      if (h.typeflag === 'L') st.longName = v;
+      else st.longLink = v;
+      continue;
+    }
+    const name = safeEntryName(st.pax.get('path') ?? st.longName ?? h.name);
+    const linkname = st.pax.get('linkpath') ?? st.longLink ?? h.linkname;
+    st.pax = new Map();
+    st.longName = st.longLink = undefined;
+    return { name, typeflag: h.typeflag, mode: h.mode, data, linkname };
+  }
 }
 
 async function writeEntry(e: { dest: string; name: string; typeflag: string; mode: number; data: Buffer; linkname: string }, res: UnpackResult): Promise<void> {
