@@ -1,0 +1,151 @@
+/**
+ * The local cluster's admission chain (D2): built-in defaults, built-in validation (immutable fields,
+ * required fields), custom resources against their CRD's structural schema (defaults, pruning, validation),
+ * and namespace lifecycle (no new objects in a terminating namespace).
+ *
+ * `fieldValidation` and warnings: the server may pass `fieldValidation` ('Ignore' | 'Warn' | 'Strict', default
+ * Warn as the API server) and a `warnings: string[]` array on the request object (see
+ * {@link AdmissionRequestExtras}); pruned unknown fields of custom resources are then rejected (Strict, 400
+ * BadRequest "strict decoding error: unknown field …") or reported as `unknown field "spec.x"` warnings (Warn).
+ */
+import type { JsonObject, KubeObject } from '../../kube/object.js';
+import { ApiError, invalid, StatusReason } from '../errors.js';
+import type { AdmissionPlugin, AdmissionRequest } from '../plugins.js';
+import { applyDefaults, crdVersionSchema, pruneUnknownFields, validateCustomResource } from './crd/index.js';
+import { applyBuiltinDefaults } from './defaults/index.js';
+import { errorBody, type FieldError } from './field-errors.js';
+import { validateBuiltin } from './validation/index.js';
+
+export { applyBuiltinDefaults, allocateClusterIP, defaultPullPolicy, type DefaultingContext } from './defaults/index.js';
+export { validateBuiltin } from './validation/index.js';
+export { applyDefaults as applyCustomResourceDefaults, pruneUnknownFields, validateCustomResource, crdVersionSchema } from './crd/index.js';
+export { FieldErrorType, fieldErr, errorBody, formatFieldError, aggregateMessage, invalidMessage, type FieldError } from './field-errors.js';
+
+
+/** Optional extras the server may put on an {@link AdmissionRequest}. */
+export interface AdmissionRequestExtras {
+  /** `fieldValidation` query parameter (default Warn). */
+  fieldValidation?: 'Ignore' | 'Warn' | 'Strict';
+  /** Warnings to return in `Warning:` headers; plugins push to it. */
+  warnings?: string[];
+}
+
+/** Converts field errors to the API server's 422 Invalid (de-duplicated, in order). */
+export function invalidError(req: Pick<AdmissionRequest, 'resource' | 'object' | 'oldObject' | 'name'>, errs: readonly FieldError[]): ApiError {
+  const seen = new Set<string>();
+  const causes = [];
+  for (const e of errs) {
+    const message = errorBody(e);
+    const k = `${e.field}\u0000${message}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    causes.push({ reason: e.type, message, field: e.field });
+  }
+  const name = req.object?.metadata.name ?? req.oldObject?.metadata.name ?? req.name ?? '';
+  return invalid({ group: req.resource.group, plural: req.resource.plural, kind: req.resource.kind, name }, causes);
+}
+
+function isWrite(req: AdmissionRequest): req is AdmissionRequest & { object: KubeObject } {
+  return (req.operation === 'CREATE' || req.operation === 'UPDATE') && req.object !== undefined;
+}
+
+/** Fills built-in defaults (and allocates Service IPs) on create and update. */
+export function builtinDefaultsPlugin(): AdmissionPlugin {
+  return {
+    name: 'BuiltinDefaults',
+    mutate(req) {
+      if (!isWrite(req) || req.subresource === 'scale') return;
+      const operation = req.operation === 'CREATE' ? 'CREATE' : 'UPDATE';
+      applyBuiltinDefaults(req.object, { operation, oldObject: req.oldObject, allocate: true });
+    },
+  };
+}
+
+/** Rejects invalid built-in objects and changes to immutable fields with 422. Status updates are not checked. */
+export function builtinValidationPlugin(): AdmissionPlugin {
+  return {
+    name: 'BuiltinValidation',
+    validate(req) {
+      if (!isWrite(req) || req.subresource !== undefined) return;
+      const errs = validateBuiltin(req.object, req.operation === 'UPDATE' ? req.oldObject : undefined);
+      if (errs.length > 0) throw invalidError(req, errs);
+    },
+  };
+}
+
+function crSchema(req: AdmissionRequest): JsonObject | undefined {
+  const crd = req.catalog.crdFor(req.resource.group, req.resource.kind);
+  return crd ? crdVersionSchema(crd, req.resource.version) : undefined;
+}
+
+/** Defaults, prunes and validates custom resources against their CRD's `openAPIV3Schema`. */
+export function customResourcePlugin(): AdmissionPlugin {
+  return {
+    name: 'CustomResourceSchema',
+    mutate(req) {
+      if (!isWrite(req) || req.subresource === 'scale') return;
+      const schema = crSchema(req);
+      if (!schema) return;
+      const o = req.object as unknown as JsonObject;
+      applyDefaults(o, schema);
+      const pruned = pruneUnknownFields(o, schema);
+      if (pruned.length === 0) return;
+      const extras = req as AdmissionRequest & AdmissionRequestExtras;
+      const mode = extras.fieldValidation ?? 'Warn';
+      if (mode === 'Strict') {
+        const kind = req.resource.kind;
+        const list = pruned.map((p) => `unknown field ${JSON.stringify(p)}`).join(', ');
+        throw new ApiError(400, StatusReason.badRequest, `${kind} in version ${JSON.stringify(req.resource.version)} cannot be handled as a ${kind}: strict decoding error: ${list}`);
+      }
+      if (mode === 'Warn' && extras.warnings) for (const p of pruned) extras.warnings.push(`unknown field ${JSON.stringify(p)}`);
+    },
+    validate(req) {
+      if (!isWrite(req) || req.subresource === 'scale') return;
+      const schema = crSchema(req);
+      if (!schema) return;
+      const errs = validateCustomResource(req.object as unknown as JsonObject, schema);
+      if (errs.length > 0) throw invalidError(req, errs);
+    },
+  };
+}
+
+/** Options of {@link namespaceLifecyclePlugin}. */
+export interface NamespaceLifecycleOptions {
+  /** Reads a Namespace object (e.g. from the store); without it the plugin does nothing. */
+  getNamespace?: (name: string) => KubeObject | undefined;
+}
+
+/**
+ * Refuses to create objects in a namespace that is being deleted (403 Forbidden, as the API server's
+ * NamespaceLifecycle plugin). Controllers' own writes pass through it too, except Events.
+ */
+export function namespaceLifecyclePlugin(opts: NamespaceLifecycleOptions = {}): AdmissionPlugin {
+  return {
+    name: 'NamespaceLifecycle',
+    validate(req) {
+      if (req.operation !== 'CREATE' || !req.namespace || !opts.getNamespace || req.subresource) return;
+      if (req.resource.kind === 'Event') return;
+      const ns = opts.getNamespace(req.namespace);
+      const phase = (ns?.status as JsonObject | undefined)?.phase;
+      if (ns && (phase === 'Terminating' || ns.metadata.deletionTimestamp)) {
+        throw new ApiError(
+          403,
+          StatusReason.forbidden,
+          `${req.resource.plural}${req.resource.group ? `.${req.resource.group}` : ''} ${JSON.stringify(req.object?.metadata.name ?? req.name ?? '')} is forbidden: unable to create new content in namespace ${req.namespace} because it is being terminated`,
+          { name: req.object?.metadata.name ?? req.name, group: req.resource.group, kind: req.resource.plural },
+        );
+      }
+    },
+  };
+}
+
+/** Options of {@link defaultAdmissionPlugins}. */
+export type AdmissionOptions = NamespaceLifecycleOptions;
+
+/**
+ * The admission chain in the order the server must run it: mutating plugins (defaults, CR schema
+ * defaulting/pruning) then validating ones (lifecycle, built-in validation, CR schema validation).
+ */
+export function defaultAdmissionPlugins(opts: AdmissionOptions = {}): AdmissionPlugin[] {
+  return [namespaceLifecyclePlugin(opts), builtinDefaultsPlugin(), customResourcePlugin(), builtinValidationPlugin()];
+}
