@@ -144,8 +144,10 @@ export type AdmissionOptions = NamespaceLifecycleOptions;
 
 /**
  * The admission chain in the order the server must run it: mutating plugins (defaults, CR schema
- * defaulting/pruning) then validating ones (lifecycle, built-in validation, CR schema validation).
+ * defaulting/pruning) then validating ones (built-in validation, CR schema validation). The namespace
+ * lifecycle check is included only when `getNamespace` is given (the server core already refuses creates in a
+ * terminating namespace).
  */
 export function defaultAdmissionPlugins(opts: AdmissionOptions = {}): AdmissionPlugin[] {
-  return [namespaceLifecyclePlugin(opts), builtinDefaultsPlugin(), customResourcePlugin(), builtinValidationPlugin()];
+  return [...(opts.getNamespace ? [namespaceLifecyclePlugin(opts)] : []), builtinDefaultsPlugin(), customResourcePlugin(), builtinValidationPlugin()];
 }
