@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { JsonObject } from '../kube/object.js';
+import { createMergePatch, jsonEqual } from './mergepatch.js';
+import { mergeStatus } from './patcher.js';
+
+const cond = (type: string, status: string, reason = 'r'): JsonObject => ({ type, status, reason, message: '', lastTransitionTime: '2026-01-01T00:00:00Z' });
+
+test('createMergePatch: set, remove, recurse, replace arrays; undefined when equal', () => {
+  const rows: Array<{ from: JsonObject; to: JsonObject; want: JsonObject | undefined }> = [
+    { from: { a: 1 }, to: { a: 1 }, want: undefined },
+    { from: { a: 1 }, to: { a: 2 }, want: { a: 2 } },
+    { from: { a: 1, b: 2 }, to: { a: 1 }, want: { b: null } },
+    { from: { o: { x: 1, y: 2 } }, to: { o: { x: 1, z: 3 } }, want: { o: { y: null, z: 3 } } },
+    { from: { l: [1, 2] }, to: { l: [1] }, want: { l: [1] } },
+    { from: {}, to: { o: { x: 1 } }, want: { o: { x: 1 } } },
+    { from: { o: { x: 1 } }, to: { o: 'scalar' }, want: { o: 'scalar' } },
+  ];
+  for (const r of rows) assert.deepEqual(createMergePatch(r.from, r.to), r.want, JSON.stringify(r));
+  assert.equal(jsonEqual({ a: 1, b: [1, { c: 2 }] }, { b: [1, { c: 2 }], a: 1 }), true);
+  assert.equal(jsonEqual({ a: 1 }, { a: 1, b: 1 }), false);
+});
+
+test('mergeStatus: our field changes land on the latest status; theirs are kept', () => {
+  const before: JsonObject = { observedGeneration: 1, artifact: { revision: 'a' }, url: 'u' };
+  const after: JsonObject = { observedGeneration: 2, artifact: { revision: 'b' }, url: 'u' };
+  const latest: JsonObject = { observedGeneration: 1, artifact: { revision: 'a' }, url: 'u2', other: 'theirs' };
+  assert.deepEqual(mergeStatus({ before, after, latest, owned: new Set() }), {
+    observedGeneration: 2,
+    artifact: { revision: 'b' },
+    url: 'u2',
+    other: 'theirs',
+  });
+});
+
+test('mergeStatus: owned conditions win, non-owned changed by others are kept', () => {
+  const owned = new Set(['Ready', 'Reconciling', 'Stalled', 'FetchFailed']);
+  const before: JsonObject = { conditions: [cond('Ready', 'Unknown'), cond('Reconciling', 'True'), cond('Foreign', 'True')] };
+  const after: JsonObject = { conditions: [cond('Ready', 'True', 'Succeeded'), cond('Foreign', 'False', 'mine')] };
+  const latest: JsonObject = {
+    conditions: [cond('Ready', 'False', 'SomeoneElse'), cond('Reconciling', 'True'), cond('Foreign', 'Unknown', 'theirs'), cond('Extra', 'True')],
+  };
+  const out = mergeStatus({ before, after, latest, owned });
+  const list = out['conditions'] as JsonObject[];
+  const byType = Object.fromEntries(list.map((c) => [c['type'] as string, `${String(c['status'])}/${String(c['reason'])}`]));
+  assert.deepEqual(byType, {
+    Ready: 'True/Succeeded', // owned: ours wins over their change
+    Foreign: 'Unknown/theirs', // not owned and they changed it: theirs
+    Extra: 'True/r', // untouched by us
+  });
+  assert.equal(list.some((c) => c['type'] === 'Reconciling'), false, 'our removal of an owned condition applies');
+});
+
+test('mergeStatus: a condition we did not touch is never rewritten', () => {
+  const c = cond('Healthy', 'True');
+  const out = mergeStatus({ before: { conditions: [c] }, after: { conditions: [c] }, latest: { conditions: [cond('Healthy', 'False', 'x')] }, owned: new Set(['Healthy']) });
+  assert.deepEqual(out['conditions'], [cond('Healthy', 'False', 'x')]);
+});
