@@ -1,0 +1,269 @@
+/**
+ * Server-side apply and ownership tracking for ordinary writes, as the API server's field manager does
+ * them (structured-merge-diff's Updater behind the API server's managedFields layers):
+ *
+ * - Apply merges the configuration into the live object, takes ownership of exactly the fields the
+ *   configuration sets, removes fields this manager applied before and no longer applies unless another
+ *   manager owns them, and refuses (without `force`) to change fields other managers own. Same value as
+ *   another manager = shared ownership.
+ * - Update (create, update, patch) gives the writer the fields it changed and takes them from the others.
+ * - `apiVersion`, `kind` and server-owned metadata are never tracked; an object that exists without
+ *   managedFields is first attributed to `before-first-apply` when applied to; an Update of such an
+ *   object stays untracked (the API server only starts tracking on create or on the first apply).
+ */
+import type { JsonObject, JsonValue, KubeObject } from '../../object.js';
+import { isJsonObject } from '../../object.js';
+import type { SchemaNode } from '../../schema/types.js';
+import { MergeError, MergeErrorCode } from '../errors.js';
+import type { FieldConflict } from './conflicts.js';
+import { FieldSet } from './fieldset.js';
+import type { ManagedFields, ManagerEntry } from './managedfields.js';
+import { ManagedFieldsError, decodeManagedFields, managerId, setManagedFields, withoutManagedFields } from './managedfields.js';
+import { pathToString } from './pathelement.js';
+import { jsonEqual } from './shape.js';
+import type { Comparison } from './typed.js';
+import { FieldPathError, compareValues, ensureNamedFieldsAreMembers, fieldSetOf, isSame, mergeValues, removeItems } from './typed.js';
+import { zeroObject } from './zero.js';
+
+/** The manager that owns everything of an untracked object when it is first applied to. */
+export const BEFORE_FIRST_APPLY_MANAGER = 'before-first-apply';
+
+/** Options of {@link serverSideApply}. */
+export interface ApplyOptions {
+  /** Current object (with metadata.managedFields), or undefined on create. */
+  live: KubeObject | undefined;
+  /** The apply configuration the client sent (already parsed). */
+  applied: KubeObject;
+  /** The field manager. */
+  manager: string;
+  force: boolean;
+  /** Schema of the whole object; undefined = unknown kind, treated as untyped (lists atomic, maps granular). */
+  schema: SchemaNode | undefined;
+  /** RFC3339 time for managedFields entries (default: now, seconds precision). */
+  now?: string;
+  /** E.g. 'status' when applying to /status. */
+  subresource?: string;
+}
+
+/** What {@link serverSideApply} did. */
+export interface ApplyResult {
+  /** The new object with managedFields; with conflicts (and no force) the live object, unchanged. */
+  object: KubeObject;
+  /** Fields other managers own that the apply would change; empty on success. */
+  conflicts: FieldConflict[];
+}
+
+/** Options of {@link recordUpdate}. */
+export interface UpdateOptions {
+  live: KubeObject | undefined;
+  updated: KubeObject;
+  manager: string;
+  schema: SchemaNode | undefined;
+  now?: string;
+  subresource?: string;
+  operation?: 'Update';
+}
+
+/** Fields the API server never tracks (stripped from the acting manager's set after each operation). */
+const STRIPPED = FieldSet.of([
+  ['f:apiVersion'],
+  ['f:kind'],
+  ['f:metadata'],
+  ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((n) => [
+    'f:metadata',
+    `f:${n}`,
+  ]),
+]);
+
+/** RFC3339 UTC time with seconds precision. */
+export function nowRfc3339(d: Date = new Date()): string {
+  return `${d.toISOString().slice(0, 19)}Z`;
+}
+
+function gvString(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion : `/${apiVersion}`;
+}
+
+function decodeOrThrow(obj: KubeObject | undefined): ManagedFields {
+  try {
+    return decodeManagedFields(obj);
+  } catch (e) {
+    if (e instanceof ManagedFieldsError) throw new MergeError(MergeErrorCode.invalidPatch, '/metadata/managedFields', `failed to decode managed fields: ${e.message}`);
+    throw e;
+  }
+}
+
+function decodeOrEmpty(obj: KubeObject | undefined): ManagedFields {
+  try {
+    return decodeManagedFields(obj);
+  } catch (e) {
+    if (e instanceof ManagedFieldsError) return new Map();
+    throw e;
+  }
+}
+
+interface UpdateStep {
+  managed: ManagedFields;
+  comparison: Comparison;
+  conflicts: Map<string, FieldSet>;
+}
+
+/**
+ * Takes what changed from `oldObj` to `newObj` away from every manager but `actor`: changed or added
+ * fields (conflicts, returned) and removed fields. With `force` false and conflicts, `managed` is left
+ * untouched.
+ */
+function takeChanged(opts: { oldObj: JsonValue; newObj: JsonValue; schema: SchemaNode | undefined; managed: ManagedFields; actor: string; force: boolean }): UpdateStep {
+  const comparison = compareValues(opts.oldObj, opts.newObj, opts.schema);
+  const changed = comparison.modified.union(comparison.added);
+  const conflicts = new Map<string, FieldSet>();
+  for (const [id, e] of opts.managed) {
+    if (id === opts.actor) continue;
+    const c = e.fields.intersection(changed);
+    if (!c.isEmpty()) conflicts.set(id, c);
+  }
+  if (conflicts.size > 0 && !opts.force) return { managed: opts.managed, comparison, conflicts };
+  if (conflicts.size > 0 || !comparison.removed.isEmpty()) {
+    for (const [id, e] of opts.managed) {
+      if (id === opts.actor) continue;
+      const c = conflicts.get(id);
+      let fields = c ? e.fields.difference(c) : e.fields;
+      fields = fields.difference(comparison.removed);
+      if (fields.isEmpty()) opts.managed.delete(id);
+      else if (fields !== e.fields) opts.managed.set(id, { ...e, fields });
+    }
+  }
+  return { managed: opts.managed, comparison, conflicts };
+}
+
+function conflictList(conflicts: Map<string, FieldSet>, managed: ManagedFields): FieldConflict[] {
+  const out: FieldConflict[] = [];
+  for (const id of [...conflicts.keys()].sort()) {
+    const e = managed.get(id) as ManagerEntry;
+    for (const p of (conflicts.get(id) as FieldSet).paths()) {
+      const c: FieldConflict = { manager: e.manager, path: pathToString(p), operation: e.operation, apiVersion: e.apiVersion };
+      if (e.subresource) c.subresource = e.subresource;
+      out.push(c);
+    }
+  }
+  return out;
+}
+
+/** Records an Update by `entry`'s identity: fields changed from `oldObj` to `newObj` become its own. */
+function recordChanges(opts: { oldObj: JsonValue; newObj: JsonValue; schema: SchemaNode | undefined; managed: ManagedFields; entry: Omit<ManagerEntry, 'fields'> }): void {
+  const actor = '\u0000current-operation';
+  const { comparison } = takeChanged({ ...opts, actor, force: true });
+  const taken = comparison.modified.union(comparison.added).difference(STRIPPED);
+  if (taken.isEmpty()) return;
+  const id = managerId(opts.entry);
+  const prev = opts.managed.get(id);
+  opts.managed.set(id, { ...opts.entry, fields: prev ? prev.fields.union(taken) : taken });
+}
+
+function prune(merged: JsonObject, opts: { managed: ManagedFields; lastSet: FieldSet; schema: SchemaNode | undefined }): JsonObject {
+  const { schema } = opts;
+  const lastNamed = ensureNamedFieldsAreMembers(opts.lastSet, schema);
+  const pruned = removeItems(merged, lastNamed, schema) ?? {};
+  let managedAll = new FieldSet();
+  for (const e of opts.managed.values()) managedAll = managedAll.union(e.fields);
+  const mergedNamed = ensureNamedFieldsAreMembers(fieldSetOf(merged, schema), schema);
+  const prunedNamed = ensureNamedFieldsAreMembers(fieldSetOf(pruned, schema), schema);
+  // Add back what any manager still owns …
+  const keep = prunedNamed.union(ensureNamedFieldsAreMembers(managedAll, schema));
+  const withOwned = removeItems(merged, mergedNamed.difference(keep), schema) ?? {};
+  // … and whatever was removed only because its parent went, unless this manager had applied it.
+  const ownedNamed = ensureNamedFieldsAreMembers(fieldSetOf(withOwned, schema), schema);
+  const result = removeItems(merged, mergedNamed.difference(ownedNamed).intersection(lastNamed), schema) ?? {};
+  return isJsonObject(result) ? result : {};
+}
+
+function validationError(e: FieldPathError, applied: KubeObject): MergeError {
+  const what = `failed to create typed patch object (${gvString(applied.apiVersion)}, Kind=${applied.kind})`;
+  return new MergeError(e.code, e.pointer, `${what}: ${e.message}`);
+}
+
+function checkApplied(applied: KubeObject): void {
+  if (!isJsonObject(applied as unknown)) throw new MergeError(MergeErrorCode.invalidPatch, '', 'apply configuration must be an object');
+  if (typeof applied.apiVersion !== 'string' || applied.apiVersion === '') throw new MergeError(MergeErrorCode.invalidPatch, '/apiVersion', 'apiVersion must be set in an apply configuration');
+  if (typeof applied.kind !== 'string' || applied.kind === '') throw new MergeError(MergeErrorCode.invalidPatch, '/kind', 'kind must be set in an apply configuration');
+  const mf = (applied.metadata as JsonObject | undefined)?.managedFields;
+  if (mf !== undefined && mf !== null) throw new MergeError(MergeErrorCode.invalidPatch, '/metadata/managedFields', 'metadata.managedFields must be nil');
+}
+
+/**
+ * Server-side apply. With conflicts and `!force`: returns the conflicts and `object` = live unchanged
+ * (the caller answers 409 with {@link formatConflictMessage}). Throws {@link MergeError} for an apply
+ * configuration of the wrong shape (type mismatches, list-map items without keys, duplicate keys) or
+ * undecodable live managedFields. Nulls in the configuration mean "not set": the field is owned but left
+ * out of the result. The result shares nothing with the inputs.
+ */
+export function serverSideApply(opts: ApplyOptions): ApplyResult {
+  const { live, applied, schema, force } = opts;
+  checkApplied(applied);
+  const now = opts.now ?? nowRfc3339();
+  const subresource = opts.subresource ?? '';
+  const managed = decodeOrThrow(live);
+  const liveBody: JsonObject = live ? (withoutManagedFields(live) as unknown as JsonObject) : {};
+
+  let configSet: FieldSet;
+  try {
+    configSet = fieldSetOf(applied as unknown as JsonObject, schema, { strict: true });
+  } catch (e) {
+    if (e instanceof FieldPathError) throw validationError(e, applied);
+    throw e;
+  }
+
+  if (live && managed.size === 0) {
+    const entry = { manager: BEFORE_FIRST_APPLY_MANAGER, operation: 'Update' as const, apiVersion: applied.apiVersion, time: now };
+    recordChanges({ oldObj: zeroObject(schema, live.apiVersion, live.kind), newObj: liveBody, schema, managed, entry });
+  }
+
+  const applierId = managerId({ manager: opts.manager, operation: 'Apply', apiVersion: applied.apiVersion, subresource });
+  const previous = managed.get(applierId);
+  let merged = (mergeValues(liveBody, applied as unknown as JsonObject, schema) ?? {}) as JsonObject;
+  const applierEntry: ManagerEntry = { manager: opts.manager, operation: 'Apply', apiVersion: applied.apiVersion, fields: configSet };
+  if (subresource) applierEntry.subresource = subresource;
+  managed.set(applierId, applierEntry);
+  if (previous && !previous.fields.difference(configSet).isEmpty()) {
+    merged = prune(merged, { managed, lastSet: previous.fields, schema });
+  }
+
+  const step = takeChanged({ oldObj: liveBody, newObj: merged, schema, managed, actor: applierId, force });
+  if (step.conflicts.size > 0 && !force) {
+    return { object: live ? structuredClone(live) : structuredClone(applied), conflicts: conflictList(step.conflicts, managed) };
+  }
+
+  const owned = configSet.difference(STRIPPED);
+  const changed = !isSame(step.comparison) || !jsonEqual(liveBody, merged);
+  if (owned.isEmpty()) managed.delete(applierId);
+  else {
+    const keepTime = !changed && previous?.time !== undefined && previous.fields.equals(owned);
+    managed.set(applierId, { ...applierEntry, fields: owned, time: keepTime ? previous.time : now });
+  }
+  const object = merged as unknown as KubeObject;
+  return { object: setManagedFields(object, managed), conflicts: [] };
+}
+
+/**
+ * Records ownership for a non-apply write (create, update, patch): returns a copy of `updated` with
+ * managedFields set. Managed fields sent in `updated` (valid, non-empty, not on a subresource) replace
+ * the live ones, as the API server allows; otherwise the live ones are carried over. An existing object
+ * without managedFields stays untracked (returned without managedFields).
+ */
+export function recordUpdate(opts: UpdateOptions): KubeObject {
+  const { live, updated, schema } = opts;
+  const now = opts.now ?? nowRfc3339();
+  const subresource = opts.subresource ?? '';
+  let managed = subresource ? new Map() : decodeOrEmpty(updated);
+  if (managed.size === 0) managed = decodeOrEmpty(live);
+  const newBody = structuredClone(withoutManagedFields(updated)) as unknown as JsonObject;
+  if (live && managed.size === 0) {
+    if (isJsonObject(newBody.metadata)) delete newBody.metadata.managedFields;
+    return newBody as unknown as KubeObject;
+  }
+  const oldObj: JsonObject = live ? (withoutManagedFields(live) as unknown as JsonObject) : zeroObject(schema, updated.apiVersion, updated.kind);
+  const entry: Omit<ManagerEntry, 'fields'> = { manager: opts.manager, operation: opts.operation ?? 'Update', apiVersion: updated.apiVersion, time: now };
+  if (subresource) entry.subresource = subresource;
+  recordChanges({ oldObj, newObj: newBody, schema, managed, entry });
+  return setManagedFields(newBody as unknown as KubeObject, managed);
+}

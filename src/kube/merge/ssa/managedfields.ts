@@ -1,0 +1,140 @@
+/**
+ * `metadata.managedFields`: decoding into field sets per manager and encoding back in the API server's
+ * shape and order.
+ *
+ * A manager is identified as the API server does: by (manager, operation, subresource) for `Apply`
+ * entries and by (manager, operation, apiVersion, subresource) for `Update` entries, so one field manager
+ * can hold one Apply entry plus one Update entry per API version.
+ */
+import type { JsonObject, JsonValue, KubeObject } from '../../object.js';
+import { isJsonObject } from '../../object.js';
+import { FieldSet } from './fieldset.js';
+
+/** The operation of a managedFields entry. */
+export type ManagedOperation = 'Apply' | 'Update';
+
+/** One decoded managedFields entry. */
+export interface ManagerEntry {
+  manager: string;
+  operation: ManagedOperation;
+  apiVersion: string;
+  /** RFC3339 time, when the entry has one. */
+  time?: string;
+  subresource?: string;
+  fields: FieldSet;
+}
+
+/** Decoded managed fields: entries by manager identity (see {@link managerId}). */
+export type ManagedFields = Map<string, ManagerEntry>;
+
+/** The maximum number of managedFields entries read from an object. */
+export const MAX_MANAGED_ENTRIES = 1000;
+
+/** What makes a manager distinct, as the JSON the API server builds it from (also used to sort). */
+export function managerId(e: Pick<ManagerEntry, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
+  let id = `{"manager":${JSON.stringify(e.manager)},"operation":${JSON.stringify(e.operation)}`;
+  if (e.operation !== 'Apply' && e.apiVersion) id += `,"apiVersion":${JSON.stringify(e.apiVersion)}`;
+  if (e.subresource) id += `,"subresource":${JSON.stringify(e.subresource)}`;
+  return `${id}}`;
+}
+
+/** Why managedFields could not be decoded. */
+export class ManagedFieldsError extends Error {
+  override readonly name = 'ManagedFieldsError';
+}
+
+function decodeEntry(raw: JsonValue, index: number): ManagerEntry {
+  if (!isJsonObject(raw)) throw new ManagedFieldsError(`managedFields[${index}] is not an object`);
+  const { manager, operation, apiVersion, time, subresource, fieldsType, fieldsV1 } = raw;
+  if (operation !== 'Apply' && operation !== 'Update') {
+    throw new ManagedFieldsError(`managedFields[${index}]: operation must be Apply or Update, got ${JSON.stringify(operation ?? null)}`);
+  }
+  if (fieldsType !== undefined && fieldsType !== 'FieldsV1') {
+    throw new ManagedFieldsError(`managedFields[${index}]: unsupported fieldsType ${JSON.stringify(fieldsType)}`);
+  }
+  let fields: FieldSet;
+  try {
+    fields = fieldsV1 === undefined || fieldsV1 === null ? new FieldSet() : FieldSet.fromFieldsV1(fieldsV1);
+  } catch (e) {
+    throw new ManagedFieldsError(`managedFields[${index}].fieldsV1: ${(e as Error).message}`);
+  }
+  const entry: ManagerEntry = {
+    manager: typeof manager === 'string' ? manager : '',
+    operation,
+    apiVersion: typeof apiVersion === 'string' ? apiVersion : '',
+    fields,
+  };
+  if (typeof time === 'string') entry.time = time;
+  if (typeof subresource === 'string' && subresource !== '') entry.subresource = subresource;
+  return entry;
+}
+
+/**
+ * Decodes `metadata.managedFields` of an object (none → empty map). Throws {@link ManagedFieldsError} for
+ * malformed entries or duplicate manager identities, as the API server refuses them.
+ */
+export function decodeManagedFields(obj: Pick<KubeObject, 'metadata'> | undefined): ManagedFields {
+  const out: ManagedFields = new Map();
+  const raw = obj?.metadata?.managedFields;
+  if (raw === undefined || raw === null) return out;
+  if (!Array.isArray(raw)) throw new ManagedFieldsError('metadata.managedFields must be a list');
+  if (raw.length > MAX_MANAGED_ENTRIES) throw new ManagedFieldsError(`metadata.managedFields has more than ${MAX_MANAGED_ENTRIES} entries`);
+  raw.forEach((r: JsonValue, i) => {
+    const e = decodeEntry(r, i);
+    const id = managerId(e);
+    if (out.has(id)) throw new ManagedFieldsError(`managedFields: duplicate entry for manager ${id}`);
+    out.set(id, e);
+  });
+  return out;
+}
+
+function seconds(time: string | undefined): number {
+  if (!time) return 0;
+  const t = Date.parse(time);
+  return Number.isNaN(t) ? 0 : Math.floor(t / 1000);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The managedFields list for an object: entries with empty sets left out, sorted as the API server keeps
+ * them (operation — Apply before Update —, then time, manager, apiVersion, subresource).
+ */
+export function encodeManagedFields(managed: ManagedFields): JsonObject[] {
+  const entries = [...managed.values()].filter((e) => !e.fields.isEmpty());
+  entries.sort(
+    (p, q) =>
+      cmp(p.operation, q.operation) ||
+      seconds(p.time) - seconds(q.time) ||
+      cmp(p.manager, q.manager) ||
+      cmp(p.apiVersion, q.apiVersion) ||
+      cmp(p.subresource ?? '', q.subresource ?? ''),
+  );
+  return entries.map((e) => {
+    const o: JsonObject = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion };
+    if (e.time !== undefined) o.time = e.time;
+    o.fieldsType = 'FieldsV1';
+    o.fieldsV1 = e.fields.toFieldsV1();
+    if (e.subresource) o.subresource = e.subresource;
+    return o;
+  });
+}
+
+/** A copy of the object (metadata copied, the rest shared) without `metadata.managedFields`. */
+export function withoutManagedFields<T extends Pick<KubeObject, 'metadata'>>(obj: T): T {
+  if (!obj.metadata || !('managedFields' in obj.metadata)) return obj;
+  const metadata = { ...obj.metadata };
+  delete metadata.managedFields;
+  return { ...obj, metadata };
+}
+
+/** Sets (or, when empty, removes) `metadata.managedFields` on an object, in place. */
+export function setManagedFields(obj: KubeObject, managed: ManagedFields): KubeObject {
+  const encoded = encodeManagedFields(managed);
+  if (!isJsonObject(obj.metadata as unknown)) obj.metadata = {};
+  if (encoded.length > 0) obj.metadata.managedFields = encoded;
+  else delete obj.metadata.managedFields;
+  return obj;
+}
