@@ -1,0 +1,89 @@
+/** Legacy discovery documents (`/api`, `/api/v1`, `/apis`, `/apis/<g>`, `/apis/<g>/<v>`) and `/version`. */
+import type { JsonObject } from '../../kube/object.js';
+import type { ResourceCatalog, ServedGroup, ServedResource } from '../catalog.js';
+
+/** Verbs a subresource serves. */
+const SUBRESOURCE_VERBS: Readonly<Record<string, readonly string[]>> = {
+  status: ['get', 'patch', 'update'],
+  scale: ['get', 'patch', 'update'],
+  finalize: ['update'],
+};
+
+/** Subresources the server implements (others listed by the schema are not advertised). */
+const SERVED_SUBRESOURCES = new Set(Object.keys(SUBRESOURCE_VERBS));
+
+/** `/version`. */
+export function versionInfo(): JsonObject {
+  return {
+    major: '1',
+    minor: '32',
+    gitVersion: 'v1.32.0-lockstep',
+    gitCommit: '0000000000000000000000000000000000000000',
+    gitTreeState: 'clean',
+    buildDate: '2026-01-01T00:00:00Z',
+    goVersion: 'go1.23.0',
+    compiler: 'gc',
+    platform: 'linux/amd64',
+  };
+}
+
+/** `/api`. */
+export function coreVersions(serverAddress: string): JsonObject {
+  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
+}
+
+function groupDoc(g: ServedGroup): JsonObject {
+  return {
+    name: g.name,
+    versions: g.versions.map((v) => ({ groupVersion: `${g.name}/${v}`, version: v })),
+    preferredVersion: { groupVersion: `${g.name}/${g.preferredVersion}`, version: g.preferredVersion },
+  };
+}
+
+/** `/apis`. */
+export function groupList(catalog: ResourceCatalog): JsonObject {
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: catalog.groups().map(groupDoc) };
+}
+
+/** `/apis/<group>`, or undefined when the group is not served. */
+export function groupInfo(catalog: ResourceCatalog, group: string): JsonObject | undefined {
+  const g = catalog.groups().find((x) => x.name === group);
+  return g ? { kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(g) } : undefined;
+}
+
+function resourceDoc(r: ServedResource): JsonObject[] {
+  const main: JsonObject = {
+    name: r.plural,
+    singularName: r.singular,
+    namespaced: r.namespaced,
+    kind: r.kind,
+    verbs: [...r.verbs],
+  };
+  if (r.shortNames.length > 0) main.shortNames = [...r.shortNames];
+  if (r.categories.length > 0) main.categories = [...r.categories];
+  const out: JsonObject[] = [main];
+  for (const s of r.subresources) {
+    const verbs = SUBRESOURCE_VERBS[s];
+    if (!verbs || !SERVED_SUBRESOURCES.has(s)) continue;
+    const sub: JsonObject = { name: `${r.plural}/${s}`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: [...verbs] };
+    if (s === 'scale') {
+      sub.group = 'autoscaling';
+      sub.version = 'v1';
+      sub.kind = 'Scale';
+    }
+    out.push(sub);
+  }
+  return out;
+}
+
+/** `/api/v1` or `/apis/<g>/<v>`, or undefined when the version is not served. */
+export function resourceList(catalog: ResourceCatalog, group: string, version: string): JsonObject | undefined {
+  const rs = catalog.resourcesIn(group, version);
+  if (rs.length === 0) return undefined;
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group ? `${group}/${version}` : version,
+    resources: rs.flatMap(resourceDoc),
+  };
+}
