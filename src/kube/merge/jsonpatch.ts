@@ -52,12 +52,21 @@ export function jsonTypeOf(v: JsonValue): JsonType {
   return t as 'string' | 'number' | 'boolean';
 }
 
+/**
+ * Sets a member of a JSON object. A `__proto__` key becomes an ordinary own member (plain assignment
+ * would change the object's prototype instead).
+ */
+export function setMember(o: JsonObject, k: string, v: JsonValue): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
+}
+
 /** A deep copy of a JSON value (objects keep their key order). */
 export function cloneJson<T extends JsonValue>(v: T): T {
   if (v === null || typeof v !== 'object') return v;
   if (Array.isArray(v)) return v.map((x) => cloneJson(x)) as T;
   const out: JsonObject = {};
-  for (const [k, x] of Object.entries(v)) out[k] = cloneJson(x);
+  for (const [k, x] of Object.entries(v)) setMember(out, k, cloneJson(x));
   return out as T;
 }
 
@@ -203,7 +212,7 @@ function addAt(doc: JsonValue, tokens: readonly string[], value: JsonValue): Jso
   const parent = parentOf(doc, tokens);
   const last = tokens[tokens.length - 1] as string;
   if (Array.isArray(parent)) parent.splice(arrayIndex(parent, last, true), 0, value);
-  else if (isJsonObject(parent)) parent[last] = value;
+  else if (isJsonObject(parent)) setMember(parent, last, value);
   else fail(MergeErrorCode.pathNotFound, `cannot add a member to a ${jsonTypeOf(parent)}`);
   return doc;
 }
@@ -230,7 +239,7 @@ function replaceAt(doc: JsonValue, tokens: readonly string[], value: JsonValue):
   if (Array.isArray(parent)) parent[arrayIndex(parent, last, false)] = value;
   else if (isJsonObject(parent)) {
     if (!Object.hasOwn(parent, last)) fail(MergeErrorCode.pathNotFound, `"${last}" does not exist`);
-    parent[last] = value;
+    setMember(parent, last, value);
   } else fail(MergeErrorCode.pathNotFound, `cannot replace inside a ${jsonTypeOf(parent)}`);
   return doc;
 }

@@ -7,7 +7,7 @@
  */
 import type { JsonObject, JsonValue } from '../object.js';
 import { isJsonObject } from '../object.js';
-import { cloneJson, jsonEqual } from './jsonpatch.js';
+import { cloneJson, jsonEqual, setMember } from './jsonpatch.js';
 
 /**
  * Applies a JSON Merge Patch (RFC 7386) to `doc` and returns the result. Members of the patch that
@@ -22,10 +22,10 @@ export function applyMergePatch(doc: JsonValue, patch: JsonValue): JsonValue {
       continue;
     }
     const cur = Object.hasOwn(out, k) ? (out[k] as JsonValue) : null;
-    out[k] = applyMergePatch(cur, pv);
+    setMember(out, k, applyMergePatch(cur, pv));
   }
   // Members the patch did not touch still point into `doc`: copy them so nothing is shared.
-  for (const k of Object.keys(out)) if (!Object.hasOwn(patch, k)) out[k] = cloneJson(out[k] as JsonValue);
+  for (const k of Object.keys(out)) if (!Object.hasOwn(patch, k)) setMember(out, k, cloneJson(out[k] as JsonValue));
   return out;
 }
 
@@ -41,16 +41,15 @@ function cloneShallow(o: JsonObject): JsonObject {
 export function createMergePatch(from: JsonValue, to: JsonValue): JsonValue {
   if (!isJsonObject(from) || !isJsonObject(to)) return cloneJson(to);
   const patch: JsonObject = {};
-  for (const k of Object.keys(from)) if (!Object.hasOwn(to, k)) patch[k] = null;
+  for (const k of Object.keys(from)) if (!Object.hasOwn(to, k)) setMember(patch, k, null);
   for (const [k, tv] of Object.entries(to)) {
     if (!Object.hasOwn(from, k)) {
-      patch[k] = cloneJson(tv);
+      setMember(patch, k, cloneJson(tv));
       continue;
     }
     const fv = from[k] as JsonValue;
     if (jsonEqual(fv, tv)) continue;
-    if (isJsonObject(fv) && isJsonObject(tv)) patch[k] = createMergePatch(fv, tv);
-    else patch[k] = cloneJson(tv);
+    setMember(patch, k, isJsonObject(fv) && isJsonObject(tv) ? createMergePatch(fv, tv) : cloneJson(tv));
   }
   return patch;
 }

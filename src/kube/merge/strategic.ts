@@ -24,7 +24,7 @@ import type { GroupVersionKind, JsonObject, JsonValue } from '../object.js';
 import { isJsonObject } from '../object.js';
 import type { SchemaNode, SchemaRegistry } from '../schema/types.js';
 import { MergeError, MergeErrorCode, pointerJoin } from './errors.js';
-import { cloneJson, jsonTypeOf } from './jsonpatch.js';
+import { cloneJson, jsonTypeOf, setMember } from './jsonpatch.js';
 import { elementKind, mergeList, orderMerged, requireMergeKey } from './strategic-list.js';
 import type { FieldMeta, StrategicMergeOptions } from './strategic-schema.js';
 import { checkShallow, checkShape, childNode, defaultStrategicMergeOptions, lookupField } from './strategic-schema.js';
@@ -72,7 +72,7 @@ function removeDirectives(v: JsonValue): JsonValue | undefined {
     for (const [k, x] of Object.entries(v)) {
       const y = removeDirectives(x);
       if (y === undefined) delete v[k];
-      else v[k] = y;
+      else setMember(v, k, y);
     }
   }
   return v;
@@ -150,7 +150,7 @@ class Merger {
         merged = removeDirectives(patchList) as JsonValue[];
       } else continue;
       const kind = elementKind([origList ?? [], patchList ?? []], at);
-      orig[field] = orderMerged({ merged, patchOrder: order, serverOrder: origList ?? [], mergeKey: meta.mergeKey, kind, path: at });
+      setMember(orig, field, orderMerged({ merged, patchOrder: order, serverOrder: origList ?? [], mergeKey: meta.mergeKey, kind, path: at }));
       delete patch[field];
     }
   }
@@ -185,12 +185,12 @@ class Merger {
       const meta = lookupField(at.node, key, path, this.opts);
       if (meta.strategy === 'replace') {
         checkShape(pv, meta.node, path);
-        orig[key] = pv;
-      } else orig[key] = this.mergeMap(ov, pv as JsonObject, meta.node, path);
+        setMember(orig, key, pv);
+      } else setMember(orig, key, this.mergeMap(ov, pv as JsonObject, meta.node, path));
     } else if (Array.isArray(ov)) {
       const meta = lookupField(at.node, key, path, this.opts);
-      orig[key] = this.mergeSlice(ov, pv as JsonValue[], meta, { isDeleteList, path });
-    } else orig[key] = pv;
+      setMember(orig, key, this.mergeSlice(ov, pv as JsonValue[], meta, { isDeleteList, path }));
+    } else setMember(orig, key, pv);
   }
 
   /** Takes a patch value where the original has nothing comparable: nulls and `$patch` maps dropped. */
@@ -199,7 +199,7 @@ class Merger {
     discardNulls(pv);
     const v = removeDirectives(pv);
     if (v === undefined) delete orig[key];
-    else orig[key] = v;
+    else setMember(orig, key, v);
   }
 
   private mergeSlice(orig: JsonValue[], patch: JsonValue[], meta: FieldMeta, o: { isDeleteList: boolean; path: string }): JsonValue[] {
