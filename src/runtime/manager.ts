@@ -94,7 +94,7 @@ export class Manager {
       for (const f of this.opts.factories) controllers.push(...(await f.create({ ...ctx, signal })));
       this.controllers = controllers;
       this.logger.info({ controllers: controllers.map((c) => c.name) }, 'starting controllers');
-      await Promise.all(controllers.map((c) => c.start(signal)));
+      await Promise.all([...controllers.map((c) => c.start(signal)), untilAborted(signal)]);
       await this.informers.stopAll();
     };
     if (this.opts.leaderElection) {
@@ -120,4 +120,11 @@ export class Manager {
   async wait(): Promise<void> {
     await this.running;
   }
+}
+
+function untilAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((r) => {
+    if (signal.aborted) r();
+    else signal.addEventListener('abort', () => r(), { once: true });
+  });
 }
