@@ -1,0 +1,159 @@
+/**
+ * patches, patchesStrategicMerge and patchesJson6902: strategic merge patches (through the shared
+ * merge engine with the built-in schemas) and JSON 6902 patches, selected by target or, for a
+ * strategic merge patch without target, by the patch's own id.
+ */
+import type { JsonObject, JsonValue } from '../../kube/object.js';
+import { isJsonObject } from '../../kube/object.js';
+import { applyJsonPatch } from '../../kube/merge/jsonpatch.js';
+import { strategicMergeObject } from '../../kube/merge/strategic.js';
+import { builtinSchemas } from '../../kube/schema/index.js';
+import type { SchemaRegistry } from '../../kube/schema/types.js';
+import { KustomizeError } from './errors.js';
+import type { Loader } from './fs.js';
+import type { Kustomization, PatchEntry, PatchTarget } from './kustomization.js';
+import type { Resource } from './resource.js';
+import { curId, metadataOf, nameOf, namespaceOf, nsEquals, storePreviousId } from './resource.js';
+import type { ResId } from './resid.js';
+import { gvkOf, idString } from './resid.js';
+import { parseYamlDocuments } from './yaml/parse.js';
+
+let schemas: SchemaRegistry | undefined;
+function registry(): SchemaRegistry {
+  schemas ??= builtinSchemas();
+  return schemas;
+}
+
+function fullMatch(pattern: string, value: string): boolean {
+  try {
+    return new RegExp(`^(?:${pattern})$`).test(value);
+  } catch {
+    return pattern === value;
+  }
+}
+
+function labelsMatch(selector: string, labels: JsonValue | undefined): boolean {
+  const m = isJsonObject(labels) ? labels : {};
+  for (const term of selector.split(',').map((s) => s.trim()).filter(Boolean)) {
+    let mm: RegExpExecArray | null;
+    if ((mm = /^(\S+?)\s*(==|=|!=)\s*(\S*)$/.exec(term))) {
+      const [, k = '', op, v] = mm;
+      const has = typeof m[k] === 'string' && m[k] === v;
+      if (op === '!=' ? has : !has) return false;
+    } else if ((mm = /^(\S+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(term))) {
+      const [, k = '', op, vs = ''] = mm;
+      const set = vs.split(',').map((s) => s.trim());
+      const inSet = typeof m[k] === 'string' && set.includes(m[k] as string);
+      if (op === 'in' ? !inSet : inSet) return false;
+    } else if (term.startsWith('!')) {
+      if (term.slice(1) in m) return false;
+    } else if (!(term in m)) return false;
+  }
+  return true;
+}
+
+function targetSelects(t: PatchTarget, r: Resource): boolean {
+  const ids = [curId(r), ...r.prevIds];
+  const g = gvkOf(r.obj);
+  if (t.group !== undefined && t.group !== '' && !fullMatch(t.group, g.group)) return false;
+  if (t.version && !fullMatch(t.version, g.version)) return false;
+  if (t.kind && !fullMatch(t.kind, g.kind)) return false;
+  if (t.name && !ids.some((id) => fullMatch(t.name as string, id.name))) return false;
+  if (t.namespace && !ids.some((id) => fullMatch(t.namespace as string, id.namespace))) return false;
+  const meta = metadataOf(r.obj);
+  if (t.labelSelector && !labelsMatch(t.labelSelector, meta.labels)) return false;
+  if (t.annotationSelector && !labelsMatch(t.annotationSelector, meta.annotations)) return false;
+  return true;
+}
+
+function loadPatch(loader: Loader, k: Kustomization, p: PatchEntry): { text: string; file: string } {
+  if (p.path !== undefined && p.patch !== undefined) throw new KustomizeError('patch and path can\'t be set at the same time', k.file);
+  if (p.path !== undefined) return { text: loader.readRelative(k.dir, p.path).text, file: p.path };
+  if (p.patch !== undefined) return { text: p.patch, file: k.file };
+  throw new KustomizeError('must specify one of patch and path in a patch entry', k.file);
+}
+
+function smp(r: Resource, patch: JsonObject, p: PatchEntry, file: string): void {
+  const name = nameOf(r.obj);
+  const ns = namespaceOf(r.obj);
+  const kind = r.obj.kind;
+  if (p.options?.allowNameChange || p.options?.allowKindChange) storePreviousId(r);
+  let merged: JsonObject;
+  try {
+    merged = strategicMergeObject(r.obj, patch, registry(), { unknownFields: 'merge' });
+  } catch (err) {
+    throw new KustomizeError(`strategic merge patch failed on ${idString(curId(r))}: ${(err as Error).message}`, file);
+  }
+  for (const key of Object.keys(r.obj)) delete r.obj[key];
+  Object.assign(r.obj, merged);
+  if (!p.options?.allowKindChange && kind !== undefined) r.obj.kind = kind;
+  const meta = metadataOf(r.obj);
+  if (!p.options?.allowNameChange) meta.name = name;
+  if (ns) meta.namespace = ns;
+  else delete meta.namespace;
+}
+
+function matchesPatchId(r: Resource, id: ResId): boolean {
+  const g = gvkOf(r.obj);
+  return [curId(r), ...r.prevIds].some(
+    (x) => x.name === id.name && nsEquals(x.namespace, id.namespace) && x.gvk.kind === id.gvk.kind && x.gvk.group === id.gvk.group && x.gvk.version === id.gvk.version,
+  ) && g.kind !== '';
+}
+
+/** Applies the patches of one field; resources deleted by `$patch: delete` are removed from the list. */
+export function applyPatches(loader: Loader, k: Kustomization, entries: PatchEntry[], resources: Resource[]): void {
+  for (const p of entries) {
+    const { text, file } = loadPatch(loader, k, p);
+    const docs = parseYamlDocuments(text, { file, annotationsAsText: false });
+    const first = docs[0];
+    if (Array.isArray(first) || (docs.length === 0 && p.target)) {
+      if (!p.target) throw new KustomizeError('a JSON 6902 patch needs a target', file);
+      const ops = first ?? [];
+      for (const r of resources.filter((x) => targetSelects(p.target as PatchTarget, x))) {
+        let out: JsonValue;
+        try {
+          out = applyJsonPatch(r.obj, ops);
+        } catch (err) {
+          throw new KustomizeError(`JSON patch failed on ${idString(curId(r))}: ${(err as Error).message}`, file);
+        }
+        if (!isJsonObject(out)) throw new KustomizeError('JSON patch produced a non-object', file);
+        for (const key of Object.keys(r.obj)) delete r.obj[key];
+        Object.assign(r.obj, out);
+      }
+      continue;
+    }
+    for (const doc of docs) {
+      if (!isJsonObject(doc)) throw new KustomizeError('a strategic merge patch must be a map', file);
+      let targets: Resource[];
+      if (p.target) targets = resources.filter((x) => targetSelects(p.target as PatchTarget, x));
+      else {
+        const id: ResId = { gvk: gvkOf(doc), name: nameOf(doc), namespace: namespaceOf(doc) };
+        targets = resources.filter((x) => matchesPatchId(x, id));
+        if (targets.length !== 1) {
+          const s = idString(id);
+          throw new KustomizeError(
+            targets.length === 0
+              ? `no resource matches strategic merge patch "${s}": no matches for Id ${s}; failed to find unique target for patch ${s}`
+              : `multiple resources match strategic merge patch "${s}"`,
+            file,
+          );
+        }
+      }
+      for (const r of targets) {
+        if (doc.$patch === 'delete') {
+          resources.splice(resources.indexOf(r), 1);
+          continue;
+        }
+        const patch: JsonObject = { ...doc };
+        if (p.target) {
+          // With a target, the patch's own name/kind only identify it: aim it at each object.
+          patch.metadata = { ...(isJsonObject(doc.metadata) ? doc.metadata : {}), name: nameOf(r.obj) };
+          if (namespaceOf(r.obj)) (patch.metadata as JsonObject).namespace = namespaceOf(r.obj);
+          patch.kind = r.obj.kind ?? null;
+          patch.apiVersion = r.obj.apiVersion ?? null;
+        }
+        smp(r, patch, p, file);
+      }
+    }
+  }
+}
