@@ -194,7 +194,7 @@ describe('strategic merge without a schema (unknown kind)', () => {
 
 describe('ordering law for merge-key lists', () => {
   test('patch items keep patch order, original-only items keep original order, union of names', () => {
-    const nameSet = fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g'), { maxLength: 6 });
+    const nameSet: fc.Arbitrary<string[]> = fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g'), { maxLength: 6 });
     fc.assert(
       fc.property(nameSet, nameSet, (o, p) => {
         const out = names(smp({ items: o.map((name) => ({ name })) }, { items: p.map((name) => ({ name, value: 'p' })) })['items']);
