@@ -70,6 +70,8 @@ export interface CheckoutOptions extends RemoteOptions {
 export interface CheckoutResult {
   commit: string;
   revision: string;
+  /** First line of the commit message. */
+  subject: string;
 }
 
 /**
@@ -96,7 +98,8 @@ export async function checkout(opts: CheckoutOptions): Promise<CheckoutResult> {
     }
     await checkSize(opts.dir, opts.maxBytes ?? 1024 * 1024 * 1024);
     const revision = commit === resolved.commit ? resolved.revision : formatRevision(resolved.revisionName, commit);
-    return { commit, revision };
+    const { stdout: subject } = await git(['show', '-s', '--format=%s', commit], 'show');
+    return { commit, revision, subject: subject.trim().slice(0, 200) };
   } finally {
     await session.close();
   }
