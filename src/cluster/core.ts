@@ -210,7 +210,8 @@ export class ClusterCore {
     if (this.store.get(r.rkey, ns, name)) throw alreadyExists(target(r, name));
     let out = this.admit('CREATE', r, { object: obj, ctx });
     if (recordOwnership) {
-      out = this.merge.recordUpdate({ live: undefined, updated: out, manager: ctx.fieldManager, schema: this.catalog.schemaFor(r), now: this.stamp() });
+      const updated = out;
+      out = mergeCall(() => this.merge.recordUpdate({ live: undefined, updated, manager: ctx.fieldManager, schema: this.catalog.schemaFor(r), now: this.stamp() }));
     }
     if (ctx.dryRun) return out;
     this.persist(r, [{ rkey: r.rkey, ns, name, type: 'ADDED', obj: out }]);
@@ -289,7 +290,7 @@ export class ClusterCore {
 
   /** Unknown fields: 400 under Strict, a warning under Warn. */
   private checkFields(r: ServedResource, obj: KubeObject, ctx: WriteContext): void {
-    if (ctx.fieldValidation === 'Ignore') return;
+    if (ctx.fieldValidation === 'Ignore' || r.crd) return; // custom resources: pruned by admission
     const schema = this.catalog.schemaFor(r);
     if (!schema) return;
     const unknown = unknownFieldPaths(obj, schema);
@@ -358,7 +359,8 @@ export class ClusterCore {
       obj.metadata.generation = (typeof old.metadata.generation === 'number' ? old.metadata.generation : 1) + 1;
     }
     if (args.recordOwnership) {
-      obj = this.merge.recordUpdate({ live: old, updated: obj, manager: ctx.fieldManager, schema: this.catalog.schemaFor(r), subresource: sub, now: this.stamp() });
+      const updated = obj;
+      obj = mergeCall(() => this.merge.recordUpdate({ live: old, updated, manager: ctx.fieldManager, schema: this.catalog.schemaFor(r), subresource: sub, now: this.stamp() }));
     }
     obj.metadata.resourceVersion = old.metadata.resourceVersion;
     if (comparableJson(obj) === comparableJson(old)) return old;
@@ -439,10 +441,10 @@ export class ClusterCore {
     const old = this.find(r, ns, name);
     const schema = this.catalog.schemaFor(r);
     const live = old ? clone(old) : undefined;
-    const res = this.merge.apply({ live, applied: stripApplyMeta(applied), manager: ctx.fieldManager, force: ctx.force, schema, subresource: p.sub, now: this.stamp() });
+    const res = mergeCall(() => this.merge.apply({ live, applied: stripApplyMeta(applied), manager: ctx.fieldManager, force: ctx.force, schema, subresource: p.sub, now: this.stamp() }));
     if (res.conflicts.length > 0) {
       const msg = this.merge.conflictMessage(res.conflicts, groupVersion(r));
-      throw conflict(target(r, name), msg, res.conflicts.map((c) => ({ reason: CauseType.fieldManagerConflict, message: `conflict with "${c.manager}"`, field: c.path })));
+      throw conflict(target(r, name), msg, this.merge.conflictCauses(res.conflicts, groupVersion(r)));
     }
     if (!old) {
       if (p.sub) throw notFound(target(r, name));
@@ -567,7 +569,20 @@ export class ClusterCore {
     const ns = obj?.metadata.namespace ?? a.old?.metadata.namespace;
     const name = obj?.metadata.name ?? a.old?.metadata.name;
     const catalog = { registry: this.catalog.schemas(), crdFor: (g: string, k: string) => this.catalog.crdFor(g, k) };
-    const base = { operation: op, resource: r, subresource: a.sub, namespace: ns || undefined, name, oldObject: a.old, user: a.ctx.user, dryRun: a.ctx.dryRun, catalog };
+    const base = {
+      operation: op,
+      resource: r,
+      subresource: a.sub,
+      namespace: ns || undefined,
+      name,
+      oldObject: a.old,
+      user: a.ctx.user,
+      dryRun: a.ctx.dryRun,
+      catalog,
+      // extras read by the admission plugins (see admission/index.ts AdmissionRequestExtras)
+      fieldValidation: a.ctx.fieldValidation,
+      warnings: a.ctx.warnings,
+    };
     for (const p of this.admission) {
       if (!p.mutate) continue;
       const res = p.mutate({ ...base, object: obj });
@@ -593,6 +608,16 @@ export class ClusterCore {
     }
     this.store.commit(all);
     if (r.rkey === CRD_RKEY) this.refreshCrds();
+  }
+}
+
+/** Runs a merge-engine call, turning its errors (bad shapes, bad managedFields) into 422 Invalid. */
+function mergeCall<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ApiError) throw e;
+    throw new ApiError(422, StatusReason.invalid, e instanceof Error ? e.message : String(e));
   }
 }
 

@@ -1,24 +1,13 @@
 /**
- * The default {@link MergeEngine}: JSON patch, merge patch and strategic merge patch from
- * `src/kube/merge/`. Server-side apply and managedFields: see `ssa` below.
+ * The default {@link MergeEngine}: JSON patch, merge patch and strategic merge patch, server-side apply and
+ * managedFields from the merge engine in `src/kube/merge/`.
  */
-import type { JsonObject, JsonValue, KubeObject } from '../kube/object.js';
+import type { JsonValue } from '../kube/object.js';
 import { applyJsonPatch } from '../kube/merge/jsonpatch.js';
 import { applyMergePatch } from '../kube/merge/mergepatch.js';
+import { conflictCauses, formatConflictMessage, recordUpdate, serverSideApply } from '../kube/merge/ssa/index.js';
 import { applyStrategicMergePatch } from '../kube/merge/strategic.js';
-import type { ApplyConflict, MergeApplyOptions, MergeEngine, MergeUpdateOptions } from './merge.js';
-import { clone } from './meta.js';
-
-/**
- * Interim server-side apply used until the SSA engine (`src/kube/merge/ssa/`) is wired: merges the applied
- * configuration into the live object with strategic-merge semantics, reports no conflicts and does not
- * remove fields a manager stopped applying. managedFields are left as they are.
- */
-function interimApply(opts: MergeApplyOptions): { object: KubeObject; conflicts: ApplyConflict[] } {
-  if (!opts.live) return { object: clone(opts.applied), conflicts: [] };
-  const merged = applyStrategicMergePatch(opts.live as unknown as JsonObject, opts.applied as unknown as JsonObject, opts.schema);
-  return { object: merged as unknown as KubeObject, conflicts: [] };
-}
+import type { MergeEngine } from './merge.js';
 
 /** The merge engine of `src/kube/merge/`. */
 export function defaultMergeEngine(): MergeEngine {
@@ -26,9 +15,9 @@ export function defaultMergeEngine(): MergeEngine {
     jsonPatch: (doc, ops) => applyJsonPatch(doc, ops),
     mergePatch: (doc, patch) => applyMergePatch(doc, patch),
     strategicMergePatch: (doc, patch, schema): JsonValue => applyStrategicMergePatch(doc, patch, schema),
-    apply: interimApply,
-    recordUpdate: (opts: MergeUpdateOptions) => opts.updated,
-    conflictMessage: (conflicts, apiVersion) =>
-      `Apply failed with ${conflicts.length} conflict${conflicts.length === 1 ? '' : 's'}: ${conflicts.map((c) => `conflict with "${c.manager}" using ${apiVersion}: ${c.path}`).join('\n')}`,
+    apply: (o) => serverSideApply({ live: o.live, applied: o.applied, manager: o.manager, force: o.force, schema: o.schema, now: o.now, subresource: o.subresource }),
+    recordUpdate: (o) => recordUpdate({ live: o.live, updated: o.updated, manager: o.manager, schema: o.schema, now: o.now, subresource: o.subresource }),
+    conflictMessage: (conflicts, apiVersion) => formatConflictMessage(conflicts, apiVersion),
+    conflictCauses: (conflicts, apiVersion) => conflictCauses(conflicts, apiVersion),
   };
 }

@@ -42,6 +42,8 @@ export interface MergeEngine {
   apply(opts: MergeApplyOptions): { object: KubeObject; conflicts: ApplyConflict[] };
   recordUpdate(opts: MergeUpdateOptions): KubeObject;
   conflictMessage(conflicts: readonly ApplyConflict[], apiVersion: string): string;
+  /** `details.causes` of the 409 (reason FieldManagerConflict, field = the path). */
+  conflictCauses(conflicts: readonly ApplyConflict[], apiVersion: string): { reason: string; message: string; field: string }[];
 }
 
 /** RFC 7386 JSON merge patch (never mutates its inputs). */

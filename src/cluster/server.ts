@@ -21,6 +21,8 @@ import { defaultMergeEngine } from './merge-default.js';
 import type { ClusterPlugins, InternalClient, UserInfo } from './plugins.js';
 import { adminUser, allowAllAuthorizer } from './plugins.js';
 import { ObjectStore } from './store.js';
+import { defaultAdmissionPlugins } from './admission/index.js';
+import { rbacAuthorizer, rbacBootstrapController } from './rbac/index.js';
 import { type CertKeyPair, type ClusterPki, generatePki, issueClientCert, loadOrCreatePki } from './tls.js';
 
 /** Options of {@link startLocalCluster}. */
@@ -127,8 +129,12 @@ function bootstrap(core: ClusterCore): void {
 }
 
 /** The default plug-in wiring: admission, RBAC and controllers of `admission/`, `rbac/`, `controllers/`. */
-export function defaultClusterPlugins(_client: InternalClient, _opts: { simulateDelayMs?: number } = {}): ClusterPlugins {
-  return { admission: [], authorizer: allowAllAuthorizer, controllers: [] };
+export function defaultClusterPlugins(client: InternalClient, _opts: { simulateDelayMs?: number } = {}): ClusterPlugins {
+  return {
+    admission: defaultAdmissionPlugins(),
+    authorizer: rbacAuthorizer(client),
+    controllers: [rbacBootstrapController()],
+  };
 }
 
 /** Starts the cluster; see {@link LocalClusterOptions}. */
@@ -154,7 +160,8 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
     controllers: given?.controllers ?? defaults?.controllers ?? [],
   };
   admission.push(...plugins.admission);
-  core.propagationFinalizers = plugins.controllers.length > 0;
+  // foregroundDeletion/orphan finalizers only make sense when a garbage collector will remove them
+  core.propagationFinalizers = plugins.controllers.some((c) => /garbage|(^|-)gc(-|$)/i.test(c.name));
   bootstrap(core);
 
   const tokens = new Map<string, UserInfo>([[adminToken, adminUser]]);

@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { JsonValue } from '../../kube/object.js';
 import { ApiError, StatusReason, badRequest } from '../errors.js';
 import type { PatchType } from '../plugins.js';
+import { decodeKubeProtobuf } from './protobuf.js';
 
 /** The API server's request body limit. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -61,10 +62,12 @@ export function patchTypeOf(contentType: string | undefined): PatchType {
 /** Decodes a body as JSON, or YAML for YAML media types (and apply patches). 400 with the parse error. */
 export function decodeBody(buf: Buffer, contentType: string | undefined): JsonValue {
   const mt = mediaType(contentType);
+  if (buf.length === 0) throw badRequest('the body of the request was empty');
+  if (mt === 'application/vnd.kubernetes.protobuf') return decodeKubeProtobuf(buf);
   const text = buf.toString('utf8');
   if (text.trim() === '') throw badRequest('the body of the request was empty');
-  if (mt.includes('protobuf')) {
-    throw new ApiError(415, StatusReason.unsupportedMediaType, 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml');
+  if (mt.includes('protobuf') || mt.includes('cbor')) {
+    throw new ApiError(415, StatusReason.unsupportedMediaType, 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf');
   }
   if (mt.includes('yaml')) {
     try {

@@ -18,6 +18,7 @@ import type { ResourcePath } from './route.js';
 import { parsePath } from './route.js';
 import { type IncludeObject, toTable, wantsTable } from './table.js';
 import { serveWatch } from './watch.js';
+import { evaluateAccessReview } from '../rbac/access-review.js';
 
 /** Serves `/openapi/v2` and `/openapi/v3…`; returns false when the path is not one it serves. */
 export interface OpenApiServer {
@@ -166,6 +167,7 @@ export async function handleRequest(deps: HandlerDeps, req: IncomingMessage, res
 }
 
 const OPEN_PATHS = new Set(['/healthz', '/livez', '/readyz']);
+const ACCESS_REVIEWS = new Set(['selfsubjectaccessreviews', 'subjectaccessreviews', 'localsubjectaccessreviews'].map((p) => `authorization.k8s.io/${p}`));
 
 async function route(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://localhost');
@@ -273,7 +275,7 @@ async function serveResource(deps: HandlerDeps, rr: ResourceRequest): Promise<vo
     throw new ApiError(405, StatusReason.methodNotAllowed, `the server does not allow this method on the requested resource`);
   }
   authorize(deps, { user: rr.user, verb, apiRequest: true, group: r.group, version: r.version, resource: r.plural, subresource: p.subresource, namespace: p.namespace, name: p.name });
-  if (r.rkey === 'authorization.k8s.io/selfsubjectaccessreviews' || r.rkey === 'authorization.k8s.io/subjectaccessreviews') {
+  if (ACCESS_REVIEWS.has(r.rkey)) {
     return serveAccessReview(deps, rr, r);
   }
   switch (verb) {
@@ -386,25 +388,18 @@ async function serveWrite(deps: HandlerDeps, rr: ResourceRequest, r: ServedResou
   sendJson(res, 200, out as unknown as JsonObject, warningHeaders(ctx));
 }
 
-/** SelfSubjectAccessReview / SubjectAccessReview: evaluated with the authorizer, never stored. */
+/** Self/Local/SubjectAccessReview: evaluated with the authorizer (RBAC's evaluation), never stored. */
 async function serveAccessReview(deps: HandlerDeps, rr: ResourceRequest, r: ServedResource): Promise<void> {
   if (rr.req.method !== 'POST') throw new ApiError(405, StatusReason.methodNotAllowed, 'the server does not allow this method on the requested resource');
   const body = await readDecoded(rr.req);
   if (!isJsonObject(body) || !isJsonObject(body.spec)) throw badRequest('spec is required');
-  const spec = body.spec;
-  let user = rr.user;
-  if (r.kind === 'SubjectAccessReview') {
-    const groups = Array.isArray(spec.groups) ? spec.groups.map(String) : [];
-    user = { name: String(spec.user ?? ''), groups };
-  }
-  const ra = isJsonObject(spec.resourceAttributes) ? spec.resourceAttributes : undefined;
-  const nra = isJsonObject(spec.nonResourceAttributes) ? spec.nonResourceAttributes : undefined;
-  const s = (v: JsonValue | undefined): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-  const attrs: RequestAttributes = ra
-    ? { user, verb: String(ra.verb ?? ''), apiRequest: true, group: String(ra.group ?? ''), version: String(ra.version ?? ''), resource: String(ra.resource ?? ''), subresource: s(ra.subresource), namespace: s(ra.namespace), name: s(ra.name) }
-    : { user, verb: String(nra?.verb ?? ''), apiRequest: false, nonResourcePath: String(nra?.path ?? ''), group: '', version: '', resource: '' };
-  const decision = user.groups.includes(MASTERS) ? { allowed: true } : deps.authorizer.authorize(attrs);
-  const status: JsonObject = { allowed: decision.allowed };
-  if ('reason' in decision && decision.reason) status.reason = decision.reason;
-  sendJson(rr.res, 201, { kind: r.kind, apiVersion: groupVersion(r), metadata: { creationTimestamp: null }, spec, status });
+  const review = { ...body, apiVersion: groupVersion(r), kind: r.kind, metadata: isJsonObject(body.metadata) ? body.metadata : {} } as KubeObject;
+  if (r.kind === 'LocalSubjectAccessReview') review.metadata.namespace = rr.p.namespace;
+  const out = evaluateAccessReview(masterAware(deps.authorizer), review, rr.user);
+  sendJson(rr.res, 201, out as unknown as JsonObject);
+}
+
+/** The authorizer with `system:masters` allowed everything. */
+function masterAware(a: Authorizer): Authorizer {
+  return { authorize: (attrs) => (attrs.user.groups.includes(MASTERS) ? { allowed: true } : a.authorize(attrs)) };
 }

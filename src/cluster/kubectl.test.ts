@@ -1,0 +1,200 @@
+/**
+ * The kubectl journey against the local cluster with the real kubectl v1.32.3 oracle: every command a
+ * GitOps user runs, outputs asserted.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parse as parseYaml } from 'yaml';
+import { startTestCluster, type TestCluster } from '../../test/harness/cluster.js';
+import { runTool, type ToolResult } from '../../test/harness/tools.js';
+
+const deployment = (image: string, replicas = 2): string => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: journey
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: app
+        image: ${image}
+`;
+
+const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gadgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: gadgets, singular: gadget, kind: Gadget, shortNames: [gd]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              size: {type: integer}
+    additionalPrinterColumns:
+    - {name: Size, type: integer, jsonPath: .spec.size}
+`;
+
+describe('kubectl journey', () => {
+  let c: TestCluster;
+  let dir: string;
+  const k = (...args: string[]): Promise<ToolResult> => runTool('kubectl', args, { env: c.env });
+  const ok = async (...args: string[]): Promise<string> => {
+    const r = await k(...args);
+    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
+    return r.stdout;
+  };
+  const file = (name: string, text: string): string => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  before(async () => {
+    c = await startTestCluster();
+    dir = mkdtempSync(join(tmpdir(), 'kubectl-journey-'));
+  });
+  after(async () => {
+    await c.close();
+  });
+
+  test('create namespace (protobuf body) and get it', async () => {
+    assert.equal((await ok('create', 'namespace', 'journey')).trim(), 'namespace/journey created');
+    assert.match(await ok('get', 'ns', 'journey'), /^NAME\s+STATUS\s+AGE\njourney\s+Active\s+\d+s\n$/);
+  });
+
+  test('create configmap and secret (protobuf bodies) round-trip their data', async () => {
+    await ok('-n', 'journey', 'create', 'configmap', 'cfg', '--from-literal=a=1');
+    await ok('-n', 'journey', 'create', 'secret', 'generic', 'sec', '--from-literal=p=s3cret');
+    const cm = parseYaml(await ok('-n', 'journey', 'get', 'cm', 'cfg', '-o', 'yaml')) as { data: Record<string, string> };
+    assert.deepEqual(cm.data, { a: '1' });
+    const sec = parseYaml(await ok('-n', 'journey', 'get', 'secret', 'sec', '-o', 'yaml')) as { data: Record<string, string>; type: string };
+    assert.equal(Buffer.from(sec.data.p ?? '', 'base64').toString(), 's3cret');
+  });
+
+  test('apply (client-side) creates then configures; get -o yaml shows it', async () => {
+    const f = file('dep.yaml', deployment('nginx:1.27'));
+    assert.equal((await ok('apply', '-f', f)).trim(), 'deployment.apps/web created');
+    assert.equal((await ok('apply', '-f', f)).trim(), 'deployment.apps/web unchanged');
+    const live = parseYaml(await ok('-n', 'journey', 'get', 'deploy', 'web', '-o', 'yaml', '--show-managed-fields')) as {
+      metadata: { generation: number; annotations: Record<string, string>; managedFields: { manager: string }[] };
+      spec: { replicas: number };
+    };
+    assert.equal(live.spec.replicas, 2);
+    assert.equal(live.metadata.generation, 1);
+    assert.ok(live.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']);
+    assert.ok(live.metadata.managedFields.some((m) => m.manager === 'kubectl-client-side-apply'));
+    assert.equal((await ok('apply', '-f', file('dep2.yaml', deployment('nginx:1.28')))).trim(), 'deployment.apps/web configured');
+  });
+
+  test('get prints the Deployment table', async () => {
+    assert.match(await ok('-n', 'journey', 'get', 'deploy'), /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+\d\/2\s+\d+\s+\d+\s+\S+\n$/);
+  });
+
+  test('label, annotate and the three patch types', async () => {
+    assert.equal((await ok('-n', 'journey', 'label', 'deploy', 'web', 'tier=front')).trim(), 'deployment.apps/web labeled');
+    assert.equal((await ok('-n', 'journey', 'annotate', 'deploy', 'web', 'note=hi')).trim(), 'deployment.apps/web annotated');
+    await ok('-n', 'journey', 'patch', 'deploy', 'web', '--type', 'merge', '-p', '{"spec":{"replicas":3}}');
+    await ok('-n', 'journey', 'patch', 'deploy', 'web', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"app","image":"nginx:1.29"}]}}}}');
+    await ok('-n', 'journey', 'patch', 'deploy', 'web', '--type', 'json', '-p', '[{"op":"add","path":"/metadata/labels/extra","value":"x"}]');
+    const live = JSON.parse(await ok('-n', 'journey', 'get', 'deploy', 'web', '-o', 'json')) as {
+      metadata: { labels: Record<string, string>; annotations: Record<string, string> };
+      spec: { replicas: number; template: { spec: { containers: { name: string; image: string }[] } } };
+    };
+    assert.deepEqual(live.metadata.labels, { tier: 'front', extra: 'x' });
+    assert.equal(live.metadata.annotations.note, 'hi');
+    assert.equal(live.spec.replicas, 3);
+    assert.deepEqual(live.spec.template.spec.containers.map((x) => [x.name, x.image]), [['app', 'nginx:1.29']]);
+    const bad = await k('-n', 'journey', 'patch', 'deploy', 'web', '--type', 'json', '-p', '[{"op":"test","path":"/spec/replicas","value":7}]');
+    assert.notEqual(bad.code, 0);
+  });
+
+  test('apply --server-side: conflicts reported, --force-conflicts takes ownership', async () => {
+    const f = file('ssa.yaml', deployment('nginx:1.30', 5));
+    const conflict = await k('apply', '--server-side', '-f', f);
+    assert.notEqual(conflict.code, 0);
+    assert.match(conflict.stderr, /Apply failed with 2 conflicts: conflicts with "kubectl-patch" using apps\/v1:\n- \.spec\.replicas\n/);
+    assert.equal((await ok('apply', '--server-side', '--force-conflicts', '-f', f)).trim(), 'deployment.apps/web serverside-applied');
+    const live = JSON.parse(await ok('-n', 'journey', 'get', 'deploy', 'web', '-o', 'json', '--show-managed-fields')) as { spec: { replicas: number }; metadata: { managedFields: { manager: string; operation: string }[] } };
+    assert.equal(live.spec.replicas, 5);
+    assert.ok(live.metadata.managedFields.some((m) => m.manager === 'kubectl' && m.operation === 'Apply'));
+  });
+
+  test('edit through KUBE_EDITOR', async () => {
+    const editor = file('editor.mjs', "import { readFileSync, writeFileSync } from 'node:fs';\nconst p = process.argv[2];\nwriteFileSync(p, readFileSync(p, 'utf8').replace('replicas: 5', 'replicas: 6'));\n");
+    const r = await runTool('kubectl', ['-n', 'journey', 'edit', 'deploy', 'web'], { env: { ...c.env, KUBE_EDITOR: `${process.execPath} ${editor}` } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'deployment.apps/web edited');
+    assert.equal((await ok('-n', 'journey', 'get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}')).trim(), '6');
+  });
+
+  test('diff and diff --server-side show the pending change (exit 1) and nothing after apply (exit 0)', async () => {
+    const f = file('diff.yaml', deployment('nginx:1.31', 6));
+    for (const extra of [[], ['--server-side', '--force-conflicts']]) {
+      const d = await k('diff', ...extra, '-f', f);
+      assert.equal(d.code, 1, d.stderr);
+      assert.match(d.stdout, /-\s+- image: nginx:1\.30\n\+\s+- image: nginx:1\.31/);
+    }
+    await ok('apply', '--server-side', '--force-conflicts', '-f', f);
+    const same = await k('diff', '--server-side', '-f', f);
+    assert.equal(same.code, 0, same.stdout + same.stderr);
+  });
+
+  test('get -w streams a change', async () => {
+    const watch = runTool('kubectl', ['-n', 'journey', 'get', 'cm', 'cfg', '-w', '--request-timeout=3s'], { env: c.env, timeoutMs: 6000 });
+    await new Promise((r) => setTimeout(r, 800));
+    await ok('-n', 'journey', 'label', 'cm', 'cfg', 'seen=yes');
+    const r = await watch;
+    const lines = r.stdout.trim().split('\n');
+    assert.match(lines[0] ?? '', /^NAME\s+DATA\s+AGE$/);
+    assert.ok(lines.filter((l) => l.startsWith('cfg ')).length >= 2, r.stdout);
+  });
+
+  test('api-resources and explain', async () => {
+    const ar = await ok('api-resources');
+    assert.match(ar, /^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
+    assert.match(ar, /^namespaces\s+ns\s+v1\s+false\s+Namespace$/m);
+    const ex = await ok('explain', 'deployment.spec');
+    assert.match(ex, /KIND:\s+Deployment/);
+    assert.match(ex, /FIELD: spec <DeploymentSpec>/);
+    assert.match(ex, /replicas\s+<integer>/);
+  });
+
+  test('auth can-i (protobuf access review), with and without --as', async () => {
+    assert.equal((await ok('auth', 'can-i', 'create', 'deployments', '-n', 'journey')).trim(), 'yes');
+    const r = await k('auth', 'can-i', 'create', 'deployments', '-n', 'journey', '--as', 'nobody');
+    assert.equal(r.stdout.trim(), 'no');
+  });
+
+  test('CRD create, then get of the new kind with its printer columns', async () => {
+    await ok('apply', '-f', file('crd.yaml', crd));
+    await ok('apply', '-f', file('gadget.yaml', 'apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g1, namespace: journey}\nspec: {size: 3}\n'));
+    assert.match(await ok('-n', 'journey', 'get', 'gadgets'), /^NAME\s+SIZE\s+AGE\ng1\s+3\s+\S+\n$/);
+    assert.match(await ok('-n', 'journey', 'get', 'gd', 'g1', '-o', 'name'), /^gadget\.example\.com\/g1\n$/);
+  });
+
+  test('delete with propagation and of a missing object', async () => {
+    assert.equal((await ok('-n', 'journey', 'delete', 'deploy', 'web', '--cascade=foreground')).trim(), 'deployment.apps "web" deleted');
+    const missing = await k('-n', 'journey', 'delete', 'deploy', 'web');
+    assert.notEqual(missing.code, 0);
+    assert.match(missing.stderr, /deployments\.apps "web" not found/);
+  });
+});
