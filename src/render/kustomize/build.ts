@@ -172,7 +172,7 @@ function absorbGenerated(k: Kustomization, list: Resource[], gen: Resource): voi
   const id = curId(gen);
   const matches = list.filter((r) => {
     const ids = [curId(r), ...r.prevIds];
-    return ids.some((x) => x.gvk.kind === id.gvk.kind && x.name === id.name && nsEquals(x.namespace, id.namespace || k.namespace));
+    return ids.some((x) => x.gvk.kind === id.gvk.kind && x.name === id.name && nsEquals(x.namespace, id.namespace));
   });
   const behavior = gen.behavior ?? 'create';
   if (matches.length === 0) {

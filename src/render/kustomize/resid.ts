@@ -121,7 +121,7 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** kustomize's legacy order: by kind rank, then GVK text, then namespace, then name. */
+/** kustomize's legacy order: by kind rank, then GVK text, then `gvk|namespace|name` text (`~X`/`~N` for empty). */
 export function legacyCompare(ranks: Map<string, number>): (a: ResId, b: ResId) => number {
   return (a, b) => {
     const ga = gvkSortString(a.gvk);
@@ -130,9 +130,13 @@ export function legacyCompare(ranks: Map<string, number>): (a: ResId, b: ResId) 
       const ra = ranks.get(a.gvk.kind) ?? 0;
       const rb = ranks.get(b.gvk.kind) ?? 0;
       if (ra !== rb) return ra - rb;
+      if (a.gvk.kind === 'Namespace' && b.gvk.kind === 'Namespace' && (a.gvk.group === '' || b.gvk.group === '')) return cmp(gb, ga);
       return cmp(ga, gb);
     }
-    if (a.namespace !== b.namespace) return cmp(a.namespace, b.namespace);
-    return cmp(a.name, b.name);
+    return cmp(idSortString(a), idSortString(b));
   };
+}
+
+function idSortString(id: ResId): string {
+  return `${id.namespace || '~X'}|${id.name || '~N'}`;
 }
