@@ -2,5 +2,6 @@
 import type { Command } from '../command.js';
 import { controllersCommand } from './controllers.js';
 import { versionCommand } from './version.js';
+import { clusterCommands } from './cluster.js';
 
-export const commands: readonly Command[] = [versionCommand, controllersCommand];
+export const commands: readonly Command[] = [versionCommand, controllersCommand, ...clusterCommands];
