@@ -117,21 +117,27 @@ function takeChanged(opts: { oldObj: JsonValue; newObj: JsonValue; schema: Schem
   const comparison = compareValues(opts.oldObj, opts.newObj, opts.schema);
   const changed = comparison.modified.union(comparison.added);
   const conflicts = new Map<string, FieldSet>();
+  const removedHits = new Map<string, FieldSet>();
   for (const [id, e] of opts.managed) {
     if (id === opts.actor) continue;
-    const c = e.fields.intersection(changed);
-    if (!c.isEmpty()) conflicts.set(id, c);
+    if (!changed.isEmpty()) {
+      const c = e.fields.intersection(changed);
+      if (!c.isEmpty()) conflicts.set(id, c);
+    }
+    if (!comparison.removed.isEmpty()) {
+      const r = e.fields.intersection(comparison.removed);
+      if (!r.isEmpty()) removedHits.set(id, r);
+    }
   }
   if (conflicts.size > 0 && !opts.force) return { managed: opts.managed, comparison, conflicts };
-  if (conflicts.size > 0 || !comparison.removed.isEmpty()) {
-    for (const [id, e] of opts.managed) {
-      if (id === opts.actor) continue;
-      const c = conflicts.get(id);
-      let fields = c ? e.fields.difference(c) : e.fields;
-      fields = fields.difference(comparison.removed);
-      if (fields.isEmpty()) opts.managed.delete(id);
-      else if (fields !== e.fields) opts.managed.set(id, { ...e, fields });
-    }
+  for (const [id, e] of opts.managed) {
+    const c = conflicts.get(id);
+    const r = removedHits.get(id);
+    if (!c && !r) continue;
+    let fields = c ? e.fields.difference(c) : e.fields;
+    if (r) fields = fields.difference(r);
+    if (fields.isEmpty()) opts.managed.delete(id);
+    else opts.managed.set(id, { ...e, fields });
   }
   return { managed: opts.managed, comparison, conflicts };
 }
@@ -224,7 +230,9 @@ export function serverSideApply(opts: ApplyOptions): ApplyResult {
   const applierEntry: ManagerEntry = { manager: opts.manager, operation: 'Apply', apiVersion: applied.apiVersion, fields: configSet };
   if (subresource) applierEntry.subresource = subresource;
   managed.set(applierId, applierEntry);
-  if (previous && !previous.fields.difference(configSet).isEmpty()) {
+  // A previous set within the new one: nothing to prune (the common re-apply).
+  const previousWithin = previous?.fields.isSubsetOf(configSet) ?? true;
+  if (previous && !previousWithin) {
     merged = prune(merged, { managed, lastSet: previous.fields, schema });
   }
 
@@ -237,8 +245,11 @@ export function serverSideApply(opts: ApplyOptions): ApplyResult {
   const changed = !isSame(step.comparison) || !jsonEqual(liveBody, merged);
   if (owned.isEmpty()) managed.delete(applierId);
   else {
-    const keepTime = !changed && previous?.time !== undefined && previous.fields.equals(owned);
-    managed.set(applierId, { ...applierEntry, fields: owned, time: keepTime ? previous.time : now });
+    // Same fields as before: keep the previous (lazily decoded) set, so it is re-encoded by copying.
+    // (previous is stored stripped, so previous ⊆ configSet implies previous ⊆ owned).
+    const same = previous !== undefined && previousWithin && previous.fields.size() === owned.size();
+    const keepTime = same && !changed && previous.time !== undefined;
+    managed.set(applierId, { ...applierEntry, fields: same ? previous.fields : owned, time: keepTime ? previous.time : now });
   }
   const object = merged as unknown as KubeObject;
   return { object: setManagedFields(object, managed), conflicts: [] };

@@ -11,18 +11,54 @@
  */
 import type { JsonObject, JsonValue } from '../../object.js';
 import { isJsonObject } from '../../object.js';
-import { canonicalElement, compareElements, goQuote, pathToString } from './pathelement.js';
+import { canonicalElement, compareElements, goJson, pathToString, quoteElement } from './pathelement.js';
 
 const EMPTY_MEMBERS: ReadonlySet<string> = new Set();
 
 /** A set of field paths. */
 export class FieldSet {
-  readonly members: Set<string>;
-  readonly children: Map<string, FieldSet>;
+  private m?: Set<string>;
+  private c?: Map<string, FieldSet>;
+  /** The FieldsV1 object this set was read from, until it is decoded (see {@link FieldSet.lazy}). */
+  private raw?: JsonObject;
 
   constructor(members?: Set<string>, children?: Map<string, FieldSet>) {
-    this.members = members ?? new Set();
-    this.children = children ?? new Map();
+    this.m = members ?? new Set();
+    this.c = children ?? new Map();
+  }
+
+  /**
+   * A set over a FieldsV1 object that is only decoded when its members are needed: intersections with
+   * small sets, subset tests, emptiness and re-encoding work on the object directly. The object must be
+   * canonical (as this module writes it) and is not copied: do not mutate it. Malformed content throws
+   * when the set is first decoded.
+   */
+  static lazy(raw: JsonObject): FieldSet {
+    const s = new FieldSet();
+    s.m = undefined;
+    s.c = undefined;
+    s.raw = raw;
+    return s;
+  }
+
+  private decode(): void {
+    const raw = this.raw as JsonObject;
+    this.m = new Set();
+    this.c = new Map();
+    decodeInto(raw, this, 64);
+    this.raw = undefined;
+  }
+
+  /** Path elements that are themselves in the set, at this level. */
+  get members(): Set<string> {
+    if (this.m === undefined) this.decode();
+    return this.m as Set<string>;
+  }
+
+  /** Sets below path elements, at this level (never empty). */
+  get children(): Map<string, FieldSet> {
+    if (this.c === undefined) this.decode();
+    return this.c as Map<string, FieldSet>;
   }
 
   /** A set holding the given paths. */
@@ -34,6 +70,10 @@ export class FieldSet {
 
   /** True when the set holds no path. */
   isEmpty(): boolean {
+    if (this.raw) {
+      for (const k in this.raw) if (k !== '.') return false;
+      return true;
+    }
     return this.members.size === 0 && this.children.size === 0;
   }
 
@@ -99,6 +139,8 @@ export class FieldSet {
 
   /** Paths in both sets. */
   intersection(other: FieldSet): FieldSet {
+    if (other.raw) return this.raw ? intersectRaw(this.decoded(), other.raw) : intersectRaw(this, other.raw);
+    if (this.raw) return intersectRaw(other, this.raw);
     const members = new Set<string>();
     const small = this.members.size <= other.members.size ? this.members : other.members;
     const big = small === this.members ? other.members : this.members;
@@ -113,9 +155,21 @@ export class FieldSet {
     return new FieldSet(members, children);
   }
 
+  /** True when every path of this set is in `other`. */
+  isSubsetOf(other: FieldSet): boolean {
+    if (this.raw) return rawSubsetOf(this.raw, other);
+    for (const m of this.members) if (!other.members.has(m)) return false;
+    for (const [pe, c] of this.children) {
+      const o = other.children.get(pe);
+      if (!o || !c.isSubsetOf(o)) return false;
+    }
+    return true;
+  }
+
   /** True when both sets hold the same paths. */
   equals(other: FieldSet): boolean {
     if (this === other) return true;
+    if (this.raw || other.raw) return this.isSubsetOf(other) && this.size() === other.size();
     if (this.members.size !== other.members.size || this.children.size !== other.children.size) return false;
     for (const m of this.members) if (!other.members.has(m)) return false;
     for (const [pe, c] of this.children) {
@@ -141,6 +195,7 @@ export class FieldSet {
 
   /** Number of paths in the set. */
   size(): number {
+    if (this.raw) return rawSize(this.raw);
     let n = this.members.size;
     for (const c of this.children.values()) n += c.size();
     return n;
@@ -156,12 +211,19 @@ export class FieldSet {
    * order, `"."` first where a path element is both a member and a parent, Go's HTML escaping.
    */
   toFieldsV1Json(): string {
+    if (this.raw) return goJson(JSON.stringify(this.raw));
     return `{${this.emitV1(false)}}`;
   }
 
   /** The FieldsV1 value as a JSON object (key order as in {@link toFieldsV1Json}). */
   toFieldsV1(): JsonObject {
+    if (this.raw) return copyRaw(this.raw);
     return this.buildV1(false);
+  }
+
+  private decoded(): FieldSet {
+    if (this.raw) this.decode();
+    return this;
   }
 
   private sortedElements(): string[] {
@@ -174,7 +236,7 @@ export class FieldSet {
     const parts: string[] = includeSelf ? ['".":{}'] : [];
     for (const pe of this.sortedElements()) {
       const c = this.children.get(pe);
-      parts.push(c ? `${goQuote(pe)}:{${c.emitV1(this.members.has(pe))}}` : `${goQuote(pe)}:{}`);
+      parts.push(c ? `${quoteElement(pe)}:{${c.emitV1(this.members.has(pe))}}` : `${quoteElement(pe)}:{}`);
     }
     return parts.join(',');
   }
@@ -203,6 +265,65 @@ export class FieldSet {
 }
 
 const EMPTY = new FieldSet(EMPTY_MEMBERS as Set<string>);
+
+function copyRaw(o: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const k in o) out[k] = copyRaw(o[k] as JsonObject);
+  return out;
+}
+
+/** Whether a FieldsV1 value marks its own path as a member: `{}` or a `"."` key. */
+function rawIsMember(v: JsonObject): boolean {
+  if ('.' in v) return true;
+  for (const _ in v) return false;
+  return true;
+}
+
+function rawHasChildren(v: JsonObject): boolean {
+  for (const k in v) if (k !== '.') return true;
+  return false;
+}
+
+function rawSize(o: JsonObject): number {
+  let n = 0;
+  for (const k in o) {
+    if (k === '.') continue;
+    const v = o[k] as JsonObject;
+    if (rawIsMember(v)) n++;
+    if (rawHasChildren(v)) n += rawSize(v);
+  }
+  return n;
+}
+
+function rawSubsetOf(raw: JsonObject, other: FieldSet): boolean {
+  for (const k in raw) {
+    if (k === '.') continue;
+    const v = raw[k] as JsonObject;
+    if (rawIsMember(v) && !other.members.has(k)) return false;
+    if (rawHasChildren(v)) {
+      const o = other.children.get(k);
+      if (!o || !rawSubsetOf(v, o)) return false;
+    }
+  }
+  return true;
+}
+
+/** The paths of `s` that the FieldsV1 object `raw` also holds (walks `s`, so cheap for small `s`). */
+function intersectRaw(s: FieldSet, raw: JsonObject): FieldSet {
+  const members = new Set<string>();
+  for (const m of s.members) {
+    const v = raw[m];
+    if (isJsonObject(v) && rawIsMember(v)) members.add(m);
+  }
+  const children = new Map<string, FieldSet>();
+  for (const [pe, c] of s.children) {
+    const v = raw[pe];
+    if (!isJsonObject(v) || !rawHasChildren(v)) continue;
+    const i = intersectRaw(c, v);
+    if (!i.isEmpty()) children.set(pe, i);
+  }
+  return new FieldSet(members, children);
+}
 
 function decodeInto(obj: JsonObject, into: FieldSet, depth: number): void {
   if (depth <= 0) throw new Error('fieldsV1 nested too deeply');

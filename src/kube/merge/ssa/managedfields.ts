@@ -9,6 +9,7 @@
 import type { JsonObject, JsonValue, KubeObject } from '../../object.js';
 import { isJsonObject } from '../../object.js';
 import { FieldSet } from './fieldset.js';
+import { canonicalElement } from './pathelement.js';
 
 /** The operation of a managedFields entry. */
 export type ManagedOperation = 'Apply' | 'Update';
@@ -43,6 +44,34 @@ export class ManagedFieldsError extends Error {
   override readonly name = 'ManagedFieldsError';
 }
 
+/** True for `f:`, `k:`, `v:` and `i:` (char codes: f 102, k 107, v 118, i 105, colon 58). */
+function hasElementPrefix(k: string): boolean {
+  if (k.charCodeAt(1) !== 58) return false;
+  const c = k.charCodeAt(0);
+  return c === 102 || c === 107 || c === 118 || c === 105;
+}
+
+/** Checks the structure of a FieldsV1 object; false when some key element is not in canonical form. */
+function checkRaw(o: JsonObject, depth: number): boolean {
+  if (depth <= 0) throw new Error('fieldsV1 nested too deeply');
+  let canonical = true;
+  for (const k in o) {
+    const v = o[k];
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`fieldsV1 value of ${JSON.stringify(k)} must be an object`);
+    if (k === '.') continue;
+    if (!hasElementPrefix(k)) throw new Error(`unknown path element ${JSON.stringify(k)}: must start with f:, k:, v: or i:`);
+    if (k.charCodeAt(0) !== 102 && canonicalElement(k) !== k) canonical = false;
+    if (!checkRaw(v, depth - 1)) canonical = false;
+  }
+  return canonical;
+}
+
+/** A field set over a FieldsV1 value: decoded lazily when canonical (the common case), eagerly otherwise. */
+function readFieldsV1(v: JsonValue): FieldSet {
+  if (!isJsonObject(v)) return FieldSet.fromFieldsV1(v);
+  return checkRaw(v, 64) ? FieldSet.lazy(v) : FieldSet.fromFieldsV1(v);
+}
+
 function decodeEntry(raw: JsonValue, index: number): ManagerEntry {
   if (!isJsonObject(raw)) throw new ManagedFieldsError(`managedFields[${index}] is not an object`);
   const { manager, operation, apiVersion, time, subresource, fieldsType, fieldsV1 } = raw;
@@ -54,7 +83,7 @@ function decodeEntry(raw: JsonValue, index: number): ManagerEntry {
   }
   let fields: FieldSet;
   try {
-    fields = fieldsV1 === undefined || fieldsV1 === null ? new FieldSet() : FieldSet.fromFieldsV1(fieldsV1);
+    fields = fieldsV1 === undefined || fieldsV1 === null ? new FieldSet() : readFieldsV1(fieldsV1);
   } catch (e) {
     throw new ManagedFieldsError(`managedFields[${index}].fieldsV1: ${(e as Error).message}`);
   }

@@ -22,9 +22,33 @@ export function goJson(text: string): string {
   return HTML_CHARS.test(text) ? text.replace(HTML_CHARS_G, escapeHtmlChar) : text;
 }
 
+/** True when a string needs no escaping in JSON nor Go's HTML escaping (ASCII printable without " \\ < > &). */
+function isPlain(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c || c === 0x3c || c === 0x3e || c === 0x26) return false;
+  }
+  return true;
+}
+
+const QUOTE_CACHE_LIMIT = 50_000;
+const quoteCache = new Map<string, string>();
+
 /** A JSON string literal as Go writes it. */
 export function goQuote(s: string): string {
+  if (isPlain(s)) return `"${s}"`;
   return goJson(JSON.stringify(s));
+}
+
+/** {@link goQuote} for path element strings, which repeat a lot: cached. */
+export function quoteElement(pe: string): string {
+  let q = quoteCache.get(pe);
+  if (q === undefined) {
+    q = goQuote(pe);
+    if (quoteCache.size >= QUOTE_CACHE_LIMIT) quoteCache.clear();
+    quoteCache.set(pe, q);
+  }
+  return q;
 }
 
 /** Compact JSON of a value with object keys sorted, as Go writes a map. */
@@ -42,11 +66,16 @@ export function fieldElement(name: string): string {
   return `f:${name}`;
 }
 
+/** The path element of a list-map item with a single key field. */
+export function singleKeyElement(name: string, value: JsonValue): string {
+  return `k:{${quoteElement(name)}:${typeof value === 'string' ? goQuote(value) : goValueJson(value)}}`;
+}
+
 /** The path element of a list-map item from its key fields (any order; sorted here). */
 export function keyElement(fields: readonly (readonly [string, JsonValue])[]): string {
   if (fields.length === 1) {
     const [name, value] = fields[0] as readonly [string, JsonValue];
-    return `k:{${goQuote(name)}:${goValueJson(value)}}`;
+    return singleKeyElement(name, value);
   }
   const sorted = [...fields].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return `k:{${sorted.map(([n, v]) => `${goQuote(n)}:${goValueJson(v)}`).join(',')}}`;
@@ -106,9 +135,21 @@ function parseUncached(pe: string): ParsedElement {
   }
 }
 
+const canonicalCache = new Map<string, string>();
+
 /** The canonical string of a path element written by someone else (spacing, key order). */
 export function canonicalElement(pe: string): string {
   if (pe.startsWith('f:')) return pe;
+  let c = canonicalCache.get(pe);
+  if (c === undefined) {
+    c = canonicalUncached(pe);
+    if (canonicalCache.size >= CACHE_LIMIT) canonicalCache.clear();
+    canonicalCache.set(pe, c);
+  }
+  return c;
+}
+
+function canonicalUncached(pe: string): string {
   const p = parseElement(pe);
   switch (p.type) {
     case 'key':

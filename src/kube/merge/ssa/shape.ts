@@ -7,7 +7,7 @@
 import type { JsonObject, JsonValue } from '../../object.js';
 import { isJsonObject } from '../../object.js';
 import type { SchemaNode } from '../../schema/types.js';
-import { keyElement, valueElement } from './pathelement.js';
+import { keyElement, singleKeyElement, valueElement } from './pathelement.js';
 
 export const LEAF = 0;
 export const MAP = 1;
@@ -105,7 +105,7 @@ function keyOf(s: SchemaNode, item: JsonObject): string {
   if (keys.length === 1) {
     const k = keys[0] as string;
     const v = item[k];
-    if (v !== undefined) return keyElement([[k, v]]);
+    if (v !== undefined) return singleKeyElement(k, v);
   }
   const fields: [string, JsonValue][] = [];
   for (const k of keys) {
