@@ -63,12 +63,12 @@ export interface RawSchemaNodeOptions {
 
 type NodeKind = SchemaNode['kind'];
 
-const SCALAR_TYPES: Readonly<Record<string, ScalarType>> = {
-  string: 'string',
-  integer: 'integer',
-  number: 'number',
-  boolean: 'boolean',
-};
+const SCALAR_TYPES: ReadonlyMap<string, ScalarType> = new Map([
+  ['string', 'string'],
+  ['integer', 'integer'],
+  ['number', 'number'],
+  ['boolean', 'boolean'],
+]);
 
 function isRaw(v: unknown): v is RawSchema {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -82,7 +82,7 @@ function classify(raw: RawSchema, emptyObjectIsUntyped: boolean, hasExtra: boole
   if (raw['x-kubernetes-int-or-string'] === true || raw.format === 'int-or-string') return 'scalar';
   const t = raw.type;
   if (t === 'array') return 'list';
-  if (typeof t === 'string' && SCALAR_TYPES[t]) return 'scalar';
+  if (typeof t === 'string' && SCALAR_TYPES.has(t)) return 'scalar';
   if (isRaw(raw.properties) || hasExtra) return 'struct';
   if (isRaw(raw.additionalProperties) || raw.additionalProperties === true) return 'map';
   if (t === 'object' && !emptyObjectIsUntyped && raw['x-kubernetes-preserve-unknown-fields'] !== true) return 'struct';
@@ -93,7 +93,7 @@ const UNTYPED_RAW: RawSchema = {};
 
 function scalarType(raw: RawSchema): ScalarType {
   if (raw['x-kubernetes-int-or-string'] === true || raw.format === 'int-or-string') return 'int-or-string';
-  return SCALAR_TYPES[raw.type ?? ''] ?? 'any';
+  return SCALAR_TYPES.get(raw.type ?? '') ?? 'any';
 }
 
 function listTypeOf(raw: RawSchema, strategies: readonly PatchStrategy[] | undefined, mergeKey: string | undefined): ListType {

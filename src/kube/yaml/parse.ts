@@ -140,7 +140,8 @@ class Converter {
   }
 
   private scalar(node: Scalar): JsonValue {
-    const text = typeof node.value === 'string' ? node.value : String(node.value ?? '');
+    // `source` is the scalar's text before any tag processing (the `yaml` package decodes !!binary itself).
+    const text = typeof node.source === 'string' ? node.source : typeof node.value === 'string' ? node.value : '';
     const tag = node.tag;
     if (tag === undefined) return node.type === 'PLAIN' ? this.fromResolved(resolvePlain(text), text, node) : text;
     if (!tag.startsWith(TAG)) return text; // `!` and custom tags: the text, as go-yaml decodes them

@@ -15,13 +15,15 @@ export type Resolved =
   | { tag: 'str' };
 
 const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
-const BOOLS: Readonly<Record<string, boolean>> = { true: true, True: true, TRUE: true, false: false, False: false, FALSE: false };
-const SPECIAL_FLOATS: Readonly<Record<string, number>> = {
-  '.inf': Infinity, '.Inf': Infinity, '.INF': Infinity,
-  '+.inf': Infinity, '+.Inf': Infinity, '+.INF': Infinity,
-  '-.inf': -Infinity, '-.Inf': -Infinity, '-.INF': -Infinity,
-  '.nan': NaN, '.NaN': NaN, '.NAN': NaN,
-};
+const BOOLS: ReadonlyMap<string, boolean> = new Map([
+  ['true', true], ['True', true], ['TRUE', true], ['false', false], ['False', false], ['FALSE', false],
+]);
+const SPECIAL_FLOATS: ReadonlyMap<string, number> = new Map([
+  ['.inf', Infinity], ['.Inf', Infinity], ['.INF', Infinity],
+  ['+.inf', Infinity], ['+.Inf', Infinity], ['+.INF', Infinity],
+  ['-.inf', -Infinity], ['-.Inf', -Infinity], ['-.INF', -Infinity],
+  ['.nan', NaN], ['.NaN', NaN], ['.NAN', NaN],
+]);
 const OLD_BOOLS = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON', 'n', 'N', 'no', 'No', 'NO', 'off', 'Off', 'OFF']);
 
 const INT64_MIN = -(2n ** 63n);
@@ -79,7 +81,8 @@ function resolveNumber(s: string): Resolved {
   if (i !== undefined && inIntRange(i)) return { tag: 'int', value: i };
   if (YAML_FLOAT.test(plain)) {
     const f = Number(plain);
-    if (Number.isFinite(f)) return { tag: 'float', value: f };
+    // -0 becomes 0: kustomize's JSON round trip prints it as an integer 0.
+    if (Number.isFinite(f)) return { tag: 'float', value: f === 0 ? 0 : f };
   }
   return { tag: 'str' };
 }
@@ -90,9 +93,9 @@ function resolveNumber(s: string): Resolved {
  */
 export function resolvePlain(s: string): Resolved {
   if (NULLS.has(s)) return { tag: 'null' };
-  const b = BOOLS[s];
+  const b = BOOLS.get(s);
   if (b !== undefined) return { tag: 'bool', value: b };
-  const sf = SPECIAL_FLOATS[s];
+  const sf = SPECIAL_FLOATS.get(s);
   if (sf !== undefined) return { tag: 'float', value: sf };
   const c = s.charCodeAt(0);
   const isDigit = c >= 0x30 && c <= 0x39;
