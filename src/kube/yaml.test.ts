@@ -261,6 +261,8 @@ test('emitter: styles and structure (given key order)', () => {
   assert.equal(stringifyManifests([{ a: 1 }, { b: 2 }]), 'a: 1\n---\nb: 2\n');
   assert.equal(stringifyManifests([]), '');
   assert.equal(emitYaml({ b: 1, a: 2 }, KUSTOMIZE_YAML), 'a: 2\nb: 1\n');
+  // libyaml copies U+2029 into a literal block as is and indents after it as after a line break.
+  assert.equal(emitYaml({ ls: 'a\u2029b\n' }), 'ls: |\n  a\u2029  b\n');
   const longKey = 'k'.repeat(130);
   assert.equal(emitYaml({ [longKey]: 'v' }), `? ${longKey}\n: v\n`);
 });
@@ -401,6 +403,29 @@ spec:
     targetPort: http
 `;
 
+// Strings whose style go-yaml decides by indicators, resolution, breaks and width. Left out: U+0085 (kustomize's
+// JSON→YAML round trip folds it into a space, changing the value) and U+2029 inside a multi-line string (written
+// identically, but YAML 1.2 readers, ours included, do not read it back as a line break as go-yaml does).
+const EDGE_STRINGS = [
+  '0o17', '1_000', '+12', '.5', '08', '1e400', '-', '---', '- ', 'key:', ': x', '#x', 'a #', 'x:y', 'null', '~', 'Yes',
+  '0x', '-.inf', '.NaN', '<<', '=', '\u2028', 'x\n', '\n', '\n\n', ' ', 'a  b', '1.0.0', 'v1.2', '0.0.0.0/0', '*', "a'b",
+  "'", '"', '\\\\', 'a\tb\nc', 'end\n  ', 'true\nfalse', 'x\r', 'y'.repeat(90) + ' z', 'y'.repeat(78) + ' a b c', '|', '>x',
+  '@', '%', '!important', 'a,b[c]', '{{ .Values }}', 'a\u00a0 b', 'é'.repeat(85) + ' x y', 'x '.repeat(50) + ' z', '\ufeff',
+  '--- x\ny\n', '  two\n', '\ttab\n',
+];
+
+function edgeDoc(): string {
+  const k = 'k'.repeat(130);
+  const lines = ['apiVersion: example.com/v1', 'kind: Edge', 'metadata:', '  name: edge', 'spec:'];
+  EDGE_STRINGS.forEach((v, i) => lines.push(`  s${i}: ${JSON.stringify(v)}`));
+  lines.push(
+    `  ${k}: v`, `  ${k}2: |`, '    multi', '    line', `  ${k}3:`, '    nested: map', '    n2: 1', `  ${k}4: ${'w '.repeat(60)}end`,
+    `  ${k}5:`, '  - a', '  - b: 1', '    c: 2', `  ${k}6: []`, `  ${'é'.repeat(70)}: x`, '  list:', `  - ${k}: 1`, '    other: 2',
+    `  - - ${k}: [1]`, '  last: |+', '    keep', '',
+  );
+  return lines.join('\n') + '\n';
+}
+
 function splitDocs(text: string): string[] {
   return text.split(/^---\n/m);
 }
@@ -413,7 +438,7 @@ function nameOf(docText: string): string {
 test('differential: kustomize reads and writes manifests exactly as we do', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'yaml-oracle-'));
   try {
-    const files = { 'scalars.yaml': scalarsConfigMap(), 'styles.yaml': STYLE_DOCS, 'structure.yaml': STRUCTURE_DOCS };
+    const files = { 'scalars.yaml': scalarsConfigMap(), 'styles.yaml': STYLE_DOCS, 'structure.yaml': STRUCTURE_DOCS, 'edge.yaml': edgeDoc() };
     for (const [f, t] of Object.entries(files)) writeFileSync(join(dir, f), t);
     writeFileSync(join(dir, 'kustomization.yaml'), `resources:\n${Object.keys(files).map((f) => `- ${f}`).join('\n')}\n`);
     const r = await runTool('kubectl', ['kustomize', dir]);

@@ -278,8 +278,13 @@ function writeLiteral(w: Writer, cps: readonly number[], ctx: ScalarContext): vo
   w.newline();
   let breaks = true;
   for (const cp of cps) {
-    if (isBreak(cp)) {
+    if (cp === 0x0a) {
       w.newline();
+      breaks = true;
+    } else if (isBreak(cp)) {
+      // libyaml copies other breaks (U+2028, U+2029) as they are and counts a new line.
+      w.write(String.fromCodePoint(cp));
+      w.column = 0;
       breaks = true;
     } else {
       if (breaks) w.write(' '.repeat(ctx.indent));
