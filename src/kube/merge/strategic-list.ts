@@ -156,8 +156,75 @@ function dedupe(list: readonly JsonValue[]): JsonValue[] {
   return out;
 }
 
+/**
+ * Capacity of a Go slice of n interface values built by appending one at a time, as Go's JSON decoder
+ * builds lists: doubling up to 256, then growing by about 1.25 (exact up to 512 elements, close after).
+ */
+function goAppendCapacity(n: number): number {
+  let cap = 0;
+  while (cap < n) cap = cap === 0 ? 1 : cap < 256 ? cap * 2 : cap + Math.floor((cap + 768) / 4);
+  return cap;
+}
+
+/**
+ * The original primitive list as apimachinery sees it after a merge. Go appends the patch to the
+ * original (in the original's backing array when its capacity allows) and de-duplicates in place by
+ * moving the last element into each duplicate's slot, so the original, read again for ordering,
+ * may have changed. Only observable when the original holds duplicates.
+ */
+export function aliasedPrimitiveOriginal(orig: readonly JsonValue[], patch: readonly JsonValue[]): JsonValue[] {
+  if (orig.length + patch.length > goAppendCapacity(orig.length)) return [...orig];
+  const s = [...orig, ...patch];
+  let length = s.length - 1;
+  for (let i = 0; i < length; i++) {
+    for (let j = i + 1; j <= length; j++) {
+      if (s[i] === s[j]) {
+        s[j] = s[length] as JsonValue;
+        length--;
+        j--;
+      }
+    }
+  }
+  return s.slice(0, orig.length);
+}
+
 /** Merges one map into another; supplied by the map merger (the two recurse into each other). */
 export type MapMerger = (orig: JsonObject, patch: JsonObject, node: SchemaNode | undefined, path: string) => JsonObject;
+
+/**
+ * The original list as apimachinery's `$setElementOrder` handling sees it after merging. Go deletes
+ * `$patch: delete` items by shifting the original slice in place and appends new items to it, all in
+ * the original's backing array, and `$setElementOrder` then orders the original-only items by reading
+ * the original through that array. Reproducing those writes makes our order match kubectl's when a
+ * patch deletes and adds items in the same list (common in `kubectl apply` patches).
+ */
+export function aliasedOriginal(orig: readonly JsonValue[], patch: readonly JsonValue[], mergeKey: string): JsonValue[] {
+  const isDirective = (v: JsonValue, d?: string): boolean => isJsonObject(v) && Object.hasOwn(v, '$patch') && (d === undefined || v['$patch'] === d);
+  if (patch.some((v) => isDirective(v, 'replace'))) return [...orig];
+  const backing = [...orig];
+  let len = backing.length;
+  const find = (kv: JsonValue): number => {
+    for (let i = 0; i < len; i++) {
+      const x = backing[i] as JsonValue;
+      if (isJsonObject(x) && Object.hasOwn(x, mergeKey) && x[mergeKey] === kv) return i;
+    }
+    return -1;
+  };
+  for (const v of patch) {
+    if (!isDirective(v, 'delete')) continue;
+    const kv = keyValue(v, mergeKey);
+    for (let i = find(kv); i >= 0; i = find(kv)) {
+      for (let j = i; j < len - 1; j++) backing[j] = backing[j + 1] as JsonValue;
+      len--;
+    }
+  }
+  for (const v of patch) {
+    if (isDirective(v) || find(keyValue(v, mergeKey)) >= 0) continue;
+    if (len < backing.length) backing[len] = v;
+    len++;
+  }
+  return backing;
+}
 
 /** What {@link mergeList} needs. */
 export interface ListMergeInput {
@@ -224,6 +291,7 @@ export function mergeList(input: ListMergeInput): JsonValue[] {
   if (kind !== 'object') {
     if (isDeleteList) return orig.filter((v) => !patch.includes(v));
     merged = dedupe([...orig, ...patch]);
+    serverOrder = aliasedPrimitiveOriginal(orig, patch);
   } else {
     if (mergeKey === '') {
       throw new MergeError(MergeErrorCode.invalidMergeKey, path, 'cannot merge a list of maps without a patch merge key');

@@ -26,8 +26,10 @@ type Outcome = { ok: true; value: JsonObject } | { ok: false; error: string; cod
 const registry = builtinSchemas();
 
 /** Our result for a case; a result that is not a Kubernetes object counts as an error, as for kubectl. */
+const baseOf = (c: KubectlCase): JsonObject => (typeof c.base === 'string' ? bases[c.base] : c.base);
+
 function ours(c: KubectlCase): Outcome {
-  const obj = bases[c.base];
+  const obj = baseOf(c);
   try {
     let out: JsonValue;
     if (c.type === 'strategic') {
@@ -47,7 +49,7 @@ function ours(c: KubectlCase): Outcome {
 
 async function kubectl(c: KubectlCase, dir: string, i: number): Promise<Outcome> {
   const file = join(dir, `obj-${i}.json`);
-  await writeFile(file, JSON.stringify(bases[c.base]));
+  await writeFile(file, JSON.stringify(baseOf(c)));
   const args = ['patch', '--local', '-f', file, '--type', c.type, '-p', JSON.stringify(c.patch), '-o', 'json'];
   const r = await runTool('kubectl', args, { timeoutMs: 30_000 });
   if (r.code !== 0) return { ok: false, error: r.stderr.split('\n')[0] ?? '' };

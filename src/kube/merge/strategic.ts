@@ -25,7 +25,7 @@ import { isJsonObject } from '../object.js';
 import type { SchemaNode, SchemaRegistry } from '../schema/types.js';
 import { MergeError, MergeErrorCode, pointerJoin } from './errors.js';
 import { cloneJson, jsonTypeOf, setMember } from './jsonpatch.js';
-import { elementKind, mergeList, orderMerged, requireMergeKey } from './strategic-list.js';
+import { aliasedOriginal, aliasedPrimitiveOriginal, elementKind, mergeList, orderMerged, requireMergeKey } from './strategic-list.js';
 import type { FieldMeta, StrategicMergeOptions } from './strategic-schema.js';
 import { checkShallow, checkShape, childNode, defaultStrategicMergeOptions, lookupField } from './strategic-schema.js';
 
@@ -150,7 +150,11 @@ class Merger {
         merged = removeDirectives(patchList) as JsonValue[];
       } else continue;
       const kind = elementKind([origList ?? [], patchList ?? []], at);
-      setMember(orig, field, orderMerged({ merged, patchOrder: order, serverOrder: origList ?? [], mergeKey: meta.mergeKey, kind, path: at }));
+      let serverOrder = origList ?? [];
+      if (origList && patchList && meta.strategy === 'merge') {
+        serverOrder = kind === 'object' ? aliasedOriginal(origList, patchList, meta.mergeKey) : aliasedPrimitiveOriginal(origList, patchList);
+      }
+      setMember(orig, field, orderMerged({ merged, patchOrder: order, serverOrder, mergeKey: meta.mergeKey, kind, path: at }));
       delete patch[field];
     }
   }

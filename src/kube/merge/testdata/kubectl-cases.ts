@@ -3,6 +3,7 @@
  * us, and the two outcomes must match (same object, or both an error). Cases marked `stricter` are
  * known, deliberate divergences where kubectl accepts and we reject (with that MergeError code).
  */
+import fc from 'fast-check';
 import type { JsonObject, JsonValue } from '../../object.js';
 import { MergeErrorCode } from '../errors.js';
 import type { BaseName } from './objects.js';
@@ -10,7 +11,8 @@ import type { BaseName } from './objects.js';
 export interface KubectlCase {
   name: string;
   type: 'strategic' | 'merge' | 'json';
-  base: BaseName;
+  /** A named base object, or an inline one. */
+  base: BaseName | JsonObject;
   patch: JsonValue;
   /** We reject with this code where kubectl accepts (RFC strictness, schema type checks). */
   stricter?: MergeErrorCode;
@@ -217,6 +219,15 @@ const strategicRows: Row[] = [
   ['ingress class changed', 'ingress', { spec: { ingressClassName: 'traefik' } }],
   ['ingress default backend set', 'ingress', { spec: { defaultBackend: { service: { name: 'd', port: { number: 80 } } } } }],
   ['ingress annotations merged', 'ingress', meta({ annotations: { 'nginx.ingress.kubernetes.io/rewrite-target': null, a: 'b' } })],
+  // lists holding duplicates
+  ['dup env merged', 'podWithDuplicates', { spec: { containers: [{ name: 'm', env: [{ name: 'A', value: 'x' }] }] } }],
+  ['dup env added around', 'podWithDuplicates', { spec: { containers: [{ name: 'm', env: [{ name: 'N1' }, { name: 'C' }, { name: 'N2' }, { name: 'A' }] }] } }],
+  ['dup env deleted', 'podWithDuplicates', { spec: { containers: [{ name: 'm', env: [{ name: 'A', $patch: 'delete' }] }] } }],
+  ['dup env ordered', 'podWithDuplicates', { spec: { containers: [{ name: 'm', '$setElementOrder/env': [{ name: 'C' }, { name: 'A' }, { name: 'B' }] }] } }],
+  ['dup env twice in patch', 'podWithDuplicates', { spec: { containers: [{ name: 'm', env: [{ name: 'B', value: 'x' }, { name: 'B', value: 'y' }] }] } }],
+  ['dup finalizers unioned', 'podWithDuplicates', meta({ finalizers: ['d', 'a'] })],
+  ['dup finalizers ordered', 'podWithDuplicates', meta({ '$setElementOrder/finalizers': ['c', 'b', 'a'] })],
+  ['dup finalizers deleted', 'podWithDuplicates', meta({ '$deleteFromPrimitiveList/finalizers': ['a'] })],
   // custom resources: strategic merge is refused
   ['CR strategic refused', 'widget', { spec: { size: 4 } }],
 ];
@@ -287,9 +298,42 @@ const jsonRows: Row[] = [
 const toCases = (type: KubectlCase['type'], rows: Row[]): KubectlCase[] =>
   rows.map(([name, base, patch, stricter]) => ({ name, type, base, patch, ...(stricter ? { stricter } : {}) }));
 
+/**
+ * Generated ordering cases (fixed seed, so the table is the same on every run): env lists of a
+ * container built from a few names, patched with merges, additions, `$patch: delete` items and,
+ * sometimes, a `$setElementOrder` list consistent with the patch.
+ */
+export function generatedOrderingCases(count: number, seed = 20261125): KubectlCase[] {
+  const name = fc.constantFrom('A', 'B', 'C', 'D', 'E', 'F');
+  const origEnv = fc.array(name, { maxLength: 6 }); // duplicates allowed: Go's in-place slice edits then show
+  const patchItem = fc.record({ name, del: fc.boolean(), value: fc.constantFrom('p', 'q') });
+  const arb = fc.record({
+    orig: origEnv,
+    patch: fc.uniqueArray(patchItem, { maxLength: 4, selector: (x) => x.name }),
+    order: fc.option(fc.uniqueArray(name, { maxLength: 6 }), { nil: undefined, freq: 2 }),
+  });
+  return fc.sample(arb, { seed, numRuns: count }).map((g, i) => {
+    const items = g.patch.map((p): JsonObject => (p.del ? { name: p.name, $patch: 'delete' } : { name: p.name, value: p.value }));
+    const container: JsonObject = { name: 'main', env: items };
+    if (g.order) {
+      // Keep $setElementOrder consistent with the patch: its kept items first, in patch order.
+      const kept = g.patch.filter((p) => !p.del).map((p) => p.name);
+      container['$setElementOrder/env'] = [...kept, ...g.order.filter((n) => !kept.includes(n))].map((n) => ({ name: n }));
+    }
+    const base: JsonObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `gen-${i}` },
+      spec: { containers: [{ name: 'main', image: 'x', env: g.orig.map((n) => ({ name: n, value: 'o' })) }] },
+    };
+    return { name: `generated ordering ${i}`, type: 'strategic' as const, base, patch: { spec: { containers: [container] } } };
+  });
+}
+
 /** Every differential case. */
 export const kubectlCases: readonly KubectlCase[] = [
   ...toCases('strategic', strategicRows),
+  ...generatedOrderingCases(40),
   ...toCases('merge', mergeRows),
   ...toCases('json', jsonRows),
 ];

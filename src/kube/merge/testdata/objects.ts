@@ -179,6 +179,27 @@ export const deploymentWithUnknown: JsonObject = {
   spec: { replicas: 1, extra: { a: 1 }, extraList: ['a'], selector: { matchLabels: { app: 'odd' } } },
 };
 
+/** A Pod whose lists hold duplicates (as real, hand-edited objects sometimes do). */
+export const podWithDuplicates: JsonObject = {
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'dup', finalizers: ['a', 'b', 'a', 'c'] },
+  spec: {
+    containers: [
+      {
+        name: 'm',
+        image: 'i',
+        env: [
+          { name: 'A', value: '1' },
+          { name: 'B', value: '2' },
+          { name: 'A', value: '3' },
+          { name: 'C', value: '4' },
+        ],
+      },
+    ],
+  },
+};
+
 export const bases = {
   deployment,
   statefulSet,
@@ -190,5 +211,6 @@ export const bases = {
   ingress,
   widget,
   deploymentWithUnknown,
+  podWithDuplicates,
 } as const;
 export type BaseName = keyof typeof bases;
