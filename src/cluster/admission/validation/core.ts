@@ -111,6 +111,8 @@ export function validatePVC(spec: JsonObject | undefined, old: JsonObject | unde
   const strip = (s: JsonObject): JsonObject => {
     const c = { ...s };
     delete c.volumeAttributesClassName;
+    // binding sets volumeName once (the PV controller does it on a claim that had none)
+    if (!old.volumeName) delete c.volumeName;
     const res = obj(c.resources);
     if (res) {
       const r = { ...res };

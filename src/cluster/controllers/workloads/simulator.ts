@@ -1,0 +1,157 @@
+/**
+ * The workload simulator (like kwok): one controller that watches Deployments, ReplicaSets, StatefulSets,
+ * DaemonSets, Jobs, Pods, PVCs and Services through the internal client and drives them to the status a
+ * healthy cluster shows. Structure (ReplicaSets, Pods, PVCs) is created at once; pods become Running/Ready,
+ * PVCs Bound and load balancers addressed after `delayMs` (default 150 ms). Status is written only when it
+ * changed, so watchers see no write storms.
+ */
+import type { KubeObject } from '../../../kube/object.js';
+import type { ClusterController, InternalClient, ResourceRef, WatchEvent } from '../../plugins.js';
+import { WorkQueue } from '../queue.js';
+import { controllerRef, isRace, objectKey, R, specOf, splitKey, writeStatus } from '../util.js';
+import { reconcileDeployment } from './deployment.js';
+import { reconcileDaemonSet, reconcileJob, reconcileStatefulSet } from './others.js';
+import { simulatedPodStatus } from './pod.js';
+import { reconcileReplicaSet } from './replicaset.js';
+import { reconcilePVC, reconcileService, releaseVolume } from './storage-network.js';
+
+/** Options of {@link workloadSimulator}. */
+export interface WorkloadSimulatorOptions {
+  /** How long a pod/PVC/load balancer takes to become ready, ms (default 150). */
+  delayMs?: number;
+  /** Called with unexpected reconcile errors (they are retried with backoff). */
+  onError?: (key: string, err: unknown) => void;
+}
+
+const kinds: Record<string, { ref: ResourceRef; prefix: string }> = {
+  Deployment: { ref: R.deployments, prefix: 'deploy' },
+  ReplicaSet: { ref: R.replicasets, prefix: 'rs' },
+  StatefulSet: { ref: R.statefulsets, prefix: 'sts' },
+  DaemonSet: { ref: R.daemonsets, prefix: 'ds' },
+  Job: { ref: R.jobs, prefix: 'job' },
+  Pod: { ref: R.pods, prefix: 'pod' },
+  PersistentVolumeClaim: { ref: R.pvcs, prefix: 'pvc' },
+  Service: { ref: R.services, prefix: 'svc' },
+};
+
+const byPrefix = new Map(Object.values(kinds).map((k) => [k.prefix, k.ref]));
+
+/** Creates the workload simulator. */
+export function workloadSimulator(opts: WorkloadSimulatorOptions = {}): ClusterController {
+  const delay = opts.delayMs ?? 150;
+  const firstSeen = new Map<string, number>();
+  const unsubs: (() => void)[] = [];
+  let api: InternalClient | undefined;
+
+  /** ms still to wait before this object may turn ready (0 when due). */
+  const wait = (o: KubeObject): number => {
+    const uid = o.metadata.uid ?? '';
+    const seen = firstSeen.get(uid);
+    if (seen === undefined) {
+      firstSeen.set(uid, Date.now());
+      return delay;
+    }
+    return Math.max(0, seen + delay - Date.now());
+  };
+
+  const delayed = (o: KubeObject, fn: () => void): number | void => {
+    const left = wait(o);
+    if (left > 0) return left;
+    fn();
+  };
+
+  const reconcile = (c: InternalClient, prefix: string, o: KubeObject): number | void => {
+    switch (prefix) {
+      case 'deploy':
+        return reconcileDeployment(c, o);
+      case 'rs':
+        return reconcileReplicaSet(c, o);
+      case 'sts':
+        return reconcileStatefulSet(c, o);
+      case 'ds':
+        return reconcileDaemonSet(c, o);
+      case 'job':
+        return reconcileJob(c, o);
+      case 'pod':
+        if (o.metadata.deletionTimestamp) return;
+        return delayed(o, () => writeStatus(c, R.pods, o, simulatedPodStatus(o)));
+      case 'pvc':
+        return delayed(o, () => reconcilePVC(c, o));
+      case 'svc':
+        return specOf(o).type === 'LoadBalancer' ? delayed(o, () => reconcileService(c, o)) : reconcileService(c, o);
+    }
+  };
+
+  const queue = new WorkQueue({
+    onError: opts.onError,
+    handle(key) {
+      if (!api) return;
+      const colon = key.indexOf(':');
+      const prefix = key.slice(0, colon);
+      const rest = key.slice(colon + 1);
+      try {
+        if (prefix === 'pv-release') return releaseVolume(api, rest);
+        const ref = byPrefix.get(prefix);
+        if (!ref) return;
+        const { namespace, name } = splitKey(rest);
+        const o = api.get(ref, name, namespace);
+        if (!o) return;
+        return reconcile(api, prefix, o);
+      } catch (e) {
+        if (isRace(e)) return 50;
+        throw e;
+      }
+    },
+  });
+
+  const enqueue = (o: KubeObject): void => {
+    const k = kinds[o.kind];
+    if (k) queue.add(`${k.prefix}:${objectKey(o)}`);
+    const owner = controllerRef(o);
+    const ok = owner && typeof owner.kind === 'string' ? kinds[owner.kind] : undefined;
+    if (owner && ok && typeof owner.name === 'string') queue.add(`${ok.prefix}:${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${owner.name}`);
+    // a pod's state feeds its Deployment's status (through the ReplicaSet, whose own status may not change)
+    if (o.kind === 'Pod' && owner?.kind === 'ReplicaSet' && typeof owner.name === 'string' && api) {
+      const rs = api.get(R.replicasets, owner.name, o.metadata.namespace);
+      const dep = rs ? controllerRef(rs) : undefined;
+      if (dep?.kind === 'Deployment' && typeof dep.name === 'string') queue.add(`deploy:${o.metadata.namespace ?? ''}/${dep.name}`);
+    }
+  };
+
+  const onEvent = (ev: WatchEvent): void => {
+    const o = ev.object;
+    if (ev.type === 'DELETED') {
+      firstSeen.delete(o.metadata.uid ?? '');
+      if (o.kind === 'PersistentVolumeClaim') {
+        const vn = specOf(o).volumeName;
+        if (typeof vn === 'string' && vn) queue.add(`pv-release:${vn}`);
+      }
+      const owner = controllerRef(o);
+      const ok = owner && typeof owner.kind === 'string' ? kinds[owner.kind] : undefined;
+      if (owner && ok && typeof owner.name === 'string') queue.add(`${ok.prefix}:${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${owner.name}`);
+      return;
+    }
+    enqueue(o);
+  };
+
+  return {
+    name: 'workload-simulator',
+    start(client) {
+      api = client;
+      const rv = client.currentResourceVersion();
+      for (const { ref } of Object.values(kinds)) {
+        try {
+          for (const o of client.list(ref).items) enqueue(o);
+          unsubs.push(client.watch(ref, rv, onEvent));
+        } catch {
+          // a resource the cluster does not serve is not simulated
+        }
+      }
+    },
+    async stop() {
+      for (const u of unsubs.splice(0)) u();
+      queue.stop();
+      await Promise.resolve();
+    },
+  };
+}
