@@ -3,5 +3,6 @@ import type { Command } from '../command.js';
 import { controllersCommand } from './controllers.js';
 import { versionCommand } from './version.js';
 import { clusterCommands } from './cluster.js';
+import { kustomizeBuildCommand } from './kustomize.js';
 
-export const commands: readonly Command[] = [versionCommand, controllersCommand, ...clusterCommands];
+export const commands: readonly Command[] = [kustomizeBuildCommand, versionCommand, controllersCommand, ...clusterCommands];

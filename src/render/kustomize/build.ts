@@ -16,7 +16,7 @@ import { findKustomizationFile, parseKustomization } from './kustomization.js';
 import { fixNameReferences } from './nameref.js';
 import { applyPatches } from './patches.js';
 import type { Resource } from './resource.js';
-import { curId, idEquals, metadataOf, nameOf, newResource, nsEquals, storePreviousId } from './resource.js';
+import { curId, metadataOf, nameOf, newResource, nsEquals, storePreviousId } from './resource.js';
 import { gvkOf, idString, kindRanks, legacyCompare } from './resid.js';
 import { applyAnnotations, applyImages, applyLabels, applyNamespace, applyPrefixSuffix, applyReplicas } from './transformers.js';
 import { emitDocument } from './yaml/emit.js';
@@ -63,12 +63,17 @@ function isRemote(ref: string): boolean {
   return /^(https?:\/\/|git@|ssh:\/\/|git::|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/.test(ref) || /\?ref=/.test(ref);
 }
 
+function idKey(r: Resource): string {
+  const id = curId(r);
+  return `${id.gvk.group}|${id.gvk.version}|${id.gvk.kind}|${id.namespace || 'default'}|${id.name}`;
+}
+
 function append(list: Resource[], add: Resource[], file: string): void {
+  const seen = new Set(list.map(idKey));
   for (const r of add) {
-    const id = curId(r);
-    if (list.some((o) => idEquals(curId(o), id) || (nsEquals(curId(o).namespace, id.namespace) && idEquals({ ...curId(o), namespace: '' }, { ...id, namespace: '' })))) {
-      throw new KustomizeError(`may not add resource with an already registered id: ${idString(id)}`, file);
-    }
+    const key = idKey(r);
+    if (seen.has(key)) throw new KustomizeError(`may not add resource with an already registered id: ${idString(curId(r))}`, file);
+    seen.add(key);
     list.push(r);
   }
 }

@@ -52,12 +52,19 @@ export function visitField(obj: JsonObject, fs: FieldSpec, visit: FieldVisitor, 
     segs = splitPath(fs.path);
     splitCache.set(fs.path, segs);
   }
-  walk(obj, segs, 0, visit, create);
+  walk(obj, { segs, visit, create }, 0);
 }
 
-function walk(node: JsonValue, segs: string[], i: number, visit: FieldVisitor, create: boolean): void {
+interface Walk {
+  segs: string[];
+  visit: FieldVisitor;
+  create: boolean;
+}
+
+function walk(node: JsonValue, w: Walk, i: number): void {
+  const { segs, visit, create } = w;
   if (Array.isArray(node)) {
-    for (const item of node) walk(item, segs, i, visit, create);
+    for (const item of node) walk(item, w, i);
     return;
   }
   if (!isJsonObject(node)) return;
@@ -76,5 +83,5 @@ function walk(node: JsonValue, segs: string[], i: number, visit: FieldVisitor, c
     if (!create) return;
     node[key] = {};
   }
-  walk(node[key] as JsonValue, segs, i + 1, visit, create);
+  walk(node[key] as JsonValue, w, i + 1);
 }

@@ -284,6 +284,19 @@ export function parseKustomization(text: string, file: string, loader: Loader, d
   if (apiVersion !== undefined && !okVersions.includes(apiVersion)) {
     fail(file, `apiVersion for ${kind} should be ${okVersions[0]}`);
   }
+  refuseUnsupported(file, raw);
+  const warnings = deprecations(raw);
+  const commonLabels = strMap(file, raw.commonLabels, 'commonLabels');
+  const labels = parseLabels(file, raw);
+  for (const l of labels) {
+    for (const k of Object.keys(l.pairs)) {
+      if (k in commonLabels) fail(file, `label name '${k}' exists in both commonLabels and labels`);
+    }
+  }
+  return assemble({ file, dir, kind, raw, loader, warnings, commonLabels, labels });
+}
+
+function refuseUnsupported(file: string, raw: JsonObject): void {
   for (const f of ['helmCharts', 'helmChartInflationGenerator', 'helmGlobals']) {
     if (raw[f] !== undefined) fail(file, `${f} is not allowed: Lockstep does not inflate Helm charts inside kustomize builds`);
   }
@@ -295,17 +308,29 @@ export function parseKustomization(text: string, file: string, loader: Loader, d
   if (raw.configurations !== undefined && strList(file, raw.configurations, 'configurations').length > 0) {
     fail(file, 'configurations (custom transformer configs) are not supported yet');
   }
+}
+
+function deprecations(raw: JsonObject): string[] {
   const warnings: string[] = [];
   for (const f of ['bases', 'imageTags', 'patchesStrategicMerge', 'patchesJson6902', 'commonLabels', 'vars']) {
     if (raw[f] !== undefined) warnings.push(`Warning: '${f}' is deprecated.`);
   }
-  const commonLabels = strMap(file, raw.commonLabels, 'commonLabels');
-  const labels = parseLabels(file, raw);
-  for (const l of labels) {
-    for (const k of Object.keys(l.pairs)) {
-      if (k in commonLabels) fail(file, `label name '${k}' exists in both commonLabels and labels`);
-    }
-  }
+  return warnings;
+}
+
+interface AssembleInput {
+  file: string;
+  dir: string;
+  kind: 'Kustomization' | 'Component';
+  raw: JsonObject;
+  loader: Loader;
+  warnings: string[];
+  commonLabels: Record<string, string>;
+  labels: LabelEntry[];
+}
+
+function assemble(input: AssembleInput): Kustomization {
+  const { file, dir, kind, raw, loader, warnings, commonLabels, labels } = input;
   const k: Kustomization = {
     file,
     dir,

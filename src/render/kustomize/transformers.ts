@@ -10,7 +10,7 @@ import type { FieldSpec } from './fieldspec.js';
 import { specSelects, visitField } from './fieldspec.js';
 import type { ImageEntry, Kustomization } from './kustomization.js';
 import type { Resource } from './resource.js';
-import { curId, idEquals, metadataOf, nameOf, orgId, storePreviousId } from './resource.js';
+import { curId, metadataOf, nameOf, orgId, storePreviousId } from './resource.js';
 import { gvkOf, gvkSelected, idString, isClusterScoped } from './resid.js';
 
 function setMapEntries(specs: FieldSpec[], pairs: Record<string, string>, resources: Resource[]): void {
@@ -62,11 +62,12 @@ export function applyNamespace(k: Kustomization, resources: Resource[]): void {
       if (specSelects(fs, g)) visitField(r.obj, fs, () => ns);
     }
   }
+  const seen = new Set<string>();
   for (const r of resources) {
     const id = curId(r);
-    if (resources.filter((o) => idEquals(curId(o), id)).length !== 1) {
-      throw new KustomizeError(`namespace transformation produces ID conflict: ${idString(id)}`, k.file);
-    }
+    const key = `${id.gvk.group}|${id.gvk.version}|${id.gvk.kind}|${id.namespace}|${id.name}`;
+    if (seen.has(key)) throw new KustomizeError(`namespace transformation produces ID conflict: ${idString(id)}`, k.file);
+    seen.add(key);
   }
 }
 

@@ -2,6 +2,7 @@
 // plus combinatorial overlays over a shared base (deterministic PRNG, so re-running gives the same
 // trees). Run: node src/render/kustomize/testdata/gen-trees.mjs
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import process from 'node:process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -434,4 +435,4 @@ const CASES = {
 for (const [name, files] of Object.entries(CASES)) {
   for (const [f, t] of Object.entries(files)) write(join(out, name, f), t);
 }
-console.log(`wrote ${combos.length + Object.keys(CASES).length} trees`);
+process.stdout.write(`wrote ${combos.length + Object.keys(CASES).length} trees\n`);

@@ -137,7 +137,7 @@ export function scalarText(v: JsonValue, ctx: ScalarContext): string {
  * digits; anything else is a float printed as Go's `strconv.FormatFloat(f, 'g', -1, 64)`.
  */
 export function formatNumber(n: number): string {
-  if (Number.isInteger(n) && n >= -9223372036854775808 && n <= 18446744073709551615) {
+  if (Number.isInteger(n) && n >= -9223372036854775808 && n <= 1.8446744073709552e19) {
     return Object.is(n, -0) ? '0' : BigInt(n).toString();
   }
   const m = /^(-?)(\d)(?:\.(\d+))?e([+-])(\d+)$/.exec(n.toExponential());
@@ -213,6 +213,15 @@ function isBlankz(cp: number | undefined): boolean {
   return cp === undefined || cp === 0x20 || cp === 0x09 || isBreak(cp) || cp === 0;
 }
 
+/** True when this character makes a plain scalar impossible in block context. */
+function isBlockIndicator(c: string, first: boolean, ws: { followed: boolean; preceded: boolean }): boolean {
+  if (first) {
+    if ('#,[]{}&*!|>\'"%@`'.includes(c)) return true;
+    return (c === '?' || c === ':' || c === '-') && ws.followed;
+  }
+  return (c === ':' && ws.followed) || (c === '#' && ws.preceded);
+}
+
 interface Analysis {
   blockPlainAllowed: boolean;
   singleQuotedAllowed: boolean;
@@ -222,7 +231,8 @@ interface Analysis {
 
 function analyze(cps: number[]): Analysis {
   if (cps.length === 0) return { blockPlainAllowed: true, singleQuotedAllowed: true, blockAllowed: false, multiline: false };
-  let blockIndicators = false;
+  const s3 = String.fromCodePoint(...cps.slice(0, 3));
+  let blockIndicators = s3 === '---' || s3 === '...';
   let lineBreaks = false;
   let special = false;
   let leadingSpace = false;
@@ -233,23 +243,13 @@ function analyze(cps: number[]): Analysis {
   let spaceBreak = false;
   let previousSpace = false;
   let previousBreak = false;
-  const s3 = String.fromCodePoint(...cps.slice(0, 3));
-  if (s3 === '---' || s3 === '...') blockIndicators = true;
   let precededByWhitespace = true;
   for (let i = 0; i < cps.length; i++) {
     const ch = cps[i] as number;
     const c = String.fromCodePoint(ch);
-    const followedByWhitespace = isBlankz(cps[i + 1]);
-    if (i === 0) {
-      if ('#,[]{}&*!|>\'"%@`'.includes(c)) blockIndicators = true;
-      if ((c === '?' || c === ':') && followedByWhitespace) blockIndicators = true;
-      if (c === '-' && followedByWhitespace) blockIndicators = true;
-    } else {
-      if (c === ':' && followedByWhitespace) blockIndicators = true;
-      if (c === '#' && precededByWhitespace) blockIndicators = true;
-    }
-    if (!isPrintable(ch)) special = true;
-    if (isBreak(ch)) lineBreaks = true;
+    if (isBlockIndicator(c, i === 0, { followed: isBlankz(cps[i + 1]), preceded: precededByWhitespace })) blockIndicators = true;
+    special ||= !isPrintable(ch);
+    lineBreaks ||= isBreak(ch);
     if (ch === 0x20) {
       if (i === 0) leadingSpace = true;
       if (i === cps.length - 1) trailingSpace = true;
