@@ -8,6 +8,7 @@ import {
   formatObjectRef,
   formatQualifiedRef,
   gvkOf,
+  inventoryEntryOf,
   inventoryId,
   objectRefOf,
   parseApiVersion,
@@ -52,6 +53,8 @@ test('inventory IDs round-trip in Flux format', () => {
     assert.deepEqual(parseInventoryId(id), ref);
   }
   assert.equal(inventoryId({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'default' } }), 'default_web_apps_Deployment');
+  assert.deepEqual(inventoryEntryOf({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } }), { id: '_apps__Namespace', v: 'v1' });
+  assert.deepEqual(inventoryEntryOf({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'i', namespace: 'n' } }), { id: 'n_i_networking.k8s.io_Ingress', v: 'v1' });
   for (const bad of ['', 'noseparator', 'ns_name', 'ns_na_me_apps_Deployment', 'ns__apps_Deployment', 'ns_name_apps_']) {
     assert.throws(() => parseInventoryId(bad), IdentityError, bad);
   }

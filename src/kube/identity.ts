@@ -85,6 +85,17 @@ export function inventoryId(ref: ObjectRef | ObjectLike): string {
   return [r.namespace, name, r.group, r.kind].join(SEP);
 }
 
+/** An entry of a Flux Kustomization's `status.inventory.entries`: the inventory ID and the object's version. */
+export interface InventoryEntry {
+  id: string;
+  v: string;
+}
+
+/** The Flux inventory entry of an object (`{id: "ns_name_apps_Deployment", v: "v1"}`). Throws like {@link gvkOf}. */
+export function inventoryEntryOf(obj: ObjectLike): InventoryEntry {
+  return { id: inventoryId(obj), v: gvkOf(obj).version };
+}
+
 function isRef(v: ObjectRef | ObjectLike): v is ObjectRef {
   return typeof (v as ObjectRef).group === 'string' && typeof (v as ObjectRef).name === 'string';
 }
