@@ -64,9 +64,17 @@ export function setMember(o: JsonObject, k: string, v: JsonValue): void {
 /** A deep copy of a JSON value (objects keep their key order). */
 export function cloneJson<T extends JsonValue>(v: T): T {
   if (v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map((x) => cloneJson(x)) as T;
+  if (Array.isArray(v)) {
+    const arr: JsonValue[] = new Array<JsonValue>(v.length);
+    for (let i = 0; i < v.length; i++) arr[i] = cloneJson(v[i] as JsonValue);
+    return arr as T;
+  }
   const out: JsonObject = {};
-  for (const [k, x] of Object.entries(v)) setMember(out, k, cloneJson(x));
+  for (const k of Object.keys(v)) {
+    const x = cloneJson(v[k] as JsonValue);
+    if (k === '__proto__') setMember(out, k, x);
+    else out[k] = x;
+  }
   return out as T;
 }
 

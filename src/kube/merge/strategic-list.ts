@@ -11,8 +11,9 @@
 import type { JsonObject, JsonValue } from '../object.js';
 import { isJsonObject } from '../object.js';
 import type { SchemaNode } from '../schema/types.js';
-import { MergeError, MergeErrorCode, pointerJoin } from './errors.js';
+import { MergeError, MergeErrorCode } from './errors.js';
 import { jsonTypeOf } from './jsonpatch.js';
+import { joinPath } from './strategic-schema.js';
 
 /** Element kind of a list as apimachinery distinguishes it (integers and floats differ there). */
 export type ElementKind = 'object' | 'string' | 'integer' | 'float' | 'boolean';
@@ -33,7 +34,7 @@ export function elementKind(lists: readonly (readonly JsonValue[])[], path: stri
   let kind: ElementKind | undefined;
   for (const list of lists) {
     list.forEach((v, i) => {
-      const k = kindOf(v, pointerJoin(path, i));
+      const k = kindOf(v, joinPath(path, i));
       if (kind !== undefined && k !== kind) {
         throw new MergeError(MergeErrorCode.typeMismatch, path, `list element types are not identical (${kind} and ${k})`);
       }
@@ -54,14 +55,14 @@ export function keyValue(item: JsonValue, mergeKey: string): JsonValue {
 export function requireMergeKey(items: readonly JsonValue[], mergeKey: string, path: string): void {
   items.forEach((item, i) => {
     if (!isJsonObject(item)) {
-      throw new MergeError(MergeErrorCode.typeMismatch, pointerJoin(path, i), `expected a map in a list merged by "${mergeKey}"`);
+      throw new MergeError(MergeErrorCode.typeMismatch, joinPath(path, i), `expected a map in a list merged by "${mergeKey}"`);
     }
     if (!Object.hasOwn(item, mergeKey)) {
-      throw new MergeError(MergeErrorCode.invalidMergeKey, pointerJoin(path, i), `map does not contain the merge key "${mergeKey}"`);
+      throw new MergeError(MergeErrorCode.invalidMergeKey, joinPath(path, i), `map does not contain the merge key "${mergeKey}"`);
     }
     const kv = item[mergeKey] as JsonValue;
     if (kv !== null && typeof kv === 'object') {
-      throw new MergeError(MergeErrorCode.invalidMergeKey, pointerJoin(path, i), `merge key "${mergeKey}" must be a scalar`);
+      throw new MergeError(MergeErrorCode.invalidMergeKey, joinPath(path, i), `merge key "${mergeKey}" must be a scalar`);
     }
   });
 }
@@ -257,10 +258,10 @@ function applySpecialItems(
       return;
     }
     const d = m['$patch'];
-    const at = pointerJoin(pointerJoin(path, i), '$patch');
+    const at = joinPath(joinPath(path, i), '$patch');
     if (d === 'delete') {
       if (!Object.hasOwn(m, mergeKey)) {
-        throw new MergeError(MergeErrorCode.invalidMergeKey, pointerJoin(path, i), `$patch: delete item lacks the merge key "${mergeKey}"`);
+        throw new MergeError(MergeErrorCode.invalidMergeKey, joinPath(path, i), `$patch: delete item lacks the merge key "${mergeKey}"`);
       }
       const kv = m[mergeKey] as JsonValue;
       out = out.filter((x) => !(isJsonObject(x) && Object.hasOwn(x, mergeKey) && x[mergeKey] === kv));
@@ -301,11 +302,11 @@ export function mergeList(input: ListMergeInput): JsonValue[] {
     patchList.forEach((item, i) => {
       const m = item as JsonObject;
       if (!Object.hasOwn(m, mergeKey)) {
-        throw new MergeError(MergeErrorCode.invalidMergeKey, pointerJoin(path, i), `map does not contain the merge key "${mergeKey}"`);
+        throw new MergeError(MergeErrorCode.invalidMergeKey, joinPath(path, i), `map does not contain the merge key "${mergeKey}"`);
       }
       const kv = m[mergeKey] as JsonValue;
       const at = merged.findIndex((x) => isJsonObject(x) && Object.hasOwn(x, mergeKey) && x[mergeKey] === kv);
-      if (at >= 0) merged[at] = input.mergeMap(merged[at] as JsonObject, m, input.items, pointerJoin(path, i));
+      if (at >= 0) merged[at] = input.mergeMap(merged[at] as JsonObject, m, input.items, joinPath(path, i));
       else merged.push(m);
     });
   }

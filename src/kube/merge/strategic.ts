@@ -23,11 +23,11 @@
 import type { GroupVersionKind, JsonObject, JsonValue } from '../object.js';
 import { isJsonObject } from '../object.js';
 import type { SchemaNode, SchemaRegistry } from '../schema/types.js';
-import { MergeError, MergeErrorCode, pointerJoin } from './errors.js';
+import { MergeError, MergeErrorCode } from './errors.js';
 import { cloneJson, jsonTypeOf, setMember } from './jsonpatch.js';
 import { aliasedOriginal, aliasedPrimitiveOriginal, elementKind, mergeList, orderMerged, requireMergeKey } from './strategic-list.js';
 import type { FieldMeta, StrategicMergeOptions } from './strategic-schema.js';
-import { checkShallow, checkShape, childNode, defaultStrategicMergeOptions, lookupField } from './strategic-schema.js';
+import { checkShallow, checkShape, childNode, defaultStrategicMergeOptions, joinPath, lookupField } from './strategic-schema.js';
 
 export type { StrategicMergeOptions } from './strategic-schema.js';
 export { defaultStrategicMergeOptions } from './strategic-schema.js';
@@ -41,7 +41,7 @@ const SET_ORDER = '$setElementOrder';
 function directiveField(key: string, prefix: string, path: string): string {
   const slash = key.indexOf('/');
   if (slash < 0 || key.slice(0, slash) !== prefix || slash === key.length - 1) {
-    throw new MergeError(MergeErrorCode.invalidDirective, pointerJoin(path, key), `malformed directive key "${key}", expected ${prefix}/<field>`);
+    throw new MergeError(MergeErrorCode.invalidDirective, joinPath(path, key), `malformed directive key "${key}", expected ${prefix}/<field>`);
   }
   return key.slice(slash + 1);
 }
@@ -105,7 +105,7 @@ class Merger {
       return patch;
     }
     if (d === 'delete') return {};
-    throw new MergeError(MergeErrorCode.invalidDirective, pointerJoin(path, PATCH), `unknown $patch value ${JSON.stringify(d)} in a map`);
+    throw new MergeError(MergeErrorCode.invalidDirective, joinPath(path, PATCH), `unknown $patch value ${JSON.stringify(d)} in a map`);
   }
 
   /** `$retainKeys`: every non-null patch key must be listed; original keys not listed are dropped. */
@@ -113,7 +113,7 @@ class Merger {
     if (!Object.hasOwn(patch, RETAIN_KEYS)) return;
     const list = patch[RETAIN_KEYS] as JsonValue;
     delete patch[RETAIN_KEYS];
-    const at = pointerJoin(path, RETAIN_KEYS);
+    const at = joinPath(path, RETAIN_KEYS);
     if (!Array.isArray(list)) throw new MergeError(MergeErrorCode.invalidDirective, at, '$retainKeys must be a list');
     if (list.some((x) => x !== null && typeof x === 'object')) {
       throw new MergeError(MergeErrorCode.invalidDirective, at, '$retainKeys must list field names');
@@ -132,16 +132,16 @@ class Merger {
       if (!key.startsWith(SET_ORDER)) continue;
       const order = patch[key] as JsonValue;
       delete patch[key];
-      if (!Array.isArray(order)) throw new MergeError(MergeErrorCode.invalidDirective, pointerJoin(path, key), '$setElementOrder must be a list');
+      if (!Array.isArray(order)) throw new MergeError(MergeErrorCode.invalidDirective, joinPath(path, key), '$setElementOrder must be a list');
       const field = directiveField(key, SET_ORDER, path);
-      const at = pointerJoin(path, field);
+      const at = joinPath(path, field);
       const origList = this.listAt(orig, field, at);
       const patchList = this.listAt(patch, field, at);
       const meta = lookupField(node, field, at, this.opts);
       if (meta.node !== undefined && meta.node.kind !== 'list' && meta.node.kind !== 'untyped') {
         throw new MergeError(MergeErrorCode.typeMismatch, at, '$setElementOrder names a field that is not a list');
       }
-      validateOrder(patchList ?? [], order, meta.mergeKey, pointerJoin(path, key));
+      validateOrder(patchList ?? [], order, meta.mergeKey, joinPath(path, key));
       let merged: JsonValue[];
       if (origList && patchList) merged = this.mergeSlice(origList, patchList, meta, { isDeleteList: false, path: at });
       else if (origList) merged = origList;
@@ -174,7 +174,7 @@ class Merger {
       key = directiveField(rawKey, DELETE_FROM, at.path);
       isDeleteList = true;
     }
-    const path = pointerJoin(at.path, rawKey);
+    const path = joinPath(at.path, rawKey);
     if (pv === null) {
       delete orig[key];
       return;
@@ -214,7 +214,7 @@ class Merger {
     const items = meta.node?.kind === 'list' ? meta.node.items() : undefined;
     if (!o.isDeleteList) {
       patch.forEach((item, i) => {
-        if (!(isJsonObject(item) && Object.hasOwn(item, PATCH))) checkShape(item, items, pointerJoin(o.path, i));
+        if (!(isJsonObject(item) && Object.hasOwn(item, PATCH))) checkShape(item, items, joinPath(o.path, i));
       });
     }
     return mergeList({
@@ -238,7 +238,7 @@ function validateOrder(patchList: JsonValue[], order: JsonValue[], mergeKey: str
   let items = patchList;
   if (mergeKey !== '') {
     patchList.forEach((x, i) => {
-      if (!isJsonObject(x)) throw new MergeError(MergeErrorCode.typeMismatch, pointerJoin(path, i), 'expected a map');
+      if (!isJsonObject(x)) throw new MergeError(MergeErrorCode.typeMismatch, joinPath(path, i), 'expected a map');
     });
     items = patchList.filter((x) => (x as JsonObject)[PATCH] !== 'delete');
   }
