@@ -1,0 +1,105 @@
+/**
+ * The cluster's semantics through real HTTP with the kubectl oracle: RBAC answers `auth can-i --as`,
+ * `wait --for=condition=Available` follows the workload simulation, cascading and namespace deletion.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { eventually } from '../../../test/harness/eventually.js';
+import { startTestCluster, type TestCluster } from '../../../test/harness/cluster.js';
+import { runTool } from '../../../test/harness/tools.js';
+import { defaultAdmissionPlugins } from '../admission/index.js';
+import { rbacAuthorizer } from '../rbac/index.js';
+import { defaultControllers } from './index.js';
+
+let cluster: TestCluster;
+
+const kubectl = (args: string[], input?: string): ReturnType<typeof runTool> => runTool('kubectl', args, { env: cluster.env, input, timeoutMs: 60_000 });
+
+const deploymentYaml = (name: string, annotations = ''): string => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  namespace: team
+${annotations ? `  annotations:\n    cluster.lockstep.dev/simulate: ${annotations}\n` : ''}spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.25
+`;
+
+describe('cluster semantics through kubectl', () => {
+  before(async () => {
+    cluster = await startTestCluster({
+      plugins: (client) => ({ admission: defaultAdmissionPlugins(), authorizer: rbacAuthorizer(client), controllers: defaultControllers({ simulateDelayMs: 30 }) }),
+    });
+    const r = await kubectl(['create', 'namespace', 'team']);
+    assert.equal(r.code, 0, r.stderr);
+  });
+  after(async () => {
+    await cluster.close();
+  });
+
+  test('auth can-i --as a service account answers by RBAC', async () => {
+    for (const args of [
+      ['create', 'serviceaccount', 'flux', '-n', 'team'],
+      ['create', 'rolebinding', 'flux-edit', '--clusterrole=edit', '--serviceaccount=team:flux', '-n', 'team'],
+    ]) {
+      const r = await kubectl(args);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const sa = '--as=system:serviceaccount:team:flux';
+    const cases: [string[], 'yes' | 'no'][] = [
+      [['create', 'deployments', '-n', 'team'], 'yes'],
+      [['get', 'secrets', '-n', 'team'], 'yes'],
+      [['create', 'deployments', '-n', 'default'], 'no'],
+      [['create', 'roles', '-n', 'team'], 'no'],
+      [['list', 'nodes'], 'no'],
+    ];
+    for (const [args, want] of cases) {
+      const r = await kubectl(['auth', 'can-i', ...args, sa]);
+      assert.equal(r.stdout.trim(), want, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(r.code, want === 'yes' ? 0 : 1);
+    }
+    const denied = await kubectl(['get', 'pods', '-n', 'default', sa]);
+    assert.equal(denied.code, 1);
+    assert.match(denied.stderr, /Error from server \(Forbidden\): pods is forbidden: User "system:serviceaccount:team:flux" cannot list resource "pods" in API group "" in the namespace "default"/);
+    const allowed = await kubectl(['get', 'configmaps', '-n', 'team', sa]);
+    assert.equal(allowed.code, 0, allowed.stderr);
+  });
+
+  test('wait --for=condition=Available succeeds, and times out for a failing Deployment', async () => {
+    const apply = await kubectl(['apply', '-f', '-'], deploymentYaml('web') + '---\n' + deploymentYaml('bad', 'fail'));
+    assert.equal(apply.code, 0, apply.stderr);
+    const ok = await kubectl(['wait', '--for=condition=Available', 'deployment/web', '-n', 'team', '--timeout=30s']);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout.trim(), 'deployment.apps/web condition met');
+    const bad = await kubectl(['wait', '--for=condition=Available', 'deployment/bad', '-n', 'team', '--timeout=2s']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /timed out waiting for the condition on deployments\/bad/);
+    const status = await kubectl(['rollout', 'status', 'deployment/web', '-n', 'team', '--timeout=10s']);
+    assert.equal(status.code, 0, status.stderr);
+    assert.match(status.stdout, /deployment "web" successfully rolled out/);
+  });
+
+  test('deleting a Deployment removes its ReplicaSets and Pods; deleting the namespace removes everything', async () => {
+    const before = await kubectl(['get', 'replicasets,pods', '-n', 'team', '-l', 'app=web', '-o', 'name']);
+    assert.equal(before.stdout.trim().split('\n').length, 3, before.stdout);
+    const del = await kubectl(['delete', 'deployment', 'web', '-n', 'team']);
+    assert.equal(del.code, 0, del.stderr);
+    await eventually(async () => {
+      const r = await kubectl(['get', 'replicasets,pods', '-n', 'team', '-l', 'app=web', '-o', 'name']);
+      assert.equal(r.stdout.trim(), '');
+    }, { timeoutMs: 15_000 });
+    const ns = await kubectl(['delete', 'namespace', 'team', '--timeout=30s']);
+    assert.equal(ns.code, 0, ns.stderr);
+    const gone = await kubectl(['get', 'namespace', 'team']);
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /namespaces "team" not found/);
+  });
+});
