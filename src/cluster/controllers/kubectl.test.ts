@@ -87,6 +87,43 @@ describe('cluster semantics through kubectl', () => {
     assert.match(status.stdout, /deployment "web" successfully rolled out/);
   });
 
+  test('422s for immutable fields and CRD schema violations read like a real API server', async () => {
+    const changed = deploymentYaml('web').replace(/app: web/g, 'app: web2');
+    const r = await kubectl(['apply', '-f', '-'], changed);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /The Deployment "web" is invalid: spec\.selector: Invalid value: v1\.LabelSelector\{MatchLabels:map\[string\]string\{"app":"web2"\}, MatchExpressions:\[\]v1\.LabelSelectorRequirement\(nil\)\}: field is immutable/);
+    const crd = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, kind: Widget, singular: widget}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              replicas: {type: integer, default: 1}
+              mode: {type: string, enum: [fast, safe]}
+`;
+    const c = await kubectl(['apply', '-f', '-'], crd);
+    assert.equal(c.code, 0, c.stderr);
+    await kubectl(['wait', '--for=condition=Established', 'crd/widgets.example.com', '--timeout=10s']);
+    const bad = await kubectl(['apply', '-f', '-'], 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: team}\nspec: {replicas: "three", mode: slow}\n');
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /The Widget "w" is invalid: \n\* spec\.mode: Unsupported value: "slow": supported values: "fast", "safe"\n\* spec\.replicas: Invalid value: "string": spec\.replicas in body must be of type integer: "string"|The Widget "w" is invalid: \n\* spec\.replicas: Invalid value: "string": spec\.replicas in body must be of type integer: "string"\n\* spec\.mode: Unsupported value: "slow": supported values: "fast", "safe"/);
+    const good = await kubectl(['apply', '-f', '-', '-o', 'jsonpath={.spec.replicas}'], 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: team}\nspec: {mode: fast}\n');
+    assert.equal(good.code, 0, good.stderr);
+    assert.equal(good.stdout, '1');
+  });
+
   test('deleting a Deployment removes its ReplicaSets and Pods; deleting the namespace removes everything', async () => {
     const before = await kubectl(['get', 'replicasets,pods', '-n', 'team', '-l', 'app=web', '-o', 'name']);
     assert.equal(before.stdout.trim().split('\n').length, 3, before.stdout);
