@@ -12,7 +12,8 @@ const MAX_REPORTED = 50;
 export function unknownFieldPaths(obj: unknown, schema: SchemaNode): string[] {
   const out: string[] = [];
   walk(obj as JsonValue, schema, '', out);
-  return out;
+  // managedFields are server-maintained (a patch result carries the stored ones, whose `subresource` the 1.21 schema lacks)
+  return out.filter((p) => !p.startsWith('metadata.managedFields'));
 }
 
 function walk(v: JsonValue, s: SchemaNode, path: string, out: string[]): void {
