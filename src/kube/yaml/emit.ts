@@ -304,8 +304,8 @@ function writeString(w: Writer, s: string, ctx: ScalarContext): void {
   else writeLiteral(w, cps, ctx);
 }
 
-function writeScalar(w: Writer, v: JsonValue, ctx: ScalarContext): void {
-  if (v === null) w.write('null');
+function writeScalar(w: Writer, v: JsonValue | undefined, ctx: ScalarContext): void {
+  if (v === null || v === undefined) w.write('null'); // undefined in a list: null, as JSON.stringify writes it
   else if (typeof v === 'boolean') w.write(v ? 'true' : 'false');
   else if (typeof v === 'number') w.write(formatNumber(v));
   else if (typeof v === 'string') writeString(w, v, ctx);
@@ -314,7 +314,7 @@ function writeScalar(w: Writer, v: JsonValue, ctx: ScalarContext): void {
 }
 
 function isNonEmptyMap(v: JsonValue | undefined): v is { [k: string]: JsonValue } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length > 0;
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).some((x) => x !== undefined);
 }
 
 function isNonEmptyList(v: JsonValue | undefined): v is JsonValue[] {
@@ -375,8 +375,9 @@ class Emitter {
     this.w = new Writer(opts.lineWidth);
   }
 
+  /** Keys to write: those with a value (an `undefined` property is left out, as JSON.stringify does). */
   private keys(obj: { [k: string]: JsonValue }): string[] {
-    const keys = Object.keys(obj);
+    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined);
     return this.opts.sortKeys ? keys.sort(compareYamlKeys) : keys;
   }
 
