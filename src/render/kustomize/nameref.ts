@@ -12,7 +12,7 @@ import type { FieldSpec } from './fieldspec.js';
 import { visitField } from './fieldspec.js';
 import type { Resource } from './resource.js';
 import { curId, nameOf, namespaceOf, nsEquals, orgId } from './resource.js';
-import type { Gvk } from './resid.js';
+import type { Gvk, ResId } from './resid.js';
 import { gvkSelected, idString, isClusterScoped } from './resid.js';
 
 function sameEnding(a: string[], b: string[]): boolean {
@@ -35,7 +35,29 @@ interface Ctx {
   referrer: Resource;
   target: Partial<Gvk>;
   path: string;
-  candidates: Resource[];
+  /** May this resource be referenced by the referrer at all (kustomize's SubsetThatCouldBeReferencedByResource). */
+  referenceable: (r: Resource) => boolean;
+  index: Index;
+}
+
+/** Current ids computed once, and resources by every previous name. */
+interface Index {
+  ids: Map<Resource, ResId>;
+  byPrevName: Map<string, Resource[]>;
+}
+
+function buildIndex(resources: Resource[]): Index {
+  const ids = new Map<Resource, ResId>();
+  const byPrevName = new Map<string, Resource[]>();
+  for (const r of resources) {
+    ids.set(r, curId(r));
+    for (const name of new Set(r.prevIds.map((p) => p.name))) {
+      const l = byPrevName.get(name);
+      if (l) l.push(r);
+      else byPrevName.set(name, [r]);
+    }
+  }
+  return { ids, byPrevName };
 }
 
 function roleRefGvk(r: Resource): Partial<Gvk> | undefined {
@@ -44,17 +66,17 @@ function roleRefGvk(r: Resource): Partial<Gvk> | undefined {
   return { group: rr.apiGroup, kind: rr.kind };
 }
 
-function select(ctx: Ctx, oldName: string, cands: Resource[], identical: (rs: Resource[]) => boolean): Resource | undefined {
-  let c = cands.filter((r) => r.prevIds.some((id) => id.name === oldName));
+function select(ctx: Ctx, oldName: string, narrow: (rs: Resource[]) => Resource[], identical: (rs: Resource[]) => boolean): Resource | undefined {
+  let c = narrow((ctx.index.byPrevName.get(oldName) ?? []).filter(ctx.referenceable));
   c = c.filter((r) => r.prevIds.some((id) => gvkSelected(id.gvk, ctx.target)));
   if (ctx.path.endsWith('roleRef/name')) {
     const g = roleRefGvk(ctx.referrer);
     if (g) c = c.filter((r) => r.prevIds.some((id) => gvkSelected(id.gvk, g)));
   }
-  const refId = curId(ctx.referrer);
+  const refId = ctx.index.ids.get(ctx.referrer) as ResId;
   if (!isClusterScoped(refId.gvk)) {
     c = c.filter((r) => {
-      const id = curId(r);
+      const id = ctx.index.ids.get(r) as ResId;
       return isClusterScoped(id.gvk) || id.gvk.kind === 'ServiceAccount' || nsEquals(id.namespace, refId.namespace);
     });
   }
@@ -72,7 +94,7 @@ const sameNamesNs = (rs: Resource[]): boolean =>
   rs.every((r) => nameOf(r.obj) === nameOf((rs[0] as Resource).obj) && namespaceOf(r.obj) === namespaceOf((rs[0] as Resource).obj));
 
 function setScalar(ctx: Ctx, value: string): string | undefined {
-  const ref = select(ctx, value, ctx.candidates, sameNames);
+  const ref = select(ctx, value, (rs) => rs, sameNames);
   if (!ref) return undefined;
   const n = nameOf(ref.obj);
   return n === value ? undefined : n;
@@ -80,13 +102,15 @@ function setScalar(ctx: Ctx, value: string): string | undefined {
 
 function setMapping(ctx: Ctx, node: JsonObject): void {
   if (typeof node.name !== 'string') return;
-  let cands = ctx.candidates;
-  if (typeof node.namespace === 'string') {
-    const ns = node.namespace;
-    const byOrg = cands.filter((r) => (orgId(r).namespace || 'default') === (ns || 'default'));
-    cands = byOrg.length > 0 ? byOrg : cands.filter((r) => nsEquals(namespaceOf(r.obj), ns));
-  }
-  const ref = select(ctx, node.name, cands, sameNamesNs);
+  const ns = node.namespace;
+  const narrow = (rs: Resource[]): Resource[] => {
+    if (typeof ns !== 'string') return rs;
+    // kustomize groups all candidates by original namespace first, then by current namespace.
+    const all = ctx.index.byPrevName;
+    const anyOrg = [...all.values()].some((l) => l.some((r) => ctx.referenceable(r) && (orgId(r).namespace || 'default') === (ns || 'default')));
+    return anyOrg ? rs.filter((r) => (orgId(r).namespace || 'default') === (ns || 'default')) : rs.filter((r) => nsEquals(namespaceOf(r.obj), ns));
+  };
+  const ref = select(ctx, node.name, narrow, sameNamesNs);
   if (!ref) return;
   const refNs = namespaceOf(ref.obj);
   if (nameOf(ref.obj) === node.name && refNs === '') return;
@@ -112,33 +136,33 @@ function update(ctx: Ctx, value: JsonValue | undefined): JsonValue | undefined {
   return undefined;
 }
 
-function referenceableBy(referrer: Resource, all: Resource[]): Resource[] {
-  const refId = curId(referrer);
-  if (isClusterScoped(refId.gvk)) return all;
+function referenceableBy(referrer: Resource, index: Index): (r: Resource) => boolean {
+  const refId = index.ids.get(referrer) as ResId;
+  if (isClusterScoped(refId.gvk)) return () => true;
   const saNamespaces = new Set<string>();
   if (refId.gvk.kind === 'RoleBinding' && Array.isArray(referrer.obj.subjects)) {
     for (const s of referrer.obj.subjects) {
       if (isJsonObject(s) && s.kind === 'ServiceAccount' && typeof s.namespace === 'string') saNamespaces.add(s.namespace);
     }
   }
-  return all.filter((r) => {
-    const id = curId(r);
-    return isClusterScoped(id.gvk) || nsEquals(id.namespace, refId.namespace) || saNamespaces.has(namespaceOf(r.obj));
-  });
+  return (r) => {
+    const id = index.ids.get(r) as ResId;
+    return isClusterScoped(id.gvk) || nsEquals(id.namespace, refId.namespace) || saNamespaces.has(id.namespace);
+  };
 }
 
 /** Updates every name reference in `resources` (in place). */
 export function fixNameReferences(resources: Resource[]): void {
+  const index = buildIndex(resources);
   for (const referrer of resources) {
     const g = orgId(referrer).gvk;
-    let candidates: Resource[] | undefined;
+    let referenceable: ((r: Resource) => boolean) | undefined;
     for (const backRef of NAME_REFERENCES) {
       for (const fs of backRef.referrers) {
         if (!gvkSelected(g, fs)) continue;
-        candidates ??= referenceableBy(referrer, resources);
+        referenceable ??= referenceableBy(referrer, index);
         // kustomize's IngressClass entry names group "networking.k8s.io/v1", which never matches: kept as is.
-        const target = backRef.target;
-        const ctx: Ctx = { referrer, target, path: fs.path, candidates };
+        const ctx: Ctx = { referrer, target: backRef.target, path: fs.path, referenceable, index };
         const spec: FieldSpec = { path: fs.path };
         visitField(referrer.obj, spec, (value) => update(ctx, value), false);
       }
