@@ -35,7 +35,7 @@ export function clusterRequest(c: { url: string; caCert: string; adminToken: str
     headers['Content-Length'] = String(payload.length);
   }
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: opts.method ?? 'GET', headers, ca: c.caCert, cert: opts.cert?.cert, key: opts.cert?.key }, (res) => {
+    const req = request(url, { method: opts.method ?? 'GET', headers, ca: c.caCert, cert: opts.cert?.cert, key: opts.cert?.key, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (d: Buffer) => chunks.push(d));
       res.on('end', () => {
