@@ -198,3 +198,25 @@ describe('JSON patch laws', () => {
     );
   });
 });
+
+test('random operations give a result or a JsonPatchError, never another failure', () => {
+  const path = fc.oneof(fc.constantFrom('', '/', '/a', '/a/0', '/a/-', '/a/01', '/b/c', '/~2', 'x', '/a/1/b'), fc.string({ maxLength: 5 }));
+  const op = fc.record(
+    { op: fc.constantFrom('add', 'remove', 'replace', 'move', 'copy', 'test', 'nope'), path, from: path, value: value },
+    { requiredKeys: ['op'] },
+  ) as fc.Arbitrary<JsonValue>;
+  const outcomes = { ok: 0, error: 0 };
+  fc.assert(
+    fc.property(doc, fc.array(op, { maxLength: 4 }), (d, ops) => {
+      try {
+        applyJsonPatch(d, ops);
+        outcomes.ok++;
+      } catch (err) {
+        if (!(err instanceof MergeError)) throw err;
+        outcomes.error++;
+      }
+    }),
+    { numRuns: 500, seed: 99 },
+  );
+  assert.ok(outcomes.ok > 50 && outcomes.error > 50, JSON.stringify(outcomes));
+});

@@ -271,6 +271,43 @@ describe('bad input', () => {
   });
 });
 
+describe('robustness', () => {
+  // Random documents built from the schema's field names, directive keys and odd values: the merge
+  // returns a result or throws a MergeError, never anything else, and never touches its inputs.
+  const keys = fc.constantFrom('items', 'plain', 'tags', 'args', 'labels', 'config', 'source', 'raw', 'open', 'count', 'name', 'value', 'sub', 'x');
+  const directiveKeys = fc.constantFrom('$patch', '$retainKeys', '$setElementOrder/items', '$setElementOrder/tags', '$deleteFromPrimitiveList/tags', '$setElementOrder', '$deleteFromPrimitiveList/items');
+  const scalar = fc.oneof(fc.constantFrom('a', 'b', 'replace', 'delete', 'merge', 'name'), fc.integer({ min: -2, max: 3 }), fc.boolean(), fc.constant(null));
+  const doc: fc.Arbitrary<JsonValue> = fc.letrec((tie) => ({
+    v: fc.oneof(
+      { depthSize: 'small' },
+      scalar,
+      fc.array(tie('v'), { maxLength: 4 }),
+      fc.dictionary(fc.oneof(keys, directiveKeys), tie('v'), { maxKeys: 4 }),
+    ),
+  })).v as fc.Arbitrary<JsonValue>;
+  const obj = fc.dictionary(fc.oneof(keys, directiveKeys), doc, { maxKeys: 5 }) as fc.Arbitrary<JsonObject>;
+
+  for (const [label, s] of [['with a schema', schema], ['without a schema', undefined]] as const) {
+    test(`random patches ${label}: a result or a MergeError`, () => {
+      const outcomes = { ok: 0, error: 0 };
+      fc.assert(
+        fc.property(obj, obj, (o, p) => {
+          try {
+            smp(o, p, s);
+            outcomes.ok++;
+          } catch (err) {
+            if (!(err instanceof MergeError)) throw err;
+            outcomes.error++;
+          }
+        }),
+        { numRuns: 500, seed: 4242 },
+      );
+      // Both outcomes must be well represented, or the generator is not exercising the merge.
+      assert.ok(outcomes.ok > 100 && outcomes.error > 50, JSON.stringify(outcomes));
+    });
+  }
+});
+
 describe('strategicMergeObject', () => {
   const registry = builtinSchemas();
 
