@@ -1,5 +1,6 @@
 /** Kubernetes schema knowledge: built-in kinds from the generated table, CRDs at run time. */
 export * from './types.js';
 export { builtinSchemas, createSchemaCatalog, customResourceNode, SchemaCatalog, SchemaError, SchemaErrorCode, OBJECT_META_DEFINITION, CUSTOM_RESOURCE_VERBS } from './catalog.js';
+export { QUANTITY_DEFINITION } from './node.js';
 export type { CustomResourceVersion } from './catalog.js';
 export { compareVersionPriority } from './versions.js';

@@ -91,6 +91,9 @@ function classify(raw: RawSchema, emptyObjectIsUntyped: boolean, hasExtra: boole
 
 const UNTYPED_RAW: RawSchema = {};
 
+/** Definition name of resource.Quantity (`500m`, `1Gi`, or a number). */
+export const QUANTITY_DEFINITION = 'io.k8s.apimachinery.pkg.api.resource.Quantity';
+
 function scalarType(raw: RawSchema): ScalarType {
   if (raw['x-kubernetes-int-or-string'] === true || raw.format === 'int-or-string') return 'int-or-string';
   return SCALAR_TYPES.get(raw.type ?? '') ?? 'any';
@@ -145,7 +148,12 @@ export class RawSchemaNode implements SchemaNode {
     const mergeKey = raw['x-kubernetes-patch-merge-key'];
     if (typeof mergeKey === 'string') this.patchMergeKey = mergeKey;
     if (raw['x-kubernetes-preserve-unknown-fields'] === true) this.preserveUnknownFields = true;
-    if (this.kind === 'scalar') {
+    if (opts.definition === QUANTITY_DEFINITION) {
+      // The spec says `type: string`, but the API server decodes numbers too (`cpu: 1`); structured-merge-diff
+      // treats Quantity as an untyped scalar.
+      this.scalar = 'any';
+      this.format = 'quantity';
+    } else if (this.kind === 'scalar') {
       this.scalar = scalarType(raw);
       if (this.scalar === 'int-or-string') this.intOrString = true;
     } else if (this.kind === 'list') {

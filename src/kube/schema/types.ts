@@ -51,9 +51,9 @@ export interface SchemaNode {
   /** The OpenAPI definition name this node came from, when it came from one (for errors, explain). */
   readonly definition?: string;
   /**
-   * The OpenAPI `format` (`int32`, `int64`, `double`, `byte`, `date-time`, `int-or-string`…). Note that
-   * `resource.Quantity` is `type: string` without a format in the spec although the API server also
-   * accepts numbers for it (its definition name tells it apart).
+   * The OpenAPI `format` (`int32`, `int64`, `double`, `byte`, `date-time`, `int-or-string`…), and
+   * `quantity` for `resource.Quantity`, whose scalar type is `any`: the spec says string, but the API
+   * server accepts numbers too (`cpu: 1`).
    */
   readonly format?: string;
   /** Structs: the `required` field names. */
