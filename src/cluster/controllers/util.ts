@@ -102,9 +102,12 @@ export function mergeConditions(existing: JsonValue | undefined, wanted: readonl
   return out;
 }
 
-/** True for a 404/409 ApiError (expected races between controllers and users). */
+/**
+ * True for a 404/409 ApiError (expected races between controllers and users), and for 403, which the
+ * internal client only gets when a namespace is terminating.
+ */
 export function isRace(e: unknown): boolean {
-  return isApiError(e) && (e.code === 404 || e.code === 409);
+  return isApiError(e) && (e.code === 404 || e.code === 409 || e.code === 403);
 }
 
 /** Writes `status` when it differs from the stored one; returns the stored object. 404/409 are swallowed (requeue). */

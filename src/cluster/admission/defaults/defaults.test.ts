@@ -209,3 +209,19 @@ test('defaults table for other kinds', () => {
     c.want(out as unknown as Record<string, unknown>);
   }
 });
+
+test('Service type changes drop the allocations the new type does not use', () => {
+  const old = applyBuiltinDefaults({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'np', namespace: 'a' }, spec: { type: 'NodePort', selector: { a: 'b' }, ports: [{ port: 80 }] } }, { operation: 'CREATE' });
+  const toClusterIP = structuredClone(old) as unknown as { spec: Record<string, unknown> & { ports: Record<string, unknown>[] } };
+  toClusterIP.spec.type = 'ClusterIP';
+  const out = applyBuiltinDefaults(toClusterIP as unknown as KubeObject, { operation: 'UPDATE', oldObject: old }) as unknown as { spec: Record<string, unknown> & { ports: Record<string, unknown>[] } };
+  assert.equal(out.spec.ports[0]?.nodePort, undefined);
+  assert.equal(out.spec.externalTrafficPolicy, undefined);
+  assert.equal(out.spec.clusterIP, (old.spec as Record<string, unknown>).clusterIP);
+  const toExternal = structuredClone(old) as unknown as { spec: Record<string, unknown> };
+  toExternal.spec.type = 'ExternalName';
+  toExternal.spec.externalName = 'db.example.com';
+  const ext = applyBuiltinDefaults(toExternal as unknown as KubeObject, { operation: 'UPDATE', oldObject: old }) as unknown as { spec: Record<string, unknown> };
+  assert.equal(ext.spec.clusterIP, undefined);
+  assert.equal(ext.spec.clusterIPs, undefined);
+});

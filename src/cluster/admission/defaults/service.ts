@@ -33,8 +33,31 @@ export function allocateNodePort(namespace: string, name: string, index: number)
   return 30000 + (fnv1a(`${namespace}/${name}#${index}`) % 2768);
 }
 
+/**
+ * Drops allocations the new type no longer uses when they are unchanged from the stored object, as the
+ * API server's service update does (`dropTypeDependentFields`): cluster IPs when becoming ExternalName, node
+ * ports when becoming ClusterIP, the health-check node port without a Local LoadBalancer.
+ */
+function dropTypeDependent(spec: JsonObject, old: JsonObject): void {
+  const oldPorts = objectItems(old, 'ports');
+  if (spec.type === 'ExternalName' && old.type !== 'ExternalName') {
+    for (const k of ['clusterIP', 'clusterIPs', 'ipFamilies', 'ipFamilyPolicy']) {
+      if (spec[k] !== undefined && JSON.stringify(spec[k]) === JSON.stringify(old[k])) delete spec[k];
+    }
+  }
+  if (spec.type !== 'NodePort' && spec.type !== 'LoadBalancer') {
+    for (const p of objectItems(spec, 'ports')) {
+      if (p.nodePort !== undefined && oldPorts.some((o) => o.nodePort === p.nodePort)) delete p.nodePort;
+    }
+    if (spec.externalTrafficPolicy === old.externalTrafficPolicy) delete spec.externalTrafficPolicy;
+  }
+  if (!(spec.type === 'LoadBalancer' && spec.externalTrafficPolicy === 'Local') && spec.healthCheckNodePort === old.healthCheckNodePort) delete spec.healthCheckNodePort;
+  if (spec.type !== 'LoadBalancer' && spec.allocateLoadBalancerNodePorts === old.allocateLoadBalancerNodePorts) delete spec.allocateLoadBalancerNodePorts;
+}
+
 function carryOver(spec: JsonObject, old: JsonObject | undefined): void {
   if (!old) return;
+  if (spec.type !== old.type) dropTypeDependent(spec, old);
   const keepIPs = spec.type !== 'ExternalName' && old.type !== 'ExternalName';
   if (keepIPs) {
     for (const k of ['clusterIP', 'clusterIPs', 'ipFamilies', 'ipFamilyPolicy']) {
@@ -96,7 +119,11 @@ export function defaultService(o: JsonObject, opts: { old?: JsonObject; allocate
   }
   if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') setDefault(spec, 'externalTrafficPolicy', 'Cluster');
   if (spec.type === 'LoadBalancer') setDefault(spec, 'allocateLoadBalancerNodePorts', true);
-  if (spec.type === 'ExternalName') return;
+  if (spec.type === 'ExternalName') {
+    const old = child(opts.old, 'spec');
+    if (old && old.type !== 'ExternalName') dropTypeDependent(spec, old);
+    return;
+  }
   setDefault(spec, 'internalTrafficPolicy', 'Cluster');
   carryOver(spec, child(opts.old, 'spec'));
   if (opts.allocate !== false) allocate(spec, str(meta, 'namespace') ?? 'default', str(meta, 'name') ?? str(meta, 'generateName') ?? '');
