@@ -158,6 +158,11 @@ describe('kubectl journey', () => {
     assert.equal(same.code, 0, same.stdout + same.stderr);
   });
 
+  test('wait --for=condition=Available (workload simulation)', async () => {
+    const out = await ok('-n', 'journey', 'wait', '--for=condition=Available', 'deployment/web', '--timeout=30s');
+    assert.equal(out.trim(), 'deployment.apps/web condition met');
+  });
+
   test('get -w streams a change', async () => {
     const watch = runTool('kubectl', ['-n', 'journey', 'get', 'cm', 'cfg', '-w', '--request-timeout=3s'], { env: c.env, timeoutMs: 6000 });
     await new Promise((r) => setTimeout(r, 800));

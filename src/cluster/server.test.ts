@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestCluster, type TestCluster } from '../../test/harness/cluster.js';
 import { clusterRequest, type ClusterResponse } from '../../test/harness/cluster-http.js';
+import { defaultControllers } from './controllers/index.js';
+import { defaultClusterPlugins } from './server.js';
 
 interface Obj {
   apiVersion?: string;
@@ -25,7 +27,8 @@ describe('local cluster API', () => {
   const json = (r: ClusterResponse): Obj => r.json as Obj;
 
   before(async () => {
-    c = await startTestCluster();
+    // no workload simulation here: the status subresource test writes Deployment status itself
+    c = await startTestCluster({ plugins: (client) => ({ ...defaultClusterPlugins(client), controllers: defaultControllers({ simulate: false }) }) });
     const ns = await req('/api/v1/namespaces', { method: 'POST', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 't1' } } });
     assert.equal(ns.status, 201, ns.text);
   });

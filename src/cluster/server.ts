@@ -22,7 +22,8 @@ import type { ClusterPlugins, InternalClient, UserInfo } from './plugins.js';
 import { adminUser, allowAllAuthorizer } from './plugins.js';
 import { ObjectStore } from './store.js';
 import { defaultAdmissionPlugins } from './admission/index.js';
-import { rbacAuthorizer, rbacBootstrapController } from './rbac/index.js';
+import { rbacAuthorizer } from './rbac/index.js';
+import { defaultControllers } from './controllers/index.js';
 import { type CertKeyPair, type ClusterPki, generatePki, issueClientCert, loadOrCreatePki } from './tls.js';
 
 /** Options of {@link startLocalCluster}. */
@@ -129,11 +130,11 @@ function bootstrap(core: ClusterCore): void {
 }
 
 /** The default plug-in wiring: admission, RBAC and controllers of `admission/`, `rbac/`, `controllers/`. */
-export function defaultClusterPlugins(client: InternalClient, _opts: { simulateDelayMs?: number } = {}): ClusterPlugins {
+export function defaultClusterPlugins(client: InternalClient, opts: { simulateDelayMs?: number } = {}): ClusterPlugins {
   return {
     admission: defaultAdmissionPlugins(),
     authorizer: rbacAuthorizer(client),
-    controllers: [rbacBootstrapController()],
+    controllers: defaultControllers({ simulateDelayMs: opts.simulateDelayMs }),
   };
 }
 
