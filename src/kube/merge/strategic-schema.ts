@@ -20,10 +20,12 @@ export function joinPath(parent: string, token: string | number): string {
 /** Options of strategic merge patch. */
 export interface StrategicMergeOptions {
   /**
-   * What to do when the patch merges a map or list into a field the schema does not know (and the
-   * struct does not preserve unknown fields). `error` (default) is what kubectl and the API server do
-   * for built-in kinds ("unable to find api field"); `merge` treats the field as schema-less, useful
-   * when the schema is older than the objects (the built-in table is Kubernetes 1.21).
+   * What to do when the patch merges a map or list into an existing value of a field the schema does
+   * not know (and the struct does not preserve unknown fields). `merge` (default) treats the field as
+   * schema-less (maps merge, lists are replaced). `error` is what kubectl does ("unable to find api
+   * field"). The default is lenient because the built-in schemas are Kubernetes 1.21 while objects use
+   * newer fields (e.g. StatefulSet `persistentVolumeClaimRetentionPolicy`, Pod `os`), and a stored
+   * object never holds truly unknown fields, so the strict error would only ever fire on stale schema.
    */
   unknownFields?: 'error' | 'merge';
   /** Maximum nesting depth of the documents (default 256); deeper input is rejected. */
@@ -32,7 +34,7 @@ export interface StrategicMergeOptions {
 
 /** Defaults of {@link StrategicMergeOptions}. */
 export function defaultStrategicMergeOptions(): Required<StrategicMergeOptions> {
-  return { unknownFields: 'error', maxDepth: 256 };
+  return { unknownFields: 'merge', maxDepth: 256 };
 }
 
 /** Patch metadata of one field: its schema node, patch strategy and merge key. */

@@ -24,6 +24,8 @@ import { bases } from './testdata/objects.js';
 type Outcome = { ok: true; value: JsonObject } | { ok: false; error: string; code?: string };
 
 const registry = builtinSchemas();
+/** kubectl refuses strategic merge for custom resources and merging into fields its structs lack. */
+const kubectlParity = { unknownKind: 'error', unknownFields: 'error' } as const;
 
 /** Our result for a case; a result that is not a Kubernetes object counts as an error, as for kubectl. */
 const baseOf = (c: KubectlCase): JsonObject => (typeof c.base === 'string' ? bases[c.base] : c.base);
@@ -34,7 +36,7 @@ function ours(c: KubectlCase): Outcome {
     let out: JsonValue;
     if (c.type === 'strategic') {
       if (!isJsonObject(c.patch)) return { ok: false, error: 'patch is not a map', code: 'InvalidPatch' };
-      out = strategicMergeObject(obj, c.patch, registry, { unknownKind: 'error' });
+      out = strategicMergeObject(obj, c.patch, registry, kubectlParity);
     } else if (c.type === 'merge') out = applyMergePatch(obj, c.patch);
     else out = applyJsonPatch(obj, c.patch);
     if (!isJsonObject(out) || typeof out['kind'] !== 'string' || typeof out['apiVersion'] !== 'string') {

@@ -16,6 +16,10 @@
  * carrying `$patch` are dropped (items added to a merged list are, as in apimachinery, taken verbatim).
  * Element order of merged lists is exactly kubectl's (see `strategic-list.ts`).
  *
+ * Fields the schema does not know are merged schema-less by default (kubectl errors when it must
+ * merge into one; `unknownFields: 'error'` does the same): the built-in schemas are older than the
+ * objects they describe.
+ *
  * Where we are stricter than kubectl: with a schema, a patch value of the wrong structural type (a
  * list where the schema wants a map, a map for a string…) is a typeMismatch error; kubectl's local
  * patch replaces the value and the API server would then fail to decode the object.
