@@ -63,7 +63,12 @@ describe('cluster controllers', () => {
     assert.match(rs[0]?.metadata.name ?? '', /^web-[bcdfghjklmnpqrstvwxz2456789]+$/);
     const pods = owned('pods', 'd1');
     assert.equal(pods.length, 2);
-    for (const p of pods) assert.equal((p.status as { phase: string }).phase, 'Running');
+    for (const p of pods) {
+      assert.equal((p.status as { phase: string }).phase, 'Running');
+      assert.equal((p.spec as { nodeName: string }).nodeName, 'lockstep-control-plane');
+    }
+    const node = api.get({ group: '', version: 'v1', resource: 'nodes' }, 'lockstep-control-plane');
+    assert.equal(condition(node, 'Ready')?.status, 'True');
     const rv = api.get(R.deployments, 'web', 'd1')?.metadata.resourceVersion;
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(api.get(R.deployments, 'web', 'd1')?.metadata.resourceVersion, rv, 'no status writes once stable');

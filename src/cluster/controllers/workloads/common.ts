@@ -58,7 +58,10 @@ export function podFromTemplate(owner: KubeObject, template: JsonObject, opts: {
     ownerReferences: [{ apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name ?? '', uid: owner.metadata.uid ?? '', controller: true, blockOwnerDeletion: true }],
   };
   if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
-  return { apiVersion: 'v1', kind: 'Pod', metadata, spec: structuredClone(isJsonObject(template.spec) ? template.spec : {}) };
+  const spec: JsonObject = structuredClone(isJsonObject(template.spec) ? template.spec : {});
+  // the simulated scheduler has bound it already (kwok-style); see node.ts
+  spec.nodeName ??= 'lockstep-control-plane';
+  return { apiVersion: 'v1', kind: 'Pod', metadata, spec };
 }
 
 /** True when the pod's Ready condition is True. */

@@ -13,6 +13,7 @@ import { reconcileDeployment } from './deployment.js';
 import { reconcileDaemonSet, reconcileJob, reconcileStatefulSet } from './others.js';
 import { simulatedPodStatus } from './pod.js';
 import { reconcileReplicaSet } from './replicaset.js';
+import { ensureSimulatedNode } from './node.js';
 import { reconcilePVC, reconcileService, releaseVolume } from './storage-network.js';
 
 /** Options of {@link workloadSimulator}. */
@@ -138,6 +139,11 @@ export function workloadSimulator(opts: WorkloadSimulatorOptions = {}): ClusterC
     name: 'workload-simulator',
     start(client) {
       api = client;
+      try {
+        ensureSimulatedNode(client);
+      } catch (e) {
+        opts.onError?.('node', e);
+      }
       const rv = client.currentResourceVersion();
       for (const { ref } of Object.values(kinds)) {
         try {
