@@ -76,6 +76,8 @@ const SCALARS: [string, JsonValue][] = [
   ['1e20', 1e20],
   ['[1, "1", true, null]', [1, '1', true, null]],
   ['{a: 1}', { a: 1 }],
+  ['{a, b: , c: ~}', { a: '', b: '', c: null }],
+  ['[a, {b}]', ['a', { b: '' }]],
 ];
 
 test('scalars are read as kyaml reads them', () => {
@@ -389,6 +391,11 @@ spec:
             echo there
   floats: [0.1, 1.5e20, 1e21, 1e-7, 123456789.123, 3.0, -2.5, 1e+3, 100000000000000000000000, 1e6, 1000000.5]
   nested: [[1, 2], [], {}, [[a]]]
+  flowEmpty: {e: 1, f, g: , h: ~}
+  flowInSeq: [a, {l}, {m: }]
+  blockEmpty:
+    ? i
+    j:
   anchors:
     a: &x {p: 1}
     b: *x

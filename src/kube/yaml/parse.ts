@@ -99,8 +99,9 @@ class Converter {
     return structuredClone(info.value);
   }
 
-  private map(node: YamlNode & { items: { key: unknown; value: unknown }[] }, depth: number): JsonObject {
+  private map(node: YamlNode & { items: { key: unknown; value: unknown }[]; flow?: boolean }, depth: number): JsonObject {
     const out: JsonObject = {};
+    const flow = node.flow === true;
     const explicit = new Set<string>();
     const merges: JsonObject[] = [];
     for (const pair of node.items) {
@@ -112,7 +113,10 @@ class Converter {
       const key = this.key(keyNode);
       if (explicit.has(key)) this.fail(ManifestErrorCode.invalid, `mapping key ${JSON.stringify(key)} already defined`, keyNode);
       explicit.add(key);
-      setKey(out, key, this.convert(pair.value as YamlNode | null, depth + 1));
+      const valueNode = pair.value as YamlNode | null;
+      // go-yaml reads a missing or empty value in a flow mapping (`{a, b: }`) as "", in a block mapping as null.
+      const value = flow && isEmptyPlain(valueNode) ? '' : this.convert(valueNode, depth + 1);
+      setKey(out, key, value);
     }
     for (const src of merges) {
       for (const [k, v] of Object.entries(src)) if (!Object.prototype.hasOwnProperty.call(out, k)) setKey(out, k, v);
@@ -180,6 +184,10 @@ class Converter {
         return Number(r.value);
     }
   }
+}
+
+function isEmptyPlain(node: YamlNode | null): boolean {
+  return node === null || (isScalar(node) && node.type === 'PLAIN' && node.tag === undefined && node.source === '');
 }
 
 /** Sets a key on a JSON object, including `__proto__` as an own property. */
