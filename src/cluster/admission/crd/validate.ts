@@ -57,12 +57,24 @@ function checkNumber(v: number, s: JsonObject, path: string, ctx: Ctx): void {
   }
 }
 
+const regexCache = new Map<string, RegExp | null>();
+
+/** Compiles a schema pattern (unicode mode, else legacy mode; uncompilable patterns are not enforced). Cached. */
 function safeRegExp(pattern: string): RegExp | undefined {
-  try {
-    return new RegExp(pattern, 'u');
-  } catch {
-    return undefined;
+  const hit = regexCache.get(pattern);
+  if (hit !== undefined) return hit ?? undefined;
+  let re: RegExp | null = null;
+  for (const flags of ['u', '']) {
+    try {
+      re = new RegExp(pattern, flags);
+      break;
+    } catch {
+      // try the next mode
+    }
   }
+  if (regexCache.size > 1000) regexCache.clear();
+  regexCache.set(pattern, re);
+  return re ?? undefined;
 }
 
 function checkString(v: string, s: JsonObject, path: string, ctx: Ctx): void {

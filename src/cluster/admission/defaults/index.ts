@@ -24,13 +24,23 @@ export interface DefaultingContext {
 
 type Defaulter = (o: JsonObject, ctx: DefaultingContext) => void;
 
+/** Services and Ingresses show `status: {loadBalancer: {}}` from creation on (a non-pointer struct in the API). */
+function emptyLoadBalancerStatus(o: JsonObject): void {
+  const st = o.status;
+  if (st === undefined || st === null) o.status = { loadBalancer: {} };
+  else if (typeof st === 'object' && !Array.isArray(st) && st.loadBalancer === undefined) st.loadBalancer = {};
+}
+
 const create = (ctx: DefaultingContext): boolean => ctx.operation === 'CREATE';
 
 const table: Record<string, Defaulter> = {
   '/Pod': (o, ctx) => (create(ctx) ? defaultPod(o) : defaultPodSpec(child(o, 'spec') ?? {})),
   '/PodTemplate': (o) => defaultPodTemplate(child(o, 'template')),
   '/ReplicationController': (o) => defaultPodTemplate(child(child(o, 'spec'), 'template')),
-  '/Service': (o, ctx) => defaultService(o, { old: ctx.oldObject as JsonObject | undefined, allocate: ctx.allocate }),
+  '/Service': (o, ctx) => {
+    defaultService(o, { old: ctx.oldObject as JsonObject | undefined, allocate: ctx.allocate });
+    if (create(ctx)) emptyLoadBalancerStatus(o);
+  },
   '/Namespace': (o, ctx) => defaultNamespace(o, create(ctx)),
   '/Secret': (o) => defaultSecret(o),
   '/PersistentVolumeClaim': (o) => defaultPVC(o),
@@ -43,6 +53,7 @@ const table: Record<string, Defaulter> = {
   'batch/Job': (o, ctx) => defaultJob(o, create(ctx)),
   'batch/CronJob': (o) => defaultCronJob(o),
   'networking.k8s.io/NetworkPolicy': (o) => defaultNetworkPolicy(o),
+  'networking.k8s.io/Ingress': (o, ctx) => (create(ctx) ? emptyLoadBalancerStatus(o) : undefined),
   'rbac.authorization.k8s.io/RoleBinding': (o) => defaultBinding(o),
   'rbac.authorization.k8s.io/ClusterRoleBinding': (o) => defaultBinding(o),
   'storage.k8s.io/StorageClass': (o) => defaultStorageClass(o),
