@@ -107,3 +107,17 @@ test('file system failures are StorageErrors with the operation', async () => {
   assert.throws(() => storage.objectDir({ ...k, name: '../x' }), StorageError);
   await rm(storage.absolute('gitrepository/blocked'));
 });
+
+test('adopt links an identical artifact under another object, and refuses changed or missing sources', async () => {
+  const a = await storage.store(key, { sourceDir: src, fileName: 'shared.tar.gz', revision: 'r' });
+  const other = { ...key, name: 'other' };
+  const got = await storage.adopt(other, { fromPath: a.path, fileName: 'shared.tar.gz', revision: 'v1@sha1:x', digest: a.digest, size: a.size ?? 0 });
+  assert.ok(got);
+  assert.equal(got.path, 'gitrepository/ns1/other/shared.tar.gz');
+  assert.equal(got.digest, a.digest);
+  assert.equal(got.revision, 'v1@sha1:x');
+  assert.equal((await downloadArtifact(got.url, { expectedDigest: a.digest })).length, a.size);
+  assert.equal(await storage.adopt(other, { fromPath: a.path, fileName: 'x.tar.gz', revision: 'r', digest: 'sha256:' + '1'.repeat(64), size: a.size ?? 0 }), undefined);
+  assert.equal(await storage.adopt(other, { fromPath: 'gitrepository/ns1/app/missing.tar.gz', fileName: 'y.tar.gz', revision: 'r', digest: a.digest, size: a.size ?? 0 }), undefined);
+  assert.ok(!(await readdir(storage.absolute('gitrepository/ns1/other'))).some((n) => n.startsWith('.tmp-') || n === 'x.tar.gz'));
+});

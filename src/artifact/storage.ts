@@ -6,10 +6,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { access, copyFile, link, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Artifact } from '../api/meta.js';
 import { type ArchiveOptions, type ArchiveResult, writeArchive } from './archive.js';
+import { digestFile } from './digest.js';
 
 /** Which storage operation failed (maps to Flux's reasons in the controller). */
 export const StorageOp = {
@@ -169,6 +170,38 @@ export class ArtifactStorage {
       size: result.size,
       result,
     };
+  }
+
+  /**
+   * Stores a copy of an existing artifact file (`fromPath`, relative) as the object's `fileName`: a hard
+   * link when possible, else a copy, then an atomic rename (call inside {@link withLock}). Returns
+   * undefined when the source vanished (e.g. collected meanwhile), so the caller can build it instead.
+   */
+  async adopt(key: ObjectKey, opts: { fromPath: string; fileName: string; revision: string; digest: string; size: number }): Promise<Artifact | undefined> {
+    const rel = this.artifactPath(key, opts.fileName);
+    const dir = this.absolute(this.objectDir(key));
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (err) {
+      throw new StorageError(StorageOp.Mkdir, dir, `cannot create folder ${this.objectDir(key)}: ${(err as Error).message}`, { cause: err });
+    }
+    const src = this.absolute(opts.fromPath);
+    const tmp = join(dir, `.tmp-${randomBytes(6).toString('hex')}.tar.gz`);
+    try {
+      const st = await stat(src);
+      if (st.size !== opts.size) return undefined;
+      await link(src, tmp).catch(() => copyFile(src, tmp));
+      // The source may have been rewritten under the same name with other content: trust bytes only.
+      if ((await digestFile(tmp)) !== opts.digest) {
+        await rm(tmp, { force: true });
+        return undefined;
+      }
+      await rename(tmp, this.absolute(rel));
+    } catch {
+      await rm(tmp, { force: true }).catch(() => {});
+      return undefined;
+    }
+    return { path: rel, url: this.urlFor(rel), revision: opts.revision, digest: opts.digest, lastUpdateTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), size: opts.size };
   }
 
   /** True when the artifact's file exists with the recorded size. */

@@ -61,6 +61,15 @@ describe('git client over http', () => {
     assert.equal(refs.get('refs/tags/v1.0.0'), first);
   });
 
+  test('ls-remote over plain HTTP equals git ls-remote (differential), with and without auth', async () => {
+    const viaHttp = await lsRemote(http.repoUrl('app'));
+    const viaCli = await lsRemote(http.repoUrl('app'), { forceCli: true });
+    assert.deepEqual([...viaHttp].sort(), [...viaCli].sort());
+    const auth = { type: 'basic', username: 'alice', password: 's3cret' } as const;
+    assert.deepEqual([...(await lsRemote(authed.repoUrl('app'), { auth }))].sort(), [...(await lsRemote(authed.repoUrl('app'), { auth, forceCli: true }))].sort());
+    await assert.rejects(lsRemote(authed.repoUrl('app'), { forceCli: true }), (e: unknown) => isGitError(e, 'auth'));
+  });
+
   test('checkout at branch, tag, semver, name and commit pins', async () => {
     const cases: Array<[string, Parameters<typeof resolveRemoteRef>[1], string, string]> = [
       ['branch', { branch: 'main' }, `main@sha1:${second}`, 'a: 2\n'],

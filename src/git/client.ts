@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { type GitAuth, openAuthSession } from './auth.js';
 import { GitError, GitErrorKind, isGitError } from './errors.js';
 import { type GitRefSpec, type RemoteRefs, type ResolvedRef, formatRevision, isCommitPin, parseLsRemote, resolveRef, validateRefSpec } from './refs.js';
+import { NotSmartHttpError, lsRemoteHttp } from './http-refs.js';
 import { runGit } from './run.js';
-import { redactUrl, validateRelativePath, validateRemoteUrl } from './validate.js';
+import { redactUrl, validateRefName, validateRelativePath, validateRemoteUrl } from './validate.js';
 
 /** Options shared by remote operations. */
 export interface RemoteOptions {
@@ -22,11 +23,20 @@ export interface RemoteOptions {
   signal?: AbortSignal;
   /** Allowed URL schemes (default http, https, ssh, git, file). */
   allowedSchemes?: readonly string[];
+  /** List refs with `git ls-remote` even for http(s) (default: one HTTP request, no process). */
+  forceCli?: boolean;
 }
 
 /** Lists the remote's refs, tags peeled to commits. */
 export async function lsRemote(url: string, opts: RemoteOptions = {}): Promise<RemoteRefs> {
   const parsed = validateRemoteUrl(url, opts.allowedSchemes);
+  if ((parsed.protocol === 'http:' || parsed.protocol === 'https:') && !opts.forceCli) {
+    try {
+      return await lsRemoteHttp(parsed, { auth: opts.auth, timeoutMs: opts.timeoutMs, signal: opts.signal });
+    } catch (err) {
+      if (!(err instanceof NotSmartHttpError)) throw err;
+    }
+  }
   const session = await openAuthSession(parsed, opts.auth ?? { type: 'none' });
   try {
     const { stdout } = await runGit(['ls-remote', '--', url], {
@@ -75,10 +85,11 @@ export interface CheckoutResult {
 }
 
 /**
- * Shallow-checks-out the ref into `dir`: `git init`, optional sparse cone, `git fetch --depth=1` of the
- * ref (or of the commit itself for pins, falling back to the branch's history), detached checkout,
- * optional submodules. The revision reflects the commit actually fetched (a branch may move between
- * `ls-remote` and fetch).
+ * Shallow-checks-out the ref into `dir`. Branches (without sparse checkout) take one `git clone
+ * --depth=1 --single-branch`; everything else `git init`, optional sparse cone, `git fetch --depth=1`
+ * of the ref (or of the commit itself for pins, falling back to the branch's history) and a detached
+ * checkout. Then optional submodules. The revision reflects the commit actually fetched (a branch may
+ * move between `ls-remote` and fetch); `resolved.commit` may be '' when the caller skipped `ls-remote`.
  */
 export async function checkout(opts: CheckoutOptions): Promise<CheckoutResult> {
   const parsed = validateRemoteUrl(opts.url, opts.allowedSchemes);
@@ -89,17 +100,29 @@ export async function checkout(opts: CheckoutOptions): Promise<CheckoutResult> {
   const git = (args: string[], what: string) =>
     runGit(args, { cwd: opts.dir, env: session.env, timeoutMs: opts.timeoutMs, signal: opts.signal, what: `${what} ${url}`, url });
   try {
-    await runGit(['init', '-q', '--', opts.dir], { timeoutMs: opts.timeoutMs, what: 'git init' });
-    if (sparse.length > 0) await git(['sparse-checkout', 'set', '--cone', '--', ...sparse], 'sparse-checkout');
-    const commit = await fetchCommit(git, opts.url, resolved);
-    await git(['-c', 'advice.detachedHead=false', 'checkout', '-q', '--detach', commit], 'checkout');
+    const branch = !resolved.pinned && resolved.refName?.startsWith('refs/heads/') ? resolved.refName.slice('refs/heads/'.length) : undefined;
+    if (branch !== undefined && sparse.length === 0) {
+      validateRefName(branch, 'branch');
+      await runGit(['clone', '-q', '--depth=1', '--no-tags', '--single-branch', '--branch', branch, '--', opts.url, opts.dir], {
+        env: session.env, timeoutMs: opts.timeoutMs, signal: opts.signal, what: `clone ${url}`, url,
+      }).catch((err: unknown) => {
+        throw isGitError(err, GitErrorKind.Other) && /Remote branch .* not found|not found in upstream/.test(err.stderr)
+          ? new GitError(GitErrorKind.RefNotFound, `branch ${JSON.stringify(branch)} not found on the remote`, { url, cause: err })
+          : err;
+      });
+    } else {
+      await runGit(['init', '-q', '--', opts.dir], { timeoutMs: opts.timeoutMs, what: 'git init' });
+      if (sparse.length > 0) await git(['sparse-checkout', 'set', '--cone', '--', ...sparse], 'sparse-checkout');
+      await fetchAndCheckout(git, opts.url, resolved);
+    }
     if (opts.recurseSubmodules) {
       await git(['-c', 'protocol.file.allow=always', 'submodule', 'update', '--init', '--recursive', '--depth=1'], 'submodule update');
     }
     await checkSize(opts.dir, opts.maxBytes ?? 1024 * 1024 * 1024);
+    const { stdout } = await git(['log', '-1', '--format=%H%x00%s', 'HEAD'], 'log');
+    const [commit = '', subject = ''] = stdout.trim().split('\0');
     const revision = commit === resolved.commit ? resolved.revision : formatRevision(resolved.revisionName, commit);
-    const { stdout: subject } = await git(['show', '-s', '--format=%s', commit], 'show');
-    return { commit, revision, subject: subject.trim().slice(0, 200) };
+    return { commit, revision, subject: subject.slice(0, 200) };
   } finally {
     await session.close();
   }
@@ -107,8 +130,9 @@ export async function checkout(opts: CheckoutOptions): Promise<CheckoutResult> {
 
 type Git = (args: string[], what: string) => Promise<{ stdout: string }>;
 
-async function fetchCommit(git: Git, url: string, resolved: ResolvedRef): Promise<string> {
+async function fetchAndCheckout(git: Git, url: string, resolved: ResolvedRef): Promise<void> {
   const base = ['fetch', '-q', '--no-tags', '--no-recurse-submodules'];
+  const detach = ['-c', 'advice.detachedHead=false', 'checkout', '-q', '--detach'];
   if (resolved.pinned || resolved.refName === undefined) {
     try {
       await git([...base, '--depth=1', '--', url, resolved.commit], 'fetch');
@@ -117,25 +141,18 @@ async function fetchCommit(git: Git, url: string, resolved: ResolvedRef): Promis
       if (!resolved.refName || isHardFailure(err)) throw notFoundCommit(err, resolved);
       await git([...base, '--', url, `+${resolved.refName}:refs/lockstep/fetched`], 'fetch');
     }
-    return verifyCommit(git, resolved);
+    await git([...detach, resolved.commit], 'checkout').catch((err: unknown) => {
+      throw notFoundCommit(err, resolved);
+    });
+    return;
   }
   await git([...base, '--depth=1', '--', url, `+${resolved.refName}:refs/lockstep/fetched`], 'fetch');
-  const { stdout } = await git(['rev-parse', '--verify', 'refs/lockstep/fetched^{commit}'], 'rev-parse');
-  return stdout.trim();
+  await git([...detach, 'refs/lockstep/fetched^{commit}'], 'checkout');
 }
 
 function isHardFailure(err: unknown): boolean {
   const hard: readonly string[] = [GitErrorKind.Auth, GitErrorKind.Unreachable, GitErrorKind.Timeout, GitErrorKind.RepositoryNotFound, GitErrorKind.Limit];
   return isGitError(err) && hard.includes(err.kind);
-}
-
-async function verifyCommit(git: Git, resolved: ResolvedRef): Promise<string> {
-  try {
-    const { stdout } = await git(['rev-parse', '--verify', `${resolved.commit}^{commit}`], 'rev-parse');
-    return stdout.trim();
-  } catch (err) {
-    throw notFoundCommit(err, resolved);
-  }
 }
 
 function notFoundCommit(err: unknown, resolved: ResolvedRef): unknown {

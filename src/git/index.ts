@@ -4,4 +4,5 @@ export * from './validate.js';
 export * from './run.js';
 export * from './auth.js';
 export * from './refs.js';
+export * from './http-refs.js';
 export * from './client.js';

@@ -146,9 +146,29 @@ describe('GitRepository controller', () => {
       return o;
     });
     await new Promise((r) => setTimeout(r, 200));
-    // ls-remote over smart HTTP v2 is exactly: GET info/refs + POST git-upload-pack (ls-refs); a clone adds more.
-    assert.equal(mine() - before, 2, JSON.stringify(http.requests.slice(-6)));
+    // The ref listing is exactly one GET of info/refs; a clone would add GET + POSTs.
+    assert.equal(mine() - before, 1, JSON.stringify(http.requests.slice(-6)));
     assert.deepEqual(o2.status?.artifact, o1.status?.artifact);
+  });
+
+  test('objects following the same repository share one checkout (same bytes, own path)', async () => {
+    const repo = await newRepo({ 'a.yaml': 'a\n' });
+    const c1 = await repo.head();
+    const ns = await env.namespace('share');
+    await env.applyGitRepository(ns, 'first', { url: http.repoUrl(repo.name), interval: '1h', ref: { branch: 'main' } });
+    const o1 = await waitRevision(ns, 'first', `main@sha1:${c1}`);
+    await repo.tag('v1.0.0');
+    const mine = () => http.requests.filter((r) => r.includes(`/${repo.name}.git/`));
+    const before = mine().length;
+    await env.applyGitRepository(ns, 'second', { url: http.repoUrl(repo.name), interval: '1h', ref: { tag: 'v1.0.0' } });
+    const o2 = await waitRevision(ns, 'second', `v1.0.0@sha1:${c1}`);
+    assert.equal(o2.status?.artifact?.digest, o1.status?.artifact?.digest);
+    assert.equal(o2.status?.artifact?.path, `gitrepository/${ns}/second/${c1}.tar.gz`);
+    const since = mine().slice(before);
+    assert.ok(since.length >= 1 && since.every((r) => r.startsWith('GET ') && r.includes('/info/refs?service=git-upload-pack')), `ref listings only, no clone: ${JSON.stringify(since)}`);
+    await env.applyGitRepository(ns, 'third', { url: http.repoUrl(repo.name), interval: '1h', ref: { branch: 'main' }, ignore: '*.yaml\n' });
+    const o3 = await waitRevision(ns, 'third', `main@sha1:${c1}`);
+    assert.notEqual(o3.status?.artifact?.digest, o1.status?.artifact?.digest, 'other ignore rules: built, not shared');
   });
 
   test('semver picks the highest matching tag and moves when a higher one is pushed', async () => {

@@ -77,6 +77,8 @@ interface GitState {
   includes?: ResolvedInclude[];
   upToDate?: boolean;
   checkout?: CheckoutResult;
+  /** Set when an identical artifact of another object was reused instead of a checkout. */
+  adopted?: { artifact: Artifact; subject: string };
 }
 
 type Ctx = ReconcileContext<GitRepository>;
@@ -110,6 +112,51 @@ function resolveShared(url: string, ref: NonNullable<GitRepository['spec']['ref'
     inflight.set(key, p);
   }
   return p;
+}
+
+/** An artifact built for some object, reusable by any object with the same content key. */
+interface SharedArtifact {
+  path: string;
+  digest: string;
+  size: number;
+  subject: string;
+}
+
+/**
+ * Artifacts by content key: the archive is a pure function of (URL, commit, ignore, sparse checkout,
+ * submodules) when nothing is included, so objects following the same repository share one checkout;
+ * the others get a hard link of the same bytes (same digest) under their own path.
+ */
+const shared = new Map<string, SharedArtifact>();
+const sharedMax = 1000;
+
+function contentKey(obj: GitRepository, commit: string): string {
+  const s = obj.spec;
+  return JSON.stringify([s.url, commit, s.ignore ?? null, s.sparseCheckout ?? [], s.recurseSubmodules ?? false]);
+}
+
+function remember(key: string, a: SharedArtifact): void {
+  shared.delete(key);
+  shared.set(key, a);
+  if (shared.size > sharedMax) shared.delete(shared.keys().next().value as string);
+}
+
+async function adoptShared(ctx: Ctx, opts: GitRepositoryReconcilerOptions, resolved: ResolvedRef): Promise<boolean> {
+  const hit = shared.get(contentKey(ctx.obj, resolved.commit));
+  if (!hit) return false;
+  const key = keyOf(ctx.obj);
+  let adopted: Artifact | undefined;
+  try {
+    adopted = await opts.storage.withLock(key, () =>
+      opts.storage.adopt(key, { fromPath: hit.path, fileName: `${resolved.commit}.tar.gz`, revision: resolved.revision, digest: hit.digest, size: hit.size }),
+    );
+  } catch (err) {
+    throw storageFailure(ctx.obj, err);
+  }
+  if (!adopted) return false;
+  st(ctx).adopted = { artifact: adopted, subject: hit.subject };
+  removeCondition(ctx.obj, SourceCondition.FetchFailed);
+  return true;
 }
 
 function fetchFailed(obj: GitRepository, reason: string, message: string): void {
@@ -281,6 +328,7 @@ function reconcileSource(opts: GitRepositoryReconcilerOptions): ReconcileStep<Gi
       }
       if (obj.status?.artifact) markTrue(obj, { type: SourceCondition.ArtifactOutdated, reason: SourceReason.NewRevision, message: `new upstream revision '${resolved.revision}'` });
       await ctx.progress(`building artifact: new upstream revision '${resolved.revision}'`);
+      if (includes.length === 0 && (await adoptShared(ctx, opts, resolved))) return;
       const tmp = await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'lockstep-gitrepo-'));
       st(ctx).tmp = tmp;
       try {
@@ -336,20 +384,27 @@ function reconcileArtifact(opts: GitRepositoryReconcilerOptions): ReconcileStep<
         removeCondition(obj, SourceCondition.StorageOperationFailed);
         return;
       }
-      if (!s.tmp || !s.checkout || !s.resolved) throw new Error('internal: no checkout to archive');
-      const dir = join(s.tmp, 'repo');
       const key = keyOf(obj);
-      const co = s.checkout;
       let artifact: Artifact;
-      try {
-        const matcher = await loadIgnoreMatcher(dir, { specIgnore: obj.spec.ignore });
-        const stored = await opts.storage.withLock(key, () =>
-          opts.storage.store(key, { ...opts.archive, sourceDir: dir, fileName: `${co.commit}.tar.gz`, revision: co.revision, exclude: (p, isDir) => matcher.ignored(p, isDir) }),
-        );
-        const { result: _result, ...rest } = stored;
-        artifact = rest;
-      } catch (err) {
-        throw storageFailure(obj, err);
+      let subject: string;
+      if (s.adopted) {
+        ({ artifact, subject } = s.adopted);
+      } else {
+        if (!s.tmp || !s.checkout || !s.resolved) throw new Error('internal: no checkout to archive');
+        const dir = join(s.tmp, 'repo');
+        const co = s.checkout;
+        subject = co.subject;
+        try {
+          const matcher = await loadIgnoreMatcher(dir, { specIgnore: obj.spec.ignore });
+          const stored = await opts.storage.withLock(key, () =>
+            opts.storage.store(key, { ...opts.archive, sourceDir: dir, fileName: `${co.commit}.tar.gz`, revision: co.revision, exclude: (p, isDir) => matcher.ignored(p, isDir) }),
+          );
+          const { result: _result, ...rest } = stored;
+          artifact = rest;
+        } catch (err) {
+          throw storageFailure(obj, err);
+        }
+        if (!s.includes?.length) remember(contentKey(obj, co.commit), { path: artifact.path, digest: artifact.digest, size: artifact.size ?? 0, subject });
       }
       const prev = obj.status?.artifact;
       const st2 = status(obj);
@@ -364,7 +419,7 @@ function reconcileArtifact(opts: GitRepositoryReconcilerOptions): ReconcileStep<
       removeCondition(obj, SourceCondition.ArtifactOutdated);
       removeCondition(obj, SourceCondition.StorageOperationFailed);
       if (prev?.digest !== artifact.digest) {
-        await ctx.event({ type: 'Normal', reason: SourceReason.NewArtifact, message: `stored artifact for commit '${co.subject}'`, metadata: { revision: artifact.revision } });
+        await ctx.event({ type: 'Normal', reason: SourceReason.NewArtifact, message: `stored artifact for commit '${subject}'`, metadata: { revision: artifact.revision } });
       }
       await opts.storage.gc(key, [artifact.path]).catch((err: unknown) => ctx.log.warn({ error: (err as Error).message }, 'artifact garbage collection failed'));
     },
