@@ -38,10 +38,26 @@ export function fakeIP(prefix: string, seed: string): string {
   return `${prefix}.${(h >>> 8) & 255}.${(h & 253) + 1}`;
 }
 
-/** Pods in a namespace whose controller is the given owner uid (not counting those already gone). */
-export function ownedPods(api: InternalClient, namespace: string | undefined, ownerUid: string | undefined): KubeObject[] {
-  if (!ownerUid) return [];
-  return api.list(R.pods, { namespace }).items.filter((p) => controllerRef(p)?.uid === ownerUid);
+/**
+ * A label selector string (`a=b,c=d`) for an owner's `spec.selector.matchLabels`, so lists are narrowed by the
+ * store before decoding; undefined when there is none (or it uses characters the syntax cannot carry).
+ */
+export function matchLabelsSelector(owner: KubeObject): string | undefined {
+  const spec = isJsonObject(owner.spec as JsonValue) ? (owner.spec as JsonObject) : {};
+  const sel = isJsonObject(spec.selector) ? spec.selector : undefined;
+  const ml = sel && isJsonObject(sel.matchLabels) ? sel.matchLabels : undefined;
+  if (!ml || Object.keys(ml).length === 0) return undefined;
+  const parts = Object.entries(ml).map(([k, v]) => `${k}=${String(v)}`);
+  return parts.every((p) => /^[A-Za-z0-9._/-]+=[A-Za-z0-9._-]*$/.test(p)) ? parts.join(',') : undefined;
+}
+
+/** Pods in a namespace whose controller is the owner (narrowed by the owner's matchLabels when it has them). */
+export function ownedPods(api: InternalClient, namespace: string | undefined, owner: KubeObject | string | undefined): KubeObject[] {
+  if (!owner) return [];
+  const uid = typeof owner === 'string' ? owner : owner.metadata.uid;
+  if (!uid) return [];
+  const labelSelector = typeof owner === 'string' ? undefined : matchLabelsSelector(owner);
+  return api.list(R.pods, { namespace, labelSelector }).items.filter((p) => controllerRef(p)?.uid === uid);
 }
 
 /** A new pod from a template owned by `owner` (the simulate annotation is carried over from the owner). */

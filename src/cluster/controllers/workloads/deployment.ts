@@ -9,7 +9,7 @@
 import { isJsonObject, type JsonObject, type JsonValue, type KubeObject } from '../../../kube/object.js';
 import type { InternalClient } from '../../plugins.js';
 import { controllerRef, mergeConditions, ownerRefTo, R, simulateAnnotation, simulateMode, specOf, statusOf, writeStatus, type Condition } from '../util.js';
-import { ownedPods, podPhase, scaledValue, templateHash } from './common.js';
+import { matchLabelsSelector, ownedPods, podPhase, scaledValue, templateHash } from './common.js';
 
 const revisionKey = 'deployment.kubernetes.io/revision';
 
@@ -104,7 +104,8 @@ export function reconcileDeployment(api: InternalClient, d: KubeObject): void {
   const spec = specOf(d);
   const desired = typeof spec.replicas === 'number' ? spec.replicas : 1;
   const hash = templateHash(spec.template as JsonValue);
-  const owned = api.list(R.replicasets, { namespace: d.metadata.namespace }).items.filter((rs) => controllerRef(rs)?.uid === d.metadata.uid);
+  const labelSelector = matchLabelsSelector(d);
+  const owned = api.list(R.replicasets, { namespace: d.metadata.namespace, labelSelector }).items.filter((rs) => controllerRef(rs)?.uid === d.metadata.uid);
   const maxRev = owned.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
   let current = owned.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
   if (!current) current = api.create(R.replicasets, newReplicaSet(d, hash, maxRev + 1));
@@ -119,7 +120,7 @@ export function reconcileDeployment(api: InternalClient, d: KubeObject): void {
   if (latest.metadata.annotations?.[revisionKey] !== rev) {
     latest = api.update(R.deployments, { ...latest, metadata: { ...latest.metadata, annotations: { ...latest.metadata.annotations, [revisionKey]: rev } } } as KubeObject);
   }
-  const all = api.list(R.replicasets, { namespace: d.metadata.namespace }).items.filter((rs) => controllerRef(rs)?.uid === d.metadata.uid);
+  const all = api.list(R.replicasets, { namespace: d.metadata.namespace, labelSelector }).items.filter((rs) => controllerRef(rs)?.uid === d.metadata.uid);
   const cur = all.find((rs) => rs.metadata.uid === current?.metadata.uid) ?? current;
-  writeStatus(api, R.deployments, latest, deploymentStatus(latest, { all, current: cur, currentPods: ownedPods(api, cur.metadata.namespace, cur.metadata.uid) }));
+  writeStatus(api, R.deployments, latest, deploymentStatus(latest, { all, current: cur, currentPods: ownedPods(api, cur.metadata.namespace, cur) }));
 }

@@ -69,7 +69,7 @@ export function reconcileStatefulSet(api: InternalClient, sts: KubeObject): void
   if (sts.metadata.deletionTimestamp) return;
   const want = typeof specOf(sts).replicas === 'number' ? (specOf(sts).replicas as number) : 1;
   const revision = `${sts.metadata.name ?? ''}-${templateHash(template(sts))}`;
-  const pods = activePods(ownedPods(api, sts.metadata.namespace, sts.metadata.uid));
+  const pods = activePods(ownedPods(api, sts.metadata.namespace, sts));
   const byName = new Map(pods.map((p) => [p.metadata.name ?? '', p]));
   for (let i = 0; i < want; i++) {
     const p = byName.get(`${sts.metadata.name ?? ''}-${i}`);
@@ -80,7 +80,7 @@ export function reconcileStatefulSet(api: InternalClient, sts: KubeObject): void
     }
   }
   for (const p of pods) if (Number(p.metadata.labels?.['apps.kubernetes.io/pod-index'] ?? -1) >= want) tryDelete(api, R.pods, p);
-  const now = activePods(ownedPods(api, sts.metadata.namespace, sts.metadata.uid));
+  const now = activePods(ownedPods(api, sts.metadata.namespace, sts));
   const updated = now.filter((p) => p.metadata.labels?.['controller-revision-hash'] === revision).length;
   const ready = now.filter(podReady).length;
   const status: JsonObject = { replicas: now.length, availableReplicas: ready, collisionCount: 0, currentRevision: revision, updateRevision: revision };
@@ -98,7 +98,7 @@ export function reconcileStatefulSet(api: InternalClient, sts: KubeObject): void
 export function reconcileDaemonSet(api: InternalClient, ds: KubeObject): void {
   if (ds.metadata.deletionTimestamp) return;
   const revision = templateHash(template(ds));
-  const pods = activePods(ownedPods(api, ds.metadata.namespace, ds.metadata.uid));
+  const pods = activePods(ownedPods(api, ds.metadata.namespace, ds));
   for (const p of pods) if (p.metadata.labels?.['controller-revision-hash'] !== revision) tryDelete(api, R.pods, p);
   const current = pods.filter((p) => p.metadata.labels?.['controller-revision-hash'] === revision);
   if (current.length === 0) {
@@ -106,7 +106,7 @@ export function reconcileDaemonSet(api: InternalClient, ds: KubeObject): void {
     tryCreate(api, R.pods, pod);
   }
   for (const extra of current.slice(1)) tryDelete(api, R.pods, extra);
-  const now = activePods(ownedPods(api, ds.metadata.namespace, ds.metadata.uid));
+  const now = activePods(ownedPods(api, ds.metadata.namespace, ds));
   const ready = now.filter(podReady).length;
   const status: JsonObject = { currentNumberScheduled: 1, desiredNumberScheduled: 1, numberMisscheduled: 0, numberReady: ready, updatedNumberScheduled: now.filter((p) => p.metadata.labels?.['controller-revision-hash'] === revision).length };
   if (ready > 0) status.numberAvailable = ready;
@@ -142,7 +142,7 @@ export function reconcileJob(api: InternalClient, job: KubeObject): void {
   const parallelism = typeof spec.parallelism === 'number' ? spec.parallelism : 1;
   const backoffLimit = typeof spec.backoffLimit === 'number' ? spec.backoffLimit : 6;
   const suspended = spec.suspend === true;
-  const pods = ownedPods(api, job.metadata.namespace, job.metadata.uid);
+  const pods = ownedPods(api, job.metadata.namespace, job);
   const succeeded = pods.filter((p) => podPhase(p) === 'Succeeded').length;
   const failedCount = pods.filter((p) => podPhase(p) === 'Failed').length;
   let active = activePods(pods);
@@ -156,7 +156,7 @@ export function reconcileJob(api: InternalClient, job: KubeObject): void {
     for (let i = active.length; i < want; i++) {
       tryCreate(api, R.pods, podFromTemplate(job, template(job), { name: `${job.metadata.name ?? ''}-${randomSuffix()}` }));
     }
-    active = activePods(ownedPods(api, job.metadata.namespace, job.metadata.uid));
+    active = activePods(ownedPods(api, job.metadata.namespace, job));
   }
   const old = statusOf(job);
   const now = nowStamp();

@@ -24,7 +24,7 @@ export function reconcileReplicaSet(api: InternalClient, rs: KubeObject): void {
   const spec = specOf(rs);
   const want = typeof spec.replicas === 'number' ? spec.replicas : 1;
   const template = isJsonObject(spec.template) ? spec.template : undefined;
-  const pods = ownedPods(api, rs.metadata.namespace, rs.metadata.uid);
+  const pods = ownedPods(api, rs.metadata.namespace, rs);
   const active = activePods(pods);
   if (template && active.length < want) {
     for (let i = active.length; i < want; i++) {
@@ -45,7 +45,7 @@ export function reconcileReplicaSet(api: InternalClient, rs: KubeObject): void {
       }
     }
   }
-  const latest = ownedPods(api, rs.metadata.namespace, rs.metadata.uid);
+  const latest = ownedPods(api, rs.metadata.namespace, rs);
   const current = api.get(R.replicasets, rs.metadata.name ?? '', rs.metadata.namespace);
   if (current) writeStatus(api, R.replicasets, current, replicaSetStatus(current, latest));
 }
