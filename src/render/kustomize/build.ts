@@ -15,9 +15,10 @@ import type { Kustomization } from './kustomization.js';
 import { findKustomizationFile, parseKustomization } from './kustomization.js';
 import { fixNameReferences } from './nameref.js';
 import { applyPatches } from './patches.js';
+import { applyReplacements } from './replacements.js';
 import type { Resource } from './resource.js';
 import { curId, metadataOf, nameOf, newResource, nsEquals, storePreviousId } from './resource.js';
-import { gvkOf, idString, kindRanks, legacyCompare } from './resid.js';
+import { idString, kindRanks, legacyCompare } from './resid.js';
 import { applyAnnotations, applyImages, applyLabels, applyNamespace, applyPrefixSuffix, applyReplicas } from './transformers.js';
 import { emitDocument } from './yaml/emit.js';
 import { parseYamlDocuments, YamlParseError } from './yaml/parse.js';
@@ -249,7 +250,7 @@ function accumulateTarget(ctx: Ctx, k: Kustomization, list: Resource[]): void {
   applyPatches(ctx.loader, k, k.patchesJson6902, list);
   applyReplicas(k, list);
   applyImages(k, list);
-  if (k.replacements.length > 0) throw new KustomizeError('replacements are not supported yet', k.file);
+  applyReplacements(ctx.loader, k, list);
   if (k.vars.length > 0) throw new KustomizeError('vars are not supported yet', k.file);
 }
 
@@ -273,6 +274,12 @@ function sortResources(k: Kustomization, list: Resource[]): Resource[] {
     .map((x) => x.r);
 }
 
+function dropEmptyAnnotations(obj: JsonObject): JsonObject {
+  const meta = obj.metadata;
+  if (isJsonObject(meta) && isJsonObject(meta.annotations) && Object.keys(meta.annotations).length === 0) delete meta.annotations;
+  return obj;
+}
+
 /** Builds the kustomization in `dir` and returns the ordered objects and their YAML. */
 export function build(dir: string, options: BuildOptions = {}): BuildResult {
   const opts = { ...defaultBuildOptions(), ...options };
@@ -289,8 +296,7 @@ export function build(dir: string, options: BuildOptions = {}): BuildResult {
   addHashes(list);
   fixNameReferences(list);
   const sorted = sortResources(k, list);
-  const objects = sorted.map((r) => r.obj);
-  for (const o of objects) gvkOf(o);
+  const objects = sorted.map((r) => dropEmptyAnnotations(r.obj));
   const yaml = objects.map(emitDocument).join('---\n');
   return { objects, yaml, warnings: ctx.warnings };
 }

@@ -32,9 +32,9 @@ function fullMatch(pattern: string, value: string): boolean {
   }
 }
 
-function labelsMatch(selector: string, labels: JsonValue | undefined): boolean {
+export function labelsMatch(selector: string, labels: JsonValue | undefined): boolean {
   const m = isJsonObject(labels) ? labels : {};
-  for (const term of selector.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const term of selector.split(/,(?![^(]*\))/).map((s) => s.trim()).filter(Boolean)) {
     let mm: RegExpExecArray | null;
     if ((mm = /^(\S+?)\s*(==|=|!=)\s*(\S*)$/.exec(term))) {
       const [, k = '', op, v] = mm;
@@ -73,6 +73,13 @@ function loadPatch(loader: Loader, k: Kustomization, p: PatchEntry): { text: str
   throw new KustomizeError('must specify one of patch and path in a patch entry', k.file);
 }
 
+function nullLabelsToText(d: JsonValue): void {
+  if (!isJsonObject(d) || !isJsonObject(d.metadata)) return;
+  const labels = d.metadata.labels;
+  if (!isJsonObject(labels)) return;
+  for (const [key, v] of Object.entries(labels)) if (v === null) labels[key] = 'null';
+}
+
 function smp(r: Resource, patch: JsonObject, p: PatchEntry, file: string): void {
   const name = nameOf(r.obj);
   const ns = namespaceOf(r.obj);
@@ -102,9 +109,12 @@ function matchesPatchId(r: Resource, id: ResId): boolean {
 
 /** Applies the patches of one field; resources deleted by `$patch: delete` are removed from the list. */
 export function applyPatches(loader: Loader, k: Kustomization, entries: PatchEntry[], resources: Resource[]): void {
+  const legacy = entries === k.patchesStrategicMerge;
   for (const p of entries) {
     const { text, file } = loadPatch(loader, k, p);
     const docs = parseYamlDocuments(text, { file, annotationsAsText: false });
+    // patchesStrategicMerge patches are loaded as resources: null label values become the string "null".
+    if (legacy) for (const d of docs) nullLabelsToText(d);
     const first = docs[0];
     if (Array.isArray(first) || (docs.length === 0 && p.target)) {
       if (!p.target) throw new KustomizeError('a JSON 6902 patch needs a target', file);

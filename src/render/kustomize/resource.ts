@@ -24,6 +24,10 @@ export interface Resource {
 
 /** Creates a resource for an object read or generated. */
 export function newResource(obj: JsonObject, origin: string): Resource {
+  // kustomize keeps internal annotations on every object during a build, so `metadata.annotations`
+  // always exists (JSON patches may add into it); empty annotations are dropped at the end.
+  const meta = metadataOf(obj);
+  if (!isJsonObject(meta.annotations)) meta.annotations = {};
   return { obj, prevIds: [], prefixes: [], suffixes: [], needsHash: false, origin };
 }
 

@@ -432,6 +432,107 @@ const CASES = {
     'data.bin': '\u00ff\u00fe',
   },
 };
+
+const DEP = BASE['deploy.yaml'];
+const SVC = BASE['service.yaml'];
+const CM2 = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  host: db.example.com\n  port: "5432"\n  replicas: "3"\n  image: registry.local/app:v9\n';
+Object.assign(CASES, {
+  'replacements-basic': {
+    'kustomization.yaml': 'resources:\n- d.yaml\n- cm.yaml\nreplacements:\n- source:\n    kind: ConfigMap\n    name: settings\n    fieldPath: data.host\n  targets:\n  - select:\n      kind: Deployment\n    fieldPaths:\n    - spec.template.spec.containers.[name=web].env.[name=PASSWORD].value\n    - metadata.annotations.db-host\n    options:\n      create: true\n',
+    'd.yaml': DEP, 'cm.yaml': CM2,
+  },
+  'replacements-delimiter': {
+    'kustomization.yaml': 'resources:\n- d.yaml\n- cm.yaml\nreplacements:\n- source:\n    kind: ConfigMap\n    name: settings\n    fieldPath: data.image\n    options:\n      delimiter: ":"\n      index: 1\n  targets:\n  - select:\n      kind: Deployment\n      name: web\n    fieldPaths:\n    - spec.template.spec.containers.0.image\n    options:\n      delimiter: ":"\n      index: 1\n',
+    'd.yaml': DEP, 'cm.yaml': CM2,
+  },
+  'replacements-typed-and-reject': {
+    'kustomization.yaml': 'resources:\n- d.yaml\n- cm.yaml\n- s.yaml\nreplacements:\n- path: repl.yaml\n',
+    'repl.yaml': '- source:\n    kind: ConfigMap\n    name: settings\n    fieldPath: data.replicas\n  targets:\n  - select:\n      kind: Deployment\n    fieldPaths:\n    - spec.replicas\n- source:\n    kind: Service\n    name: web\n  targets:\n  - select:\n      kind: ConfigMap\n    reject:\n    - name: other\n    fieldPaths:\n    - data.service\n    options:\n      create: true\n',
+    'd.yaml': DEP, 'cm.yaml': CM2 + '---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n', 's.yaml': SVC,
+  },
+  'replacements-after-prefix': {
+    'base/kustomization.yaml': 'resources:\n- s.yaml\n- cm.yaml\nnamePrefix: base-\n',
+    'base/s.yaml': SVC, 'base/cm.yaml': CM2,
+    'overlay/kustomization.yaml': 'resources:\n- ../base\nreplacements:\n- source:\n    kind: Service\n    name: web\n  targets:\n  - select:\n      kind: ConfigMap\n      name: settings\n    fieldPaths:\n    - data.host\n',
+  },
+  'smp-containers-env-ports': {
+    'kustomization.yaml': 'resources:\n- d.yaml\n- s.yaml\npatches:\n- path: p.yaml\n',
+    'd.yaml': DEP, 's.yaml': SVC,
+    'p.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n      - name: sidecar\n        image: envoy:1\n      - name: web\n        env:\n        - name: NEW\n          value: "1"\n        - name: PASSWORD\n          value: plain\n        ports:\n        - containerPort: 8080\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 443\n    targetPort: 8443\n',
+  },
+  'smp-null-and-replace': {
+    'kustomization.yaml': 'resources:\n- d.yaml\npatchesStrategicMerge:\n- |-\n  apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: web\n    labels:\n      app: null\n  spec:\n    replicas: null\n    template:\n      spec:\n        imagePullSecrets:\n        - $patch: replace\n        - name: other\n        volumes:\n        - name: cfg\n          $patch: delete\n',
+    'd.yaml': DEP,
+  },
+  'smp-crd-object': {
+    'kustomization.yaml': 'resources:\n- w.yaml\npatches:\n- patch: |\n    apiVersion: example.com/v1\n    kind: Widget\n    metadata:\n      name: gadget\n    spec:\n      size: 5\n      list: [c]\n      nested:\n        b: 2\n',
+    'w.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: gadget\nspec:\n  size: 3\n  list: [a, b]\n  nested:\n    a: 1\n',
+  },
+  'json6902-ops': {
+    'kustomization.yaml': 'resources:\n- d.yaml\npatches:\n- target:\n    kind: Deployment\n    name: w.*\n  patch: |\n    - op: add\n      path: /spec/template/spec/containers/-\n      value: {name: extra, image: alpine}\n    - op: remove\n      path: /spec/template/spec/initContainers\n    - op: copy\n      from: /metadata/labels\n      path: /spec/template/metadata/annotations\n    - op: move\n      from: /spec/replicas\n      path: /metadata/annotations\n    - op: test\n      path: /kind\n      value: Deployment\n',
+    'd.yaml': DEP.replace('  replicas: 1\n', '  replicas: {x: "1"}\n'),
+  },
+  'patch-target-selectors': {
+    'kustomization.yaml': 'resources:\n- r.yaml\npatches:\n- target:\n    annotationSelector: team=a\n  patch: |\n    - op: add\n      path: /metadata/labels/ann-selected\n      value: "true"\n- target:\n    labelSelector: tier in (web,api),!skip\n  patch: |\n    - op: add\n      path: /metadata/annotations/label-selected\n      value: "true"\n- target:\n    kind: ConfigMap|Secret\n    namespace: ns-.*\n  patch: |\n    - op: add\n      path: /metadata/annotations/regex\n      value: "true"\n',
+    'r.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: ns-1\n  labels: {tier: web}\n  annotations: {team: a}\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: b\n  namespace: ns-2\n  labels: {tier: api, skip: "x"}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: other\n  labels: {tier: db}\n  annotations: {team: b}\n',
+  },
+  'generators-variants': {
+    'kustomization.yaml': 'namespace: gen\ngeneratorOptions:\n  labels:\n    all: "true"\n  annotations:\n    note: generated\nconfigMapGenerator:\n- name: from-envs\n  envs:\n  - a.env\n  - b.env\n- name: immutable\n  literals:\n  - K=V\n  options:\n    immutable: true\n    disableNameSuffixHash: true\n- name: in-ns\n  namespace: explicit\n  literals:\n  - X=1\nsecretGenerator:\n- name: tls\n  type: kubernetes.io/tls\n  files:\n  - tls.crt=cert.pem\n  - tls.key=key.pem\n- name: opts\n  literals:\n  - "odd=value with = sign"\n  - quoted=\'single\'\n  options:\n    labels:\n      own: label\n',
+    'a.env': 'A=1\nSHARED=a\n', 'b.env': 'B=2\n\n# comment\nC=three words\n', 'cert.pem': '-----BEGIN CERT-----\nabc\n-----END CERT-----\n', 'key.pem': 'key\n',
+  },
+  'generators-three-layers': {
+    'base/kustomization.yaml': 'configMapGenerator:\n- name: app\n  literals:\n  - LEVEL=base\n  - BASE=1\nsecretGenerator:\n- name: creds\n  literals:\n  - user=admin\nresources:\n- d.yaml\n',
+    'base/d.yaml': DEP.replace(/web-config/g, 'app').replace(/web-secret/g, 'creds'),
+    'mid/kustomization.yaml': 'resources:\n- ../base\nnamePrefix: mid-\nconfigMapGenerator:\n- name: app\n  behavior: merge\n  literals:\n  - LEVEL=mid\n  - MID=1\n',
+    'overlay/kustomization.yaml': 'resources:\n- ../mid\nnameSuffix: -top\nnamespace: top\nconfigMapGenerator:\n- name: app\n  behavior: merge\n  literals:\n  - LEVEL=top\nsecretGenerator:\n- name: creds\n  behavior: replace\n  literals:\n  - user=root\n  - pass=x\n',
+  },
+  'generator-hash-disabled-overlay': {
+    'base/kustomization.yaml': 'configMapGenerator:\n- name: app\n  literals:\n  - A=1\n',
+    'overlay/kustomization.yaml': 'resources:\n- ../base\ngeneratorOptions:\n  disableNameSuffixHash: true\nconfigMapGenerator:\n- name: extra\n  literals:\n  - B=2\n',
+  },
+  'labels-fields': {
+    'kustomization.yaml': 'resources:\n- d.yaml\n- w.yaml\nlabels:\n- pairs:\n    custom: "yes"\n  fields:\n  - path: spec/selectorLabels\n    kind: Widget\n    create: true\n- pairs:\n    plain: only-metadata\n',
+    'd.yaml': DEP, 'w.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec: {}\n',
+  },
+  'images-variants': {
+    'kustomization.yaml': 'resources:\n- d.yaml\nimages:\n- name: nginx\n  newName: my.registry:5000/nginx\n  newTag: "1.0"\n- name: busybox\n  digest: sha256:0123456789abcdef\n- name: postgres\n  newName: pg\n',
+    'd.yaml': DEP + '---\n' + BASE['extra.yaml'].split('---\n')[1] + '---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: docker.io/library/nginx@sha256:aaaa\n  - name: b\n    image: localhost:5000/busybox:1.2\n  - name: c\n    image: busybox:1.2@sha256:bbbb\n',
+  },
+  'rbac-namespace-and-prefix': {
+    'base/kustomization.yaml': 'resources:\n- rbac.yaml\n',
+    'base/rbac.yaml': BASE['rbac.yaml'],
+    'overlay/kustomization.yaml': 'resources:\n- ../base\nnamespace: team-x\nnamePrefix: tx-\n',
+  },
+  'namespace-two-layers': {
+    'base/kustomization.yaml': 'resources:\n- r.yaml\nnamespace: first\n',
+    'base/r.yaml': DEP + '---\n' + SVC + '---\n' + BASE['pvc.yaml'] + '---\n' + BASE['rbac.yaml'],
+    'overlay/kustomization.yaml': 'resources:\n- ../base\nnamespace: second\nnameSuffix: -s\n',
+  },
+  'crd-and-cr-prefix': {
+    'kustomization.yaml': 'resources:\n- c.yaml\nnamePrefix: p-\nnamespace: crs\ncommonLabels:\n  app: widgets\n',
+    'c.yaml': BASE['cluster.yaml'],
+  },
+  'webhooks-apiservice': {
+    'kustomization.yaml': 'resources:\n- r.yaml\nnamePrefix: hook-\nnamespace: hooks\n',
+    'r.yaml': SVC + '---\napiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfiguration\nmetadata:\n  name: v\nwebhooks:\n- name: v.example.com\n  clientConfig:\n    service:\n      name: web\n      namespace: default\n  admissionReviewVersions: [v1]\n  sideEffects: None\n---\napiVersion: apiregistration.k8s.io/v1\nkind: APIService\nmetadata:\n  name: v1.example.com\nspec:\n  group: example.com\n  version: v1\n  service:\n    name: web\n    namespace: default\n',
+  },
+  'storage-priority-classes': {
+    'kustomization.yaml': 'resources:\n- r.yaml\nnameSuffix: -x\n',
+    'r.yaml': 'apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: fast\nprovisioner: x\n---\napiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: high\nvalue: 1000\n---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: c\nspec:\n  storageClassName: fast\n  volumeName: pv\n---\napiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: pv\nspec:\n  storageClassName: fast\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  priorityClassName: high\n  containers:\n  - name: a\n    image: a\n',
+  },
+  'fifo-with-generators': {
+    'kustomization.yaml': 'sortOptions:\n  order: fifo\nresources:\n- r.yaml\nconfigMapGenerator:\n- name: z\n  literals:\n  - a=b\n',
+    'r.yaml': DEP + '---\n' + SVC + '---\n' + BASE['cluster.yaml'],
+  },
+  'yaml-edge-values': {
+    'kustomization.yaml': 'resources:\n- r.yaml\ncommonAnnotations:\n  a: "yes"\n  b: "012"\n  c: "null"\n  d: ""\n',
+    'r.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: edge\n  labels:\n    v: "1.0"\ndata:\n  on: "on"\n  y: "y"\n  tilde: "~"\n  colon: "a: b"\n  hash: "a #b"\n  lead: " x"\n  trail: "x "\n  dash: "- x"\n  q: "\'"\n  dq: \'"\'\n  bs: "a\\\\b"\n  crlf: "a\\r\\nb"\n  nbsp: "a\\u00a0b"\n  emoji: "\\U0001F600"\n  date: "2024-01-02"\n  ts: "2024-01-02T03:04:05Z"\n  hex: "0x1A"\n  oct: "0o17"\n  sci: "6.02e23"\n  dot: ".5"\n  inf: ".inf"\n  long_q: "aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee ffffffffff gggggggggg hhhhhhhhhh: iiii"\n  long_sp: "aaaaaaaaaa bbbbbbbbbb cccccccccc dddddddddd eeeeeeeeee ffffffffff gggggggggg  hhhhhhhhhh   iiii"\n  multi_trail: "line1\\nline2  \\n"\n  lead_nl: "\\nstarts with newline"\n  only_nl: "\\n"\n  tab_block: "a\\n\\tb\\n"\nspec:\n  nums: [0, -0, 1.0, 1.5e3, 1e-7, 123456789012, 0.1, 100000000000000000000, -12.5, 6.02e23]\n  bools: [true, false, True]\n  nulls: [null, ~, ]\n  nested: [[1, 2], [], {}, [{a: 1}]]\n  "key with space": 1\n  "123": numeric key\n  "true": bool key\n  "": empty key\n',
+  },
+  'anchors-and-merge': {
+    'kustomization.yaml': 'resources:\n- r.yaml\n',
+    'r.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: anchored\n  labels: &labels\n    app: anchored\n    tier: web\nspec:\n  selector:\n    matchLabels: *labels\n  template:\n    metadata:\n      labels:\n        <<: *labels\n        extra: "1"\n    spec:\n      containers:\n      - &c\n        name: a\n        image: img\n        resources: &res {limits: {cpu: 100m}}\n      - <<: *c\n        name: b\n        resources: *res\n',
+  },
+});
 for (const [name, files] of Object.entries(CASES)) {
   for (const [f, t] of Object.entries(files)) write(join(out, name, f), t);
 }
