@@ -266,7 +266,9 @@ test('emitter: styles and structure (given key order)', () => {
   const loose = { a: undefined, b: [undefined], c: { d: undefined } } as unknown as JsonValue;
   assert.equal(emitYaml(loose), 'b:\n- null\nc: {}\n');
   assert.equal(emitYaml({ b: 1, a: 2 }, KUSTOMIZE_YAML), 'a: 2\nb: 1\n');
-  // libyaml copies U+2029 into a literal block as is and indents after it as after a line break.
+  // libyaml copies U+2028/U+2029 into single-quoted and literal scalars as is and indents after them as after a
+  // line break.
+  assert.equal(emitYaml({ s: 'a\u2028b' }), "s: 'a\u2028  b'\n");
   assert.equal(emitYaml({ ls: 'a\u2029b\n' }), 'ls: |\n  a\u2029  b\n');
   const longKey = 'k'.repeat(130);
   assert.equal(emitYaml({ [longKey]: 'v' }), `? ${longKey}\n: v\n`);
@@ -468,6 +470,58 @@ test('differential: kustomize reads and writes manifests exactly as we do', asyn
     // The scalar table's expectations are what kustomize produced.
     const cm = parseManifests(oracleDocs.get('scalars') ?? '')[0] as { data: Record<string, JsonValue> };
     SCALARS.filter(([t]) => !t.startsWith('[') && !t.startsWith('{')).forEach(([t, want], i) => assert.deepEqual(cm.data[`k${i}`], want, t));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A small deterministic generator (LCG) so the random differential test is reproducible. */
+function lcg(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x / 2147483648;
+  };
+}
+
+test('differential: kustomize writes random strings, keys and numbers byte-identically to us', async () => {
+  const rnd = lcg(20261125);
+  const pieces = [
+    'a', 'x', ' ', '  ', ':', ': ', '#', ' #', '-', '- ', '?', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`',
+    '\n', '\n\n', '\t', '0', '1', '.', 'e', '+', '_', 'é', '日', '😀', 'true', 'null', 'on', 'yes', '~', '0x', '1e', '---', '...', '\r',
+    'word ', 'longerword ', '\\', '/', '=', '<<', '\u00a0', '\u2028',
+  ];
+  const strings: string[] = [];
+  for (let i = 0; i < 400; i++) {
+    const n = 1 + Math.floor(rnd() * (rnd() < 0.2 ? 40 : 6));
+    let str = '';
+    for (let j = 0; j < n; j++) str += pieces[Math.floor(rnd() * pieces.length)];
+    strings.push(str);
+  }
+  const spec: Record<string, JsonValue> = {};
+  strings.forEach((str, i) => {
+    spec[`s${i}`] = str;
+    spec[`k${i}-${str.replace(/\n/g, '')}`.slice(0, 150)] = i;
+  });
+  for (let i = 0; i < 100; i++) {
+    spec[`f${i}`] = ((rnd() < 0.5 ? -1 : 1) * Math.round(rnd() * 1e6) / 1e3) * 10 ** (Math.floor(rnd() * 60) - 30);
+    spec[`i${i}`] = (Math.floor(rnd() * 1e9) * (rnd() < 0.3 ? 1e6 : 1)) % 9e15;
+  }
+  const obj: JsonValue = { apiVersion: 'example.com/v1', kind: 'Fuzz', metadata: { name: 'fuzz' }, spec, list: strings };
+  const dir = mkdtempSync(join(tmpdir(), 'yaml-fuzz-'));
+  try {
+    // JSON input, with the characters go-yaml would read as line breaks escaped.
+    writeFileSync(join(dir, 'f.json'), JSON.stringify(obj).replace(/\u2028/g, '\\u2028').replace(/\u00a0/g, '\\u00a0'));
+    writeFileSync(join(dir, 'kustomization.yaml'), 'resources:\n- f.json\n');
+    const r = await runTool('kubectl', ['kustomize', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    const ours = emitYaml(obj, KUSTOMIZE_YAML);
+    if (ours !== r.stdout) {
+      const a = ours.split('\n');
+      const b = r.stdout.split('\n');
+      const i = a.findIndex((line, k) => line !== b[k]);
+      assert.fail(`line ${i + 1} differs: ours ${JSON.stringify(a[i])}, kustomize ${JSON.stringify(b[i])}`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -219,9 +219,20 @@ function writePlain(w: Writer, cps: readonly number[], ctx: ScalarContext): void
   }
 }
 
+/** libyaml's write_break: `\n` ends the line; other breaks (U+2028, U+2029) are copied and count as one. */
+function writeBreak(w: Writer, cp: number): void {
+  if (cp === 0x0a) {
+    w.newline();
+  } else {
+    w.write(String.fromCodePoint(cp));
+    w.column = 0;
+  }
+}
+
 function writeSingle(w: Writer, cps: readonly number[], ctx: ScalarContext): void {
   w.write("'");
   let spaces = false;
+  let breaks = false;
   const last = cps.length - 1;
   for (let i = 0; i < cps.length; i++) {
     const cp = cps[i] as number;
@@ -233,9 +244,16 @@ function writeSingle(w: Writer, cps: readonly number[], ctx: ScalarContext): voi
         w.write(' ');
       }
       spaces = true;
+    } else if (isBreak(cp)) {
+      // Only U+2028/U+2029 get here: strings with \n are never single-quoted by go-yaml.
+      if (!breaks && cp === 0x0a) w.newline();
+      writeBreak(w, cp);
+      breaks = true;
     } else {
+      if (breaks) w.write(' '.repeat(ctx.indent));
       w.write(cp === 0x27 ? "''" : String.fromCodePoint(cp));
       spaces = false;
+      breaks = false;
     }
   }
   w.write("'");
@@ -278,13 +296,8 @@ function writeLiteral(w: Writer, cps: readonly number[], ctx: ScalarContext): vo
   w.newline();
   let breaks = true;
   for (const cp of cps) {
-    if (cp === 0x0a) {
-      w.newline();
-      breaks = true;
-    } else if (isBreak(cp)) {
-      // libyaml copies other breaks (U+2028, U+2029) as they are and counts a new line.
-      w.write(String.fromCodePoint(cp));
-      w.column = 0;
+    if (isBreak(cp)) {
+      writeBreak(w, cp);
       breaks = true;
     } else {
       if (breaks) w.write(' '.repeat(ctx.indent));
