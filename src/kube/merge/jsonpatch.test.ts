@@ -220,3 +220,38 @@ test('random operations give a result or a JsonPatchError, never another failure
   );
   assert.ok(outcomes.ok > 50 && outcomes.error > 50, JSON.stringify(outcomes));
 });
+
+test('kubernetes compat mode agrees with RFC mode wherever the RFC accepts (root targets aside)', () => {
+  const path = fc.constantFrom('/a', '/a/0', '/a/-', '/a/1', '/b', '/b/c', '/c', '/a/0/x');
+  const op = fc.record({ op: fc.constantFrom('add', 'remove', 'replace', 'move', 'copy', 'test'), path, from: path, value }) as fc.Arbitrary<JsonValue>;
+  const start = fc.record({ a: fc.array(value, { maxLength: 3 }), b: plain(fc.dictionary(fc.constantFrom('c', 'd'), value)) }) as fc.Arbitrary<JsonValue>;
+  let compared = 0;
+  fc.assert(
+    fc.property(start, fc.array(op, { minLength: 1, maxLength: 3 }), (d, ops) => {
+      let rfc: JsonValue;
+      try {
+        rfc = applyJsonPatch(d, ops);
+      } catch {
+        return;
+      }
+      compared++;
+      assert.deepEqual(applyJsonPatch(d, ops, { compat: 'kubernetes' }), rfc);
+    }),
+    { numRuns: 1000, seed: 7 },
+  );
+  assert.ok(compared > 100, `only ${compared} patches were valid`);
+});
+
+test('kubernetes compat mode reproduces kubectl quirks', () => {
+  const k8s = (d: JsonValue, ops: JsonValue): JsonValue => applyJsonPatch(d, ops, { compat: 'kubernetes' });
+  assert.deepEqual(k8s({ a: 1 }, [{ op: 'replace', path: '/b', value: 2 }]), { a: 1, b: 2 });
+  assert.deepEqual(k8s({ a: 1 }, [{ op: 'test', path: '/b', value: null }]), { a: 1 });
+  assert.deepEqual(k8s({ l: [1, 2, 3] }, [{ op: 'remove', path: '/l/-1' }, { op: 'add', path: '/l/-1', value: 9 }]), { l: [1, 2, 9] });
+  assert.deepEqual(k8s({ l: [1, 2] }, [{ op: 'add', path: '/l/01', value: 5 }]), { l: [1, 5, 2] });
+  assert.deepEqual(k8s({ a: 1 }, [{ op: 'add', path: '/b' }]), { a: 1, b: null });
+  assert.deepEqual(k8s({ a: 1 }, [{ op: 'copy', from: '/x', path: '/y' }]), { a: 1, y: null });
+  assert.deepEqual(k8s({ a: 1 }, [{ op: 'add', path: 'ignored/b', value: 2 }]), { a: 1, b: 2 });
+  assert.throws(() => k8s({ a: 1 }, [{ op: 'add', path: '', value: {} }]), (e: unknown) => e instanceof MergeError && e.code === MergeErrorCode.pathNotFound);
+  assert.throws(() => k8s({ a: 1 }, [{ op: 'test', path: '/a' }]), (e: unknown) => e instanceof MergeError && e.code === MergeErrorCode.invalidPatch);
+  assert.throws(() => k8s({ l: [1] }, [{ op: 'remove', path: '/l/-2' }]), (e: unknown) => e instanceof MergeError && e.code === MergeErrorCode.pathNotFound);
+});

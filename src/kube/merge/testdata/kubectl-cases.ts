@@ -16,6 +16,8 @@ export interface KubectlCase {
   patch: JsonValue;
   /** We reject with this code where kubectl accepts (RFC strictness, schema type checks). */
   stricter?: MergeErrorCode;
+  /** JSON patch rows only compared in `compat: 'kubernetes'` mode (the RFC says otherwise). */
+  kubernetesOnly?: boolean;
 }
 
 const tpl = (spec: JsonObject): JsonObject => ({ spec: { template: { spec } } });
@@ -24,7 +26,7 @@ const app = (fields: JsonObject): JsonObject => ctr({ name: 'app', ...fields });
 const meta = (m: JsonObject): JsonObject => ({ metadata: m });
 const sts = (spec: JsonObject): JsonObject => ({ spec: { template: { spec } } });
 
-type Row = [name: string, base: BaseName, patch: JsonValue, stricter?: MergeErrorCode];
+type Row = [name: string, base: BaseName, patch: JsonValue, stricter?: MergeErrorCode | 'kubernetes-only'];
 
 const strategicRows: Row[] = [
   // containers (merge key name)
@@ -293,10 +295,25 @@ const jsonRows: Row[] = [
   ['json negative index', 'widget', [{ op: 'add', path: '/spec/tags/-1', value: 'q' }], MergeErrorCode.invalidPatch],
   ['json add without value', 'configMap', [{ op: 'add', path: '/data/q' }], MergeErrorCode.invalidPatch],
   ['json path without slash', 'configMap', [{ op: 'add', path: 'data/x', value: '1' }], MergeErrorCode.invalidPatch],
+  ['json copy of a missing member', 'configMap', [{ op: 'copy', from: '/data/nope', path: '/data/x' }], MergeErrorCode.pathNotFound],
+  ['json negative indices', 'widget', [{ op: 'remove', path: '/spec/tags/-1' }, { op: 'replace', path: '/spec/tags/-1', value: 9 }, { op: 'add', path: '/spec/tags/-2', value: 7 }], MergeErrorCode.invalidPatch],
+  ['json signed and padded indices', 'widget', [{ op: 'add', path: '/spec/tags/+1', value: 5 }, { op: 'remove', path: '/spec/tags/00' }], MergeErrorCode.invalidPatch],
+  ['json bad escape kept literally', 'configMap', [{ op: 'add', path: '/data/~2x', value: 't' }], MergeErrorCode.invalidPatch],
+  ['json test without value on a missing member', 'configMap', [{ op: 'test', path: '/data/nope' }], MergeErrorCode.invalidPatch],
+  ['json move from a missing member', 'configMap', [{ op: 'move', from: '/data/nope', path: '/data/x' }]],
+  ['json test past the end', 'widget', [{ op: 'test', path: '/spec/tags/5', value: null }]],
+  ['json move to the end', 'widget', [{ op: 'move', from: '/spec/tags/0', path: '/spec/tags/-' }]],
+  ['json copy a list into itself', 'widget', [{ op: 'copy', from: '/spec/tags', path: '/spec/tags/-' }]],
+  ['json replace the root', 'configMap', [{ op: 'replace', path: '', value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'z' } } }]],
+  ['json test the root', 'widget', [{ op: 'test', path: '', value: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', labels: { a: '1' } }, spec: { size: 3, tags: ['x', 'y'], parts: [{ name: 'p1', qty: 1 }], nested: { a: { b: 1 }, keep: true } } } }]],
+  ['json add at the root', 'configMap', [{ op: 'add', path: '', value: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'z' } } }], 'kubernetes-only'],
 ];
 
 const toCases = (type: KubectlCase['type'], rows: Row[]): KubectlCase[] =>
-  rows.map(([name, base, patch, stricter]) => ({ name, type, base, patch, ...(stricter ? { stricter } : {}) }));
+  rows.map(([name, base, patch, mark]) => {
+    if (mark === 'kubernetes-only') return { name, type, base, patch, kubernetesOnly: true };
+    return { name, type, base, patch, ...(mark ? { stricter: mark } : {}) };
+  });
 
 /**
  * Generated ordering cases (fixed seed, so the table is the same on every run): env lists of a
