@@ -221,6 +221,11 @@ const strategicRows: Row[] = [
   ['ingress class changed', 'ingress', { spec: { ingressClassName: 'traefik' } }],
   ['ingress default backend set', 'ingress', { spec: { defaultBackend: { service: { name: 'd', port: { number: 80 } } } } }],
   ['ingress annotations merged', 'ingress', meta({ annotations: { 'nginx.ingress.kubernetes.io/rewrite-target': null, a: 'b' } })],
+  ['new map keeps $setElementOrder verbatim', 'deployment', tpl({ affinity: { podAntiAffinity: { '$setElementOrder/preferredDuringSchedulingIgnoredDuringExecution': [] } } })],
+  ['new container keeps directives verbatim', 'deployment', ctr({ name: 'n', '$setElementOrder/env': [{ name: 'A' }], env: [{ name: 'A', value: '1' }] })],
+  ['merged container env order and delete list', 'deployment', app({ '$setElementOrder/env': [{ name: 'C' }, { name: 'A' }], env: [{ name: 'B', $patch: 'delete' }], '$deleteFromPrimitiveList/args': ['--a'] })],
+  ['retainKeys on a merged list item', 'deployment', tpl({ volumes: [{ name: 'cfg', $retainKeys: ['name', 'secret'], secret: { secretName: 'x' } }] })],
+  ['retainKeys with null values', 'deployment', { spec: { strategy: { $retainKeys: ['type'], type: 'Recreate', rollingUpdate: null, other: null } } }],
   // lists holding duplicates
   ['dup env merged', 'podWithDuplicates', { spec: { containers: [{ name: 'm', env: [{ name: 'A', value: 'x' }] }] } }],
   ['dup env added around', 'podWithDuplicates', { spec: { containers: [{ name: 'm', env: [{ name: 'N1' }, { name: 'C' }, { name: 'N2' }, { name: 'A' }] }] } }],
