@@ -26,8 +26,9 @@ export interface ParseManifestsOptions {
   /** Deepest nesting of collections accepted. Default 512. */
   maxDepth?: number;
   /**
-   * Integers beyond ±(2^53−1), which a JavaScript number cannot hold exactly: `error` (default) rejects
-   * the document; `string` keeps the decimal digits as a string (kustomize would keep a number).
+   * Integers beyond ±(2^53−1) that a JavaScript number cannot hold exactly (`9007199254740993`; but
+   * `823920000000000000` is exact and stays a number): `error` (default) rejects the document; `string`
+   * keeps the decimal digits as a string (kustomize would keep an exact number).
    */
   bigInt?: 'error' | 'string';
 }
@@ -176,12 +177,15 @@ class Converter {
       case 'float':
         if (!Number.isFinite(r.value)) this.fail(ManifestErrorCode.invalid, `${text} is not a JSON number`, node);
         return r.value;
-      case 'int':
-        if (r.value > SAFE || r.value < -SAFE) {
+      case 'int': {
+        const n = Number(r.value);
+        // Beyond 2^53 only integers a double holds exactly are numbers (kustomize prints 1e17 as digits).
+        if ((r.value > SAFE || r.value < -SAFE) && BigInt(n) !== r.value) {
           if (this.opts.bigInt === 'string') return r.value.toString();
           this.fail(ManifestErrorCode.invalid, `integer ${text} does not fit a JSON number exactly; quote it`, node);
         }
-        return Number(r.value);
+        return n;
+      }
     }
   }
 }
