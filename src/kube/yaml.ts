@@ -5,7 +5,8 @@
  * string and `1` a number; `on`/`yes`/`y` are strings; `0755` is 493, `0x1F` 31, `1_000` 1000, `.5` 0.5,
  * `~` null; unquoted timestamps become RFC 3339 strings as kustomize and kubectl print them
  * (`2001-12-14` → `"2001-12-14T00:00:00Z"`), never Date objects; `.inf`/`.nan` and non-string keys are
- * errors (kustomize fails on them too); integers beyond ±(2^53−1) are errors unless `bigInt: 'string'`.
+ * errors (kustomize fails on them too); integers a JavaScript number cannot hold exactly (beyond 2^53,
+ * e.g. `9007199254740993`) are errors unless `bigInt: 'string'`.
  * Merge keys (`<<`) are honoured; duplicate keys are errors; aliases are limited against alias bombs.
  *
  * Writing follows kustomize's output byte for byte for JSON values (see `yaml/emit.ts`); kustomize sorts
