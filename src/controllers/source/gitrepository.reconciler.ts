@@ -16,6 +16,7 @@
  * Invariant: the temp checkout is removed whatever happens (each step cleans up when it throws; the last
  * one always does).
  */
+import { setMaxListeners } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +80,8 @@ interface GitState {
   checkout?: CheckoutResult;
   /** Set when an identical artifact of another object was reused instead of a checkout. */
   adopted?: { artifact: Artifact; subject: string };
+  /** Ends this reconcile's claim on building a content key. */
+  release?: () => void;
 }
 
 type Ctx = ReconcileContext<GitRepository>;
@@ -128,6 +131,8 @@ interface SharedArtifact {
  * the others get a hard link of the same bytes (same digest) under their own path.
  */
 const shared = new Map<string, SharedArtifact>();
+/** Content keys being built right now, resolved when the build ends (either way). */
+const building = new Map<string, Promise<void>>();
 const sharedMax = 1000;
 
 function contentKey(obj: GitRepository, commit: string): string {
@@ -175,6 +180,8 @@ function gitFailure(obj: GitRepository, err: unknown, what: string): Error {
 }
 
 async function cleanup(ctx: Ctx): Promise<void> {
+  st(ctx).release?.();
+  st(ctx).release = undefined;
   const tmp = st(ctx).tmp;
   if (tmp) {
     st(ctx).tmp = undefined;
@@ -301,6 +308,8 @@ function reconcileSource(opts: GitRepositoryReconcilerOptions): ReconcileStep<Gi
     name: 'reconcileSource',
     run: async (ctx) => {
       const { obj } = ctx;
+      // Every git process and HTTP request of every concurrent reconcile listens on the manager's signal.
+      setMaxListeners(0, ctx.signal);
       checkSpec(obj);
       const spec = gitRepositorySpecWithDefaults(obj.spec);
       const timeoutMs = parseDuration(spec.timeout) ?? 60_000;
@@ -328,7 +337,23 @@ function reconcileSource(opts: GitRepositoryReconcilerOptions): ReconcileStep<Gi
       }
       if (obj.status?.artifact) markTrue(obj, { type: SourceCondition.ArtifactOutdated, reason: SourceReason.NewRevision, message: `new upstream revision '${resolved.revision}'` });
       await ctx.progress(`building artifact: new upstream revision '${resolved.revision}'`);
-      if (includes.length === 0 && (await adoptShared(ctx, opts, resolved))) return;
+      if (includes.length === 0) {
+        if (await adoptShared(ctx, opts, resolved)) return;
+        // Another object is building these very bytes: wait for it and reuse its artifact.
+        const ck = contentKey(obj, resolved.commit);
+        const pending = building.get(ck);
+        if (pending) {
+          await pending;
+          if (await adoptShared(ctx, opts, resolved)) return;
+        } else {
+          let done!: () => void;
+          building.set(ck, new Promise<void>((r) => (done = r)));
+          st(ctx).release = () => {
+            building.delete(ck);
+            done();
+          };
+        }
+      }
       const tmp = await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'lockstep-gitrepo-'));
       st(ctx).tmp = tmp;
       try {

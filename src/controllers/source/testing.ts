@@ -21,7 +21,10 @@ export interface SourceEnv {
   client: KubeClient;
   storage: ArtifactStorage;
   artifactServer: ArtifactServer;
-  manager: Manager;
+  /** The running manager (replaced by {@link restartManager}). */
+  readonly manager: Manager;
+  /** Stops the manager and starts a fresh one (new informers and queue: every object is reconciled again). */
+  restartManager(): Promise<Manager>;
   controller: () => ReconcileController<GitRepository> | undefined;
   /** Creates a namespace with a unique name (prefix + counter). */
   namespace(prefix: string): Promise<string>;
@@ -48,21 +51,23 @@ export async function startSourceEnv(opts: SourceEnvOptions = {}): Promise<Sourc
   const artifactServer = await startArtifactServer({ root });
   const storage = await ArtifactStorage.create({ root, baseUrl: artifactServer.url });
   let controller: ReconcileController<GitRepository> | undefined;
-  const manager = new Manager({
-    client,
-    logger: silentLogger(),
-    metrics: new ControllerMetrics(),
-    factories: [
-      {
-        name: 'source',
-        description: 'test',
-        create: (ctx) => {
-          controller = createGitRepositoryController(ctx, { ...opts, storage });
-          return [controller];
+  const makeManager = (): Manager =>
+    new Manager({
+      client,
+      logger: silentLogger(),
+      metrics: new ControllerMetrics(),
+      factories: [
+        {
+          name: 'source',
+          description: 'test',
+          create: (ctx) => {
+            controller = createGitRepositoryController(ctx, { ...opts, storage });
+            return [controller];
+          },
         },
-      },
-    ],
-  });
+      ],
+    });
+  let manager = makeManager();
   // The CRD's resource must be discoverable before informers start.
   for (let i = 0; i < 50; i++) {
     try {
@@ -80,7 +85,15 @@ export async function startSourceEnv(opts: SourceEnvOptions = {}): Promise<Sourc
     client,
     storage,
     artifactServer,
-    manager,
+    get manager() {
+      return manager;
+    },
+    async restartManager() {
+      await manager.stop();
+      manager = makeManager();
+      await manager.start();
+      return manager;
+    },
     controller: () => controller,
     async namespace(prefix) {
       const name = `${prefix}-${++n}`;
