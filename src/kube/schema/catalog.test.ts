@@ -325,3 +325,27 @@ test('CRDs: invalid and conflicting definitions are typed errors', () => {
   assert.deepEqual(cat.resource({ group: 'example.com', version: 'v1', kind: 'Widget' })?.shortNames, ['wdg']);
   assert.equal(cat.resources().filter((r) => r.kind === 'Widget').length, 2);
 });
+
+test('catalogs for a Kubernetes version serve only what that version serves', () => {
+  const served = (v: string): Set<string> =>
+    new Set(createSchemaCatalog({ kubernetesVersion: v }).resources().map((r) => `${r.group}/${r.version}/${r.kind}`));
+  const cases: [string, string[], string[]][] = [
+    // [version, served, not served]
+    ['1.21', ['extensions/v1beta1/Ingress', 'policy/v1beta1/PodSecurityPolicy', 'batch/v1beta1/CronJob', 'flowcontrol.apiserver.k8s.io/v1beta1/FlowSchema'], ['autoscaling/v2/HorizontalPodAutoscaler', 'flowcontrol.apiserver.k8s.io/v1/FlowSchema', 'storage.k8s.io/v1/CSIStorageCapacity']],
+    ['v1.23.4', ['autoscaling/v2/HorizontalPodAutoscaler', 'autoscaling/v2beta1/HorizontalPodAutoscaler', 'flowcontrol.apiserver.k8s.io/v1beta2/FlowSchema'], ['extensions/v1beta1/Ingress', 'rbac.authorization.k8s.io/v1beta1/Role', 'storage.k8s.io/v1beta1/StorageClass']],
+    ['1.25', ['storage.k8s.io/v1beta1/CSIStorageCapacity', 'storage.k8s.io/v1/CSIStorageCapacity', 'autoscaling/v2beta2/HorizontalPodAutoscaler'], ['policy/v1beta1/PodDisruptionBudget', 'batch/v1beta1/CronJob', 'autoscaling/v2beta1/HorizontalPodAutoscaler']],
+    ['1.29', ['flowcontrol.apiserver.k8s.io/v1/FlowSchema', 'flowcontrol.apiserver.k8s.io/v1beta3/PriorityLevelConfiguration', 'apps/v1/Deployment', '/v1/ConfigMap'], ['flowcontrol.apiserver.k8s.io/v1beta2/FlowSchema', 'autoscaling/v2beta2/HorizontalPodAutoscaler']],
+    ['1.32.3', ['flowcontrol.apiserver.k8s.io/v1/FlowSchema', 'networking.k8s.io/v1/Ingress'], ['flowcontrol.apiserver.k8s.io/v1beta3/FlowSchema', 'storage.k8s.io/v1beta1/CSIStorageCapacity']],
+  ];
+  for (const [v, yes, no] of cases) {
+    const s = served(v);
+    for (const k of yes) assert.ok(s.has(k), `${v} should serve ${k}`);
+    for (const k of no) assert.ok(!s.has(k), `${v} should not serve ${k}`);
+  }
+  assert.equal(createSchemaCatalog({ kubernetesVersion: '1.21' }).findResource('hpa')?.version, 'v1');
+  assert.equal(createSchemaCatalog({ kubernetesVersion: '1.29' }).findResource('ing')?.group, 'networking.k8s.io');
+  // Forks keep the version; the full catalog still has everything.
+  assert.equal(createSchemaCatalog({ kubernetesVersion: '1.29' }).fork().resource({ group: 'policy', version: 'v1beta1', kind: 'PodDisruptionBudget' }), undefined);
+  assert.ok(builtinSchemas().resource({ group: 'policy', version: 'v1beta1', kind: 'PodDisruptionBudget' }));
+  assert.throws(() => createSchemaCatalog({ kubernetesVersion: '2.0' }), (e: unknown) => e instanceof SchemaError && e.code === 'InvalidVersion');
+});

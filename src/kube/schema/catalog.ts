@@ -12,6 +12,7 @@ import { BUILTIN_TABLE } from './builtin.generated.js';
 import { RawSchemaNode, SchemaResolver } from './node.js';
 import type { BuiltinTable, RawSchema } from './table.js';
 import type { ResourceInfo, SchemaNode, SchemaRegistry } from './types.js';
+import { kubernetesMinor, servedAt } from './lifecycle.js';
 import { compareVersionPriority } from './versions.js';
 
 /** Definition name of ObjectMeta, the schema of every `metadata`. */
@@ -28,6 +29,8 @@ export const SchemaErrorCode = {
   conflict: 'Conflict',
   /** The catalog is the shared immutable one. */
   immutable: 'Immutable',
+  /** A Kubernetes version that is not 1.x. */
+  invalidVersion: 'InvalidVersion',
 } as const;
 export type SchemaErrorCode = (typeof SchemaErrorCode)[keyof typeof SchemaErrorCode];
 
@@ -82,17 +85,20 @@ function freezeDeep<T>(v: T): T {
   return v;
 }
 
-/** Shared indexes over the built-in table. */
+/** Shared indexes over the built-in table (all of it, or what one Kubernetes minor version serves). */
 class BuiltinIndex {
-  readonly resolver: SchemaResolver;
   readonly entries: readonly Entry[];
   readonly byGvk = new Map<string, Entry>();
   readonly byPlural = new Map<string, Entry>();
 
-  constructor(table: BuiltinTable) {
-    this.resolver = new SchemaResolver(table.definitions, true);
+  constructor(
+    table: BuiltinTable,
+    readonly resolver: SchemaResolver,
+    minor?: number,
+  ) {
     const entries: Entry[] = [];
     for (const r of table.resources) {
+      if (minor !== undefined && !servedAt(r.apiVersion, r.kind, minor)) continue;
       const slash = r.apiVersion.indexOf('/');
       const group = slash < 0 ? '' : r.apiVersion.slice(0, slash);
       const version = slash < 0 ? r.apiVersion : r.apiVersion.slice(slash + 1);
@@ -118,10 +124,33 @@ class BuiltinIndex {
   }
 }
 
-let builtinIndex: BuiltinIndex | undefined;
+let builtinResolver: SchemaResolver | undefined;
+const builtinIndexes = new Map<number | 'all', BuiltinIndex>();
+
+/** The built-in index for a Kubernetes minor version (undefined: every version in the table); cached. */
+function builtinIndex(minor?: number): BuiltinIndex {
+  const key = minor ?? 'all';
+  let index = builtinIndexes.get(key);
+  if (!index) {
+    builtinResolver ??= new SchemaResolver(BUILTIN_TABLE.definitions, true);
+    index = new BuiltinIndex(BUILTIN_TABLE, builtinResolver, minor);
+    builtinIndexes.set(key, index);
+  }
+  return index;
+}
+
 function builtins(): BuiltinIndex {
-  builtinIndex ??= new BuiltinIndex(BUILTIN_TABLE);
-  return builtinIndex;
+  return builtinIndex();
+}
+
+/** Options of {@link createSchemaCatalog}. */
+export interface SchemaCatalogOptions {
+  /**
+   * Serve only the built-in API versions a Kubernetes server of this version serves (`1.29`, `v1.32.3`):
+   * e.g. no `extensions/v1beta1` from 1.22, no `policy/v1beta1` from 1.25, `autoscaling/v2` from 1.23.
+   * Default: every version the table holds (1.21's plus the newer ones).
+   */
+  kubernetesVersion?: string;
 }
 
 /** Groups ranked for kubectl-style name resolution: core first, deprecated `extensions` after the rest. */
@@ -138,12 +167,15 @@ export class SchemaCatalog implements SchemaRegistry {
   private crdByPlural: Map<string, Entry>;
   private all?: readonly ResourceInfo[];
   private changes = 0;
+  private readonly base: BuiltinIndex;
 
   /** Use {@link createSchemaCatalog} or {@link builtinSchemas}. */
   constructor(
     private readonly frozen = false,
     from?: SchemaCatalog,
+    base?: BuiltinIndex,
   ) {
+    this.base = base ?? from?.base ?? builtins();
     this.crds = new Map(from?.crds);
     this.crdByGvk = new Map(from?.crdByGvk);
     this.crdByPlural = new Map(from?.crdByPlural);
@@ -161,7 +193,7 @@ export class SchemaCatalog implements SchemaRegistry {
 
   private entry(gvk: GroupVersionKind): Entry | undefined {
     const key = gvkKey(gvk.group, gvk.version, gvk.kind);
-    return builtins().byGvk.get(key) ?? this.crdByGvk.get(key);
+    return this.base.byGvk.get(key) ?? this.crdByGvk.get(key);
   }
 
   forKind(gvk: GroupVersionKind): SchemaNode | undefined {
@@ -174,13 +206,13 @@ export class SchemaCatalog implements SchemaRegistry {
 
   /** True when the kind is a built-in (not CRD-defined) one. */
   isBuiltin(gvk: GroupVersionKind): boolean {
-    return builtins().byGvk.has(gvkKey(gvk.group, gvk.version, gvk.kind));
+    return this.base.byGvk.has(gvkKey(gvk.group, gvk.version, gvk.kind));
   }
 
   /** Every served resource: built-ins in table order (by apiVersion, kind), then CRDs by name and version. */
   resources(): readonly ResourceInfo[] {
     if (!this.all) {
-      const list = builtins().entries.map((e) => e.info);
+      const list = this.base.entries.map((e) => e.info);
       for (const name of [...this.crds.keys()].sort()) for (const e of this.crds.get(name)?.entries ?? []) list.push(e.info);
       this.all = Object.freeze(list);
     }
@@ -190,12 +222,12 @@ export class SchemaCatalog implements SchemaRegistry {
   /** The resource served at `/apis/<group>/<version>/<plural>` (core: group `''`), or undefined. */
   resourceByPlural(group: string, version: string, plural: string): ResourceInfo | undefined {
     const key = gvkKey(group, version, plural);
-    return (builtins().byPlural.get(key) ?? this.crdByPlural.get(key))?.info;
+    return (this.base.byPlural.get(key) ?? this.crdByPlural.get(key))?.info;
   }
 
   /** The schema node of a built-in definition by name (e.g. {@link OBJECT_META_DEFINITION}). */
   definition(name: string): SchemaNode | undefined {
-    return builtins().resolver.definition(name);
+    return this.base.resolver.definition(name);
   }
 
   /** The served versions of a group and kind, highest priority (the preferred version) first. */
@@ -218,7 +250,7 @@ export class SchemaCatalog implements SchemaRegistry {
     const consider = (info: ResourceInfo, builtin: boolean): void => {
       if (matchesName(info, q)) matches.push({ info, rank: groupRank(info, builtin) });
     };
-    for (const e of builtins().entries) consider(e.info, true);
+    for (const e of this.base.entries) consider(e.info, true);
     for (const n of [...this.crds.keys()].sort()) for (const e of this.crds.get(n)?.entries ?? []) consider(e.info, false);
     matches.sort(
       (a, b) =>
@@ -292,7 +324,7 @@ export class SchemaCatalog implements SchemaRegistry {
   private checkConflicts(record: CrdRecord): void {
     for (const e of record.entries) {
       const { group, version, kind, plural } = e.info;
-      const b = builtins();
+      const b = this.base;
       if (b.byGvk.has(gvkKey(group, version, kind)) || b.byPlural.has(gvkKey(group, version, plural))) {
         throw new SchemaError(SchemaErrorCode.conflict, `${group}/${version} ${kind} is a built-in kind`, record.name);
       }
@@ -454,7 +486,13 @@ export function builtinSchemas(): SchemaCatalog {
   return shared;
 }
 
-/** A new mutable catalog: built-in kinds plus whatever CRDs are added to it. */
-export function createSchemaCatalog(): SchemaCatalog {
-  return new SchemaCatalog(false);
+/**
+ * A new mutable catalog: built-in kinds (optionally only those a given Kubernetes version serves) plus
+ * whatever CRDs are added to it. Throws {@link SchemaError} for a `kubernetesVersion` that is not 1.x.
+ */
+export function createSchemaCatalog(opts: SchemaCatalogOptions = {}): SchemaCatalog {
+  if (opts.kubernetesVersion === undefined) return new SchemaCatalog(false);
+  const minor = kubernetesMinor(opts.kubernetesVersion);
+  if (minor === undefined) throw new SchemaError(SchemaErrorCode.invalidVersion, `unsupported Kubernetes version ${JSON.stringify(opts.kubernetesVersion)}`);
+  return new SchemaCatalog(false, undefined, builtinIndex(minor));
 }
