@@ -352,10 +352,78 @@ export function generatedOrderingCases(count: number, seed = 20261125): KubectlC
   });
 }
 
+/**
+ * Generated Deployment patches (fixed seed): containers, env, ports, mounts, volumes, pull secrets,
+ * node selectors and finalizers with nulls, `$patch` items, `$retainKeys` and `$setElementOrder`
+ * lists that may or may not match the patch. Combinations where kubectl's own result depends on Go
+ * map iteration order (a list and its `$deleteFromPrimitiveList` in one patch) are not generated.
+ */
+export function generatedDeploymentCases(count: number, seed = 1125): KubectlCase[] {
+  const opt = <T,>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(a, { nil: undefined, freq: 2 });
+  const named = (l: string[]): JsonObject[] => l.map((name) => ({ name }));
+  const cname = fc.constantFrom('app', 'sidecar', 'new', 'x');
+  const envName = fc.constantFrom('A', 'B', 'C', 'N');
+  const envItem = fc.oneof(
+    fc.record({ name: envName, value: fc.constantFrom(null, 'v', 'w') }),
+    fc.record({ name: envName, $patch: fc.constantFrom('delete', 'replace') }),
+  );
+  const port = fc.constantFrom(80, 443, 8080);
+  const portItem = fc.oneof(fc.record({ containerPort: port, name: fc.constantFrom('p', 'q') }), fc.record({ containerPort: port, $patch: fc.constant('delete') }));
+  const mountItem = fc.record({ mountPath: fc.constantFrom('/data', '/etc/cfg', '/new'), name: fc.constantFrom('data', 'cfg', 'n') });
+  const container = fc.record(
+    {
+      name: cname,
+      image: opt(fc.constantFrom('i1', 'i2')),
+      env: opt(fc.array(envItem, { maxLength: 3 })),
+      ports: opt(fc.array(portItem, { maxLength: 2 })),
+      volumeMounts: opt(fc.array(mountItem, { maxLength: 2 })),
+      args: opt(fc.array(fc.constantFrom('--a', '--z'), { maxLength: 2 })),
+      resources: opt(fc.constant(null)),
+      '$setElementOrder/env': opt(fc.uniqueArray(envName, { maxLength: 4 }).map(named)),
+    },
+    { requiredKeys: ['name'] },
+  );
+  const volume = fc.oneof(
+    fc.record({ name: fc.constantFrom('data', 'cfg', 'v'), emptyDir: fc.constant({}) }),
+    fc.record({ name: fc.constantFrom('data', 'cfg'), hostPath: fc.constant({ path: '/h' }), $retainKeys: fc.constant(['name', 'hostPath']) }),
+    fc.record({ name: fc.constantFrom('data', 'cfg'), $patch: fc.constant('delete') }),
+  );
+  const secret = fc.constantFrom('reg1', 'reg2', 'reg3');
+  const podSpec = fc.record(
+    {
+      containers: opt(fc.array(fc.oneof(container, fc.record({ name: cname, $patch: fc.constant('delete') })), { maxLength: 3 })),
+      '$setElementOrder/containers': opt(fc.uniqueArray(cname, { maxLength: 4 }).map(named)),
+      volumes: opt(fc.array(volume, { maxLength: 2 })),
+      imagePullSecrets: opt(fc.array(fc.record({ name: secret }), { maxLength: 2 })),
+      '$setElementOrder/imagePullSecrets': opt(fc.uniqueArray(secret, { maxLength: 3 }).map(named)),
+      nodeSelector: opt(fc.oneof(fc.constant(null), fc.record({ disk: fc.constantFrom(null, 'hdd'), z: fc.constant('1') }))),
+      tolerations: opt(fc.constant([{ key: 't' }])),
+    },
+    { requiredKeys: [] },
+  );
+  const metadata = fc.record(
+    {
+      finalizers: opt(fc.array(fc.constantFrom('f1', 'f3'), { maxLength: 2 })),
+      '$setElementOrder/finalizers': opt(fc.uniqueArray(fc.constantFrom('f1', 'f2', 'f3'), { maxLength: 3 })),
+      labels: opt(fc.record({ tier: fc.constant(null), x: fc.constant('y') })),
+    },
+    { requiredKeys: [] },
+  );
+  const patch = fc.record({ spec: fc.record({ template: fc.record({ spec: podSpec }) }), metadata: opt(metadata) }, { requiredKeys: ['spec'] });
+  // JSON round trip: drops the undefined members the optional fields leave behind.
+  return fc.sample(patch, { seed, numRuns: count }).map((p, i) => ({
+    name: `generated deployment ${i}`,
+    type: 'strategic' as const,
+    base: 'deployment' as const,
+    patch: JSON.parse(JSON.stringify(p)) as JsonValue,
+  }));
+}
+
 /** Every differential case. */
 export const kubectlCases: readonly KubectlCase[] = [
   ...toCases('strategic', strategicRows),
   ...generatedOrderingCases(40),
+  ...generatedDeploymentCases(30),
   ...toCases('merge', mergeRows),
   ...toCases('json', jsonRows),
 ];
