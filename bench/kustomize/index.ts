@@ -57,7 +57,7 @@ function makeTree(root: string, count: number, layers: number): string {
     mkdirSync(dir, { recursive: true });
     writeFileSync(
       join(dir, 'kustomization.yaml'),
-      `resources:\n- ../layer${l - 1}\nnamePrefix: l${l}-\ncommonLabels:\n  layer: "${l}"\nimages:\n- name: nginx\n  newTag: "1.${l}"\n` +
+      `resources:\n- ../layer${l - 1}\nnamePrefix: l${l}-\nlabels:\n- pairs:\n    layer: "${l}"\n  includeSelectors: true\nimages:\n- name: nginx\n  newTag: "1.${l}"\n` +
         (l === layers - 1 ? 'namespace: bench\npatches:\n- target:\n    kind: Deployment\n  patch: |\n    - op: add\n      path: /spec/replicas\n      value: 2\n' : ''),
     );
     top = dir;

@@ -274,6 +274,32 @@ function sortResources(k: Kustomization, list: Resource[]): Resource[] {
     .map((x) => x.r);
 }
 
+/**
+ * buildMetadata of the top kustomization: `originAnnotations` (config.kubernetes.io/origin, paths
+ * relative to the built directory) and `managedByLabel` (the value kubectl's embedded kustomize prints).
+ */
+function addBuildMetadata(k: Kustomization, list: Resource[]): void {
+  const bm = new Set(k.buildMetadata);
+  for (const f of bm) {
+    if (f !== 'originAnnotations' && f !== 'managedByLabel') {
+      throw new KustomizeError(`buildMetadata option '${f}' is not supported`, k.file);
+    }
+  }
+  for (const r of list) {
+    const meta = metadataOf(r.obj);
+    if (bm.has('managedByLabel')) {
+      meta.labels = { ...(isJsonObject(meta.labels) ? meta.labels : {}), 'app.kubernetes.io/managed-by': 'kustomize-(devel)' };
+    }
+    if (bm.has('originAnnotations')) {
+      const rel = relative(k.dir, r.origin);
+      const text = r.generatedBy
+        ? `configuredIn: ${rel}\nconfiguredBy:\n  apiVersion: builtin\n  kind: ${r.generatedBy}\n`
+        : `path: ${rel}\n`;
+      meta.annotations = { ...(isJsonObject(meta.annotations) ? meta.annotations : {}), 'config.kubernetes.io/origin': text };
+    }
+  }
+}
+
 function dropEmptyAnnotations(obj: JsonObject): JsonObject {
   const meta = obj.metadata;
   if (isJsonObject(meta) && isJsonObject(meta.annotations) && Object.keys(meta.annotations).length === 0) delete meta.annotations;
@@ -295,6 +321,7 @@ export function build(dir: string, options: BuildOptions = {}): BuildResult {
   accumulateTarget(ctx, k, list);
   addHashes(list);
   fixNameReferences(list);
+  addBuildMetadata(k, list);
   const sorted = sortResources(k, list);
   const objects = sorted.map((r) => dropEmptyAnnotations(r.obj));
   const yaml = objects.map(emitDocument).join('---\n');

@@ -129,7 +129,10 @@ function podField(field: string): FieldSpec[] {
   ];
 }
 
-/** kustomize's nameReference configuration. */
+/**
+ * kustomize's nameReference configuration. Its knative `serving.knative.dev/v1 Service` entries are
+ * left out: kustomize v5.5.0 lists them but, as the differential suite shows, never updates them.
+ */
 export const NAME_REFERENCES: NameBackRef[] = [
   ...['Deployment', 'ReplicationController', 'ReplicaSet', 'StatefulSet'].map((kind) => ({
     target: { kind },
@@ -143,8 +146,6 @@ export const NAME_REFERENCES: NameBackRef[] = [
       fs('rules/resourceNames', 'Role'),
       fs('rules/resourceNames', 'ClusterRole'),
       fs('metadata/annotations/nginx.ingress.kubernetes.io\\/fastcgi-params-configmap', 'Ingress'),
-      fs('spec/template/spec/containers/env/valueFrom/configMapKeyRef/name', 'Service', { group: 'serving.knative.dev', version: 'v1' }),
-      fs('spec/template/spec/containers/envFrom/configMapRef/name', 'Service', { group: 'serving.knative.dev', version: 'v1' }),
     ],
   },
   {
@@ -162,7 +163,6 @@ export const NAME_REFERENCES: NameBackRef[] = [
       fs('parameters/secretRef', 'StorageClass'),
       fs('rules/resourceNames', 'Role'),
       fs('rules/resourceNames', 'ClusterRole'),
-      fs('spec/template/spec/containers/env/valueFrom/secretKeyRef/name', 'Service', { group: 'serving.knative.dev', version: 'v1' }),
       fs('spec/azureFile/secretName', 'PersistentVolume'),
     ],
   },

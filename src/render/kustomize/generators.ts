@@ -108,6 +108,7 @@ export function generate(input: GenInput): Resource {
   const res = newResource(obj, file);
   res.needsHash = !opts.disableNameSuffixHash;
   res.behavior = args.behavior ?? 'create';
+  res.generatedBy = kind === 'Secret' ? 'SecretGenerator' : 'ConfigMapGenerator';
   return res;
 }
 

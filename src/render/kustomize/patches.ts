@@ -157,10 +157,12 @@ export function applyPatches(loader: Loader, k: Kustomization, entries: PatchEnt
         const patch: JsonObject = { ...doc };
         if (p.target) {
           // With a target, the patch's own name/kind only identify it: aim it at each object.
-          patch.metadata = { ...(isJsonObject(doc.metadata) ? doc.metadata : {}), name: nameOf(r.obj) };
-          if (namespaceOf(r.obj)) (patch.metadata as JsonObject).namespace = namespaceOf(r.obj);
-          patch.kind = r.obj.kind ?? null;
-          patch.apiVersion = r.obj.apiVersion ?? null;
+          const meta: JsonObject = { ...(isJsonObject(doc.metadata) ? doc.metadata : {}) };
+          if (!p.options?.allowNameChange || meta.name === undefined) meta.name = nameOf(r.obj);
+          if (namespaceOf(r.obj)) meta.namespace = namespaceOf(r.obj);
+          patch.metadata = meta;
+          if (!p.options?.allowKindChange || patch.kind === undefined) patch.kind = r.obj.kind ?? null;
+          if (!p.options?.allowKindChange || patch.apiVersion === undefined) patch.apiVersion = r.obj.apiVersion ?? null;
         }
         smp(r, patch, p, file);
       }

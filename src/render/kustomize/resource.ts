@@ -18,8 +18,10 @@ export interface Resource {
   needsHash: boolean;
   /** `behavior` of a generated object (create, merge, replace). */
   behavior?: string;
-  /** File it came from, for errors. */
+  /** File it came from (absolute path), for errors and origin annotations. */
   origin: string;
+  /** For generated objects: the generator kind (ConfigMapGenerator, SecretGenerator). */
+  generatedBy?: string;
 }
 
 /** Creates a resource for an object read or generated. */

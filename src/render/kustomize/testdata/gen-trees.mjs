@@ -533,6 +533,106 @@ Object.assign(CASES, {
     'r.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: anchored\n  labels: &labels\n    app: anchored\n    tier: web\nspec:\n  selector:\n    matchLabels: *labels\n  template:\n    metadata:\n      labels:\n        <<: *labels\n        extra: "1"\n    spec:\n      containers:\n      - &c\n        name: a\n        image: img\n        resources: &res {limits: {cpu: 100m}}\n      - <<: *c\n        name: b\n        resources: *res\n',
   },
 });
+
+const POD = (name, spec) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n${spec}`;
+Object.assign(CASES, {
+  'build-metadata': {
+    'base/kustomization.yaml': 'resources:\n- a.yaml\nconfigMapGenerator:\n- name: g\n  literals: [a=b]\nsecretGenerator:\n- name: s\n  literals: [c=d]\n',
+    'base/a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n',
+    'overlay/kustomization.yaml': 'resources:\n- ../base\n- local.yaml\nbuildMetadata: [originAnnotations, managedByLabel]\nnamePrefix: p-\n',
+    'overlay/local.yaml': SVC,
+  },
+  'build-metadata-labels-only': {
+    'kustomization.yaml': 'resources:\n- d.yaml\nbuildMetadata: [managedByLabel]\n',
+    'd.yaml': DEP,
+  },
+  'component-with-resources-and-patches': {
+    'base/kustomization.yaml': 'resources:\n- d.yaml\n',
+    'base/d.yaml': DEP,
+    'comp/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n- extra.yaml\npatches:\n- target:\n    kind: Deployment\n  patch: |\n    - op: add\n      path: /spec/template/spec/containers/0/args\n      value: ["--with-component"]\nnamespace: comp-ns\n',
+    'comp/extra.yaml': SVC,
+    'overlay/kustomization.yaml': 'resources:\n- ../base\ncomponents:\n- ../comp\nnameSuffix: -c\n',
+  },
+  'component-in-base-and-overlay': {
+    'labels/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nlabels:\n- pairs:\n    feature: on-by-component\n  includeTemplates: true\n',
+    'base/kustomization.yaml': 'resources:\n- d.yaml\ncomponents:\n- ../labels\n',
+    'base/d.yaml': DEP,
+    'img/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nimages:\n- name: nginx\n  newTag: from-component\nreplicas:\n- name: web\n  count: 7\n',
+    'overlay/kustomization.yaml': 'resources:\n- ../base\ncomponents:\n- ../img\n',
+  },
+  'component-generator-merge': {
+    'base/kustomization.yaml': 'configMapGenerator:\n- name: feature-flags\n  literals:\n  - A=off\n  - B=off\n',
+    'flag-a/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nconfigMapGenerator:\n- name: feature-flags\n  behavior: merge\n  literals:\n  - A=on\n',
+    'flag-b/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nconfigMapGenerator:\n- name: feature-flags\n  behavior: merge\n  literals:\n  - B=on\n',
+    'overlay/kustomization.yaml': 'resources:\n- ../base\ncomponents:\n- ../flag-a\n- ../flag-b\n',
+  },
+  'legacy-ingress-and-knative': {
+    'kustomization.yaml': 'resources:\n- r.yaml\nnamePrefix: lg-\nconfigMapGenerator:\n- name: kn-config\n  literals: [a=b]\n',
+    'r.yaml': SVC + '---\napiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata:\n  name: old\nspec:\n  backend:\n    serviceName: web\n    servicePort: 80\n  rules:\n  - http:\n      paths:\n      - backend:\n          serviceName: web\n          servicePort: 80\n---\napiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: kn\nspec:\n  template:\n    spec:\n      containers:\n      - image: x\n        envFrom:\n        - configMapRef:\n            name: kn-config\n',
+  },
+  'pod-projected-and-sa': {
+    'kustomization.yaml': 'resources:\n- r.yaml\nnameSuffix: -v1\nconfigMapGenerator:\n- name: proj-cm\n  literals: [a=b]\nsecretGenerator:\n- name: proj-secret\n  literals: [c=d]\n- name: pull\n  literals: [e=f]\n',
+    'r.yaml': POD('p', '  serviceAccountName: sa\n  imagePullSecrets:\n  - name: pull\n  containers:\n  - name: a\n    image: a\n    env:\n    - name: X\n      valueFrom:\n        configMapKeyRef:\n          name: proj-cm\n          key: a\n  volumes:\n  - name: proj\n    projected:\n      sources:\n      - configMap:\n          name: proj-cm\n      - secret:\n          name: proj-secret\n') + '---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\nimagePullSecrets:\n- name: pull\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: r\nrules:\n- apiGroups: [""]\n  resources: [configmaps, secrets]\n  resourceNames: [proj-cm, proj-secret, unrelated]\n  verbs: [get]\n',
+  },
+  'cronjob-job-statefulset-labels': {
+    'kustomization.yaml': 'resources:\n- r.yaml\ncommonLabels:\n  app.kubernetes.io/part-of: shop\ncommonAnnotations:\n  contact: ops@example.com\n',
+    'r.yaml': BASE['extra.yaml'] + '---\napiVersion: batch/v1\nkind: Job\nmetadata:\n  name: once\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: a\n        image: a\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: ds\nspec:\n  selector:\n    matchLabels: {app: ds}\n  template:\n    metadata:\n      labels: {app: ds}\n    spec:\n      containers:\n      - name: a\n        image: a\n---\napiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: rc\nspec:\n  template:\n    spec:\n      containers:\n      - name: a\n        image: a\n',
+  },
+  'same-name-different-kinds': {
+    'kustomization.yaml': 'resources:\n- r.yaml\nnamePrefix: sn-\n',
+    'r.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: app\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: app\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n---\n' + POD('app', '  serviceAccountName: app\n  containers:\n  - name: a\n    image: a\n    envFrom:\n    - configMapRef:\n        name: app\n    - secretRef:\n        name: app\n'),
+  },
+  'same-name-different-namespaces': {
+    'a/kustomization.yaml': 'resources:\n- ../res\nnamespace: ns-a\nnamePrefix: a-\n',
+    'b/kustomization.yaml': 'resources:\n- ../res\nnamespace: ns-b\nnamePrefix: b-\n',
+    'res/kustomization.yaml': 'resources:\n- r.yaml\nconfigMapGenerator:\n- name: cfg\n  literals: [k=v]\n',
+    'res/r.yaml': POD('p', '  containers:\n  - name: a\n    image: a\n    envFrom:\n    - configMapRef:\n        name: cfg\n'),
+    'overlay/kustomization.yaml': 'resources:\n- ../a\n- ../b\n',
+  },
+  'clusterrolebinding-prefix-namespace': {
+    'kustomization.yaml': 'resources:\n- r.yaml\nnamespace: system\nnamePrefix: op-\n',
+    'r.yaml': BASE['rbac.yaml'] + '---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n  name: to-clusterrole\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: web-reader\nsubjects:\n- kind: ServiceAccount\n  name: web-sa\n  namespace: elsewhere\n- kind: User\n  name: jane\n  apiGroup: rbac.authorization.k8s.io\n',
+  },
+  'patch-allow-name-change': {
+    'kustomization.yaml': 'resources:\n- r.yaml\npatches:\n- patch: |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: renamed\n  target:\n    kind: ConfigMap\n    name: original\n  options:\n    allowNameChange: true\n',
+    'r.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: original\ndata:\n  a: b\n---\n' + POD('p', '  containers:\n  - name: a\n    image: a\n  volumes:\n  - name: v\n    configMap:\n      name: original\n'),
+  },
+  'crlf-bom-tabs': {
+    'kustomization.yaml': 'resources:\r\n- r.yaml\r\n',
+    'r.yaml': '\ufeffapiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: crlf\r\ndata:\r\n  tab: "a\\tb"\r\n  text: |\r\n    line1\r\n    line2\r\n',
+  },
+  'many-docs-and-comments': {
+    'kustomization.yaml': '# comment\nresources: # trailing\n- r.yaml # file\n',
+    'r.yaml': Array.from({ length: 30 }, (_, i) => `# doc ${i}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${String(i).padStart(2, '0')}\ndata:\n  index: "${i}"\n  n${i}: ${i}\n`).join('---\n'),
+  },
+  'images-tag-digest-mix': {
+    'kustomization.yaml': 'resources:\n- r.yaml\nimages:\n- name: app\n  newTag: v2\n  digest: sha256:1111\n- name: gcr.io/proj/tool\n  newName: tool\n',
+    'r.yaml': POD('p', '  containers:\n  - name: a\n    image: app:v1\n  - name: b\n    image: gcr.io/proj/tool:3@sha256:2222\n  initContainers:\n  - name: c\n    image: app\n'),
+  },
+  'replicas-with-prefix-layers': {
+    'base/kustomization.yaml': 'resources:\n- d.yaml\nnamePrefix: b-\n',
+    'base/d.yaml': DEP + '---\n' + BASE['extra.yaml'].split('---\n')[1],
+    'overlay/kustomization.yaml': 'resources:\n- ../base\nreplicas:\n- name: b-web\n  count: 9\n- name: db\n  count: 4\n',
+  },
+  'namespace-object-renamed': {
+    'kustomization.yaml': 'namespace: renamed\nresources:\n- r.yaml\n',
+    'r.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: original\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: crb\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: view\nsubjects:\n- kind: ServiceAccount\n  name: default\n  namespace: original\n- kind: ServiceAccount\n  name: other\n  namespace: original\n',
+  },
+  'generator-files-dir-keys': {
+    'kustomization.yaml': 'configMapGenerator:\n- name: files\n  files:\n  - conf/app.yaml\n  - custom-key=conf/other.json\n  - conf/.hidden\n',
+    'conf/app.yaml': 'server:\n  port: 8080\n',
+    'conf/other.json': '{"a": [1, 2]}',
+    'conf/.hidden': 'x',
+  },
+  'hpa-scale-target-prefix': {
+    'kustomization.yaml': 'resources:\n- r.yaml\nnamePrefix: hpa-\nnameSuffix: -z\n',
+    'r.yaml': DEP + '---\n' + BASE['extra.yaml'].split('---\n')[0],
+  },
+  'secret-stringdata-and-types': {
+    'kustomization.yaml': 'resources:\n- r.yaml\nnamePrefix: s-\nsecretGenerator:\n- name: docker\n  type: kubernetes.io/dockerconfigjson\n  literals:\n  - .dockerconfigjson={"auths":{}}\n',
+    'r.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: plain\nstringData:\n  password: "p@ss: word"\ntype: Opaque\n',
+  },
+});
 for (const [name, files] of Object.entries(CASES)) {
   for (const [f, t] of Object.entries(files)) write(join(out, name, f), t);
 }

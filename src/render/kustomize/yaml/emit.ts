@@ -287,7 +287,11 @@ function analyze(cps: number[]): Analysis {
   return { blockPlainAllowed, singleQuotedAllowed, blockAllowed, multiline: lineBreaks };
 }
 
+const SIMPLE_PLAIN = /^[A-Za-z][A-Za-z0-9_./-]{0,40}$/;
+
 function stringText(s: string, ctx: ScalarContext): string {
+  // Fast path: short identifiers starting with a letter are plain unless YAML 1.1 reads them as bool/null.
+  if (SIMPLE_PLAIN.test(s) && !RESOLVE_MAP.has(s)) return s;
   const cps = Array.from(s, (c) => c.codePointAt(0) as number);
   let style: 'plain' | 'single' | 'double' | 'literal';
   if (s.includes('\n')) style = 'literal';
@@ -430,8 +434,12 @@ function isDigit(c: string | undefined): boolean {
 }
 
 /** go-yaml v2's map key order: letters after other characters, digit runs compared as numbers. */
+const LETTERS = /^[A-Za-z]+$/;
+
 export function compareKeys(a: string, b: string): number {
   if (a === b) return 0;
+  // Letters only: go-yaml's order is plain code-point order.
+  if (LETTERS.test(a) && LETTERS.test(b)) return a < b ? -1 : 1;
   return keyLess(a, b) ? -1 : 1;
 }
 
