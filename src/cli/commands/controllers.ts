@@ -12,7 +12,9 @@ import { ControllerRegistry, Manager, createLogger, type ControllerFactory } fro
  * others from being listed). To add one, append a line such as:
  *   () => import('../../controllers/source/index.js').then((m) => m.sourceControllerFactory),
  */
-export const controllerModules: ReadonlyArray<() => Promise<ControllerFactory>> = [];
+export const controllerModules: ReadonlyArray<() => Promise<ControllerFactory>> = [
+  () => import('../../controllers/source/index.js').then((m) => m.sourceControllerFactory),
+];
 
 /** Loads every registered controller package into a registry. */
 export async function loadControllerRegistry(modules: ReadonlyArray<() => Promise<ControllerFactory>> = controllerModules): Promise<ControllerRegistry> {
