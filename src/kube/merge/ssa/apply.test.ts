@@ -355,3 +355,22 @@ test('apply with managedFields in the configuration is refused', () => {
   bad.metadata.managedFields = [];
   assert.throws(() => serverSideApply({ live: undefined, applied: bad, manager: 'm', force: false, schema: configMapSchema }), /managedFields must be nil/);
 });
+
+test('more than 10 Update managers: the oldest are merged into ancient-changes', () => {
+  let obj = apply(undefined, cm({ base: '0' }), 'applier', { now: T0 });
+  for (let i = 0; i < 12; i++) {
+    const next = structuredClone(obj);
+    (next.data as JsonObject)[`k${i}`] = String(i);
+    obj = recordUpdate({ live: obj, updated: next, manager: `writer-${String(i).padStart(2, '0')}`, schema: configMapSchema, now: `2026-01-01T00:01:${String(i).padStart(2, '0')}Z` });
+  }
+  const entries = obj.metadata.managedFields as JsonObject[];
+  const updates = entries.filter((e) => e.operation === 'Update');
+  assert.equal(updates.length, 10);
+  assert.equal(updates[0]?.manager, 'ancient-changes');
+  assert.deepEqual(owned(obj, 'ancient-changes', 'Update'), ['.data.k0', '.data.k1', '.data.k2']);
+  assert.equal(updates[0]?.time, '2026-01-01T00:01:02Z');
+  assert.deepEqual(
+    updates.slice(1).map((e) => e.manager),
+    ['writer-03', 'writer-04', 'writer-05', 'writer-06', 'writer-07', 'writer-08', 'writer-09', 'writer-10', 'writer-11'],
+  );
+});

@@ -75,6 +75,40 @@ const STRIPPED = FieldSet.of([
   ]),
 ]);
 
+/** The API server keeps at most this many Update entries; older ones are merged into {@link ANCIENT_CHANGES_MANAGER}. */
+export const MAX_UPDATE_MANAGERS = 10;
+/** The manager that collects the oldest Update entries beyond {@link MAX_UPDATE_MANAGERS}, one entry per API version. */
+export const ANCIENT_CHANGES_MANAGER = 'ancient-changes';
+
+function timeSeconds(t: string | undefined): number {
+  const ms = t ? Date.parse(t) : NaN;
+  return Number.isNaN(ms) ? 0 : Math.floor(ms / 1000);
+}
+
+/** Merges the oldest Update entries into per-version `ancient-changes` entries until at most the cap remain. */
+function capUpdateManagers(managed: ManagedFields): void {
+  const updaters = [...managed].filter(([, e]) => e.operation === 'Update');
+  if (updaters.length <= MAX_UPDATE_MANAGERS) return;
+  updaters.sort(([ia, a], [ib, b]) => timeSeconds(a.time) - timeSeconds(b.time) || (ia < ib ? -1 : ia > ib ? 1 : 0));
+  let count = updaters.length;
+  for (const [id, e] of updaters) {
+    if (count <= MAX_UPDATE_MANAGERS) break;
+    const bucketId = managerId({ manager: ANCIENT_CHANGES_MANAGER, operation: 'Update', apiVersion: e.apiVersion });
+    if (id === bucketId) continue;
+    const bucket = managed.get(bucketId);
+    managed.delete(id);
+    if (bucket) {
+      const time = timeSeconds(e.time) > timeSeconds(bucket.time) ? e.time : bucket.time;
+      managed.set(bucketId, { ...bucket, fields: bucket.fields.union(e.fields), ...(time ? { time } : {}) });
+      count--;
+    } else {
+      const moved: ManagerEntry = { manager: ANCIENT_CHANGES_MANAGER, operation: 'Update', apiVersion: e.apiVersion, fields: e.fields };
+      if (e.time) moved.time = e.time;
+      managed.set(bucketId, moved);
+    }
+  }
+}
+
 /** RFC3339 UTC time with seconds precision. */
 export function nowRfc3339(d: Date = new Date()): string {
   return `${d.toISOString().slice(0, 19)}Z`;
@@ -251,6 +285,7 @@ export function serverSideApply(opts: ApplyOptions): ApplyResult {
     const keepTime = same && !changed && previous.time !== undefined;
     managed.set(applierId, { ...applierEntry, fields: same ? previous.fields : owned, time: keepTime ? previous.time : now });
   }
+  capUpdateManagers(managed);
   const object = merged as unknown as KubeObject;
   return { object: setManagedFields(object, managed), conflicts: [] };
 }
@@ -276,5 +311,6 @@ export function recordUpdate(opts: UpdateOptions): KubeObject {
   const entry: Omit<ManagerEntry, 'fields'> = { manager: opts.manager, operation: opts.operation ?? 'Update', apiVersion: updated.apiVersion, time: now };
   if (subresource) entry.subresource = subresource;
   recordChanges({ oldObj, newObj: newBody, schema, managed, entry });
+  capUpdateManagers(managed);
   return setManagedFields(newBody as unknown as KubeObject, managed);
 }

@@ -2,7 +2,7 @@
  * Server-side apply field ownership: the API server's managedFields bookkeeping and apply merge, used by
  * the local cluster's PATCH (apply) and PUT/POST/PATCH handlers and by the SSA resource manager.
  */
-export { serverSideApply, recordUpdate, nowRfc3339, BEFORE_FIRST_APPLY_MANAGER } from './apply.js';
+export { serverSideApply, recordUpdate, nowRfc3339, BEFORE_FIRST_APPLY_MANAGER, ANCIENT_CHANGES_MANAGER, MAX_UPDATE_MANAGERS } from './apply.js';
 export type { ApplyOptions, ApplyResult, UpdateOptions } from './apply.js';
 export { formatConflictMessage, conflictCauses } from './conflicts.js';
 export type { FieldConflict } from './conflicts.js';
