@@ -64,7 +64,7 @@ test('messages are trimmed and capped', () => {
   const long = 'x'.repeat(MAX_MESSAGE_LENGTH + 10);
   const t = trimMessage(long);
   assert.equal(t.length, MAX_MESSAGE_LENGTH);
-  assert.ok(t.endsWith('...'));
+  assert.ok(t.endsWith('...'), 'cut marked');
 });
 
 test('conditions are kept in a stable order: Ready, Reconciling, Stalled, then by type', () => {

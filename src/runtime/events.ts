@@ -1,14 +1,16 @@
 /**
  * Events about reconciled objects, recorded two ways:
- * - a Kubernetes `events.k8s.io/v1` Event (so `kubectl get events` and `kubectl describe` show it), with the
- *   metadata as annotations; a repeat of the same event (object, type, reason, note) within `seriesWindowMs`
- *   bumps `series.count` on the existing Event instead of creating a new one;
+ * - a Kubernetes Event, `events.k8s.io/v1` by default (on a real API server the same objects are served as
+ *   core `v1` Events, so `kubectl get events` and `kubectl describe` show them), or core `v1` with
+ *   `api: 'v1'` (for API servers that do not alias the two, like Lockstep's local cluster today); the
+ *   metadata goes into annotations; a repeat of the same event (object, type, reason, note) within
+ *   `seriesWindowMs` bumps the count (`series.count`, or `count` in core v1) instead of creating a new one;
  * - when `notificationUrl` is set, Flux's event payload (fluxcd/pkg apis/event v1beta1) POSTed as JSON
  *   with the `Gotk-Component` header, as Flux controllers do with `--events-addr`.
  * Recording never throws: failures are logged and dropped (events are best effort).
  */
 import { randomBytes } from 'node:crypto';
-import type { KubeObject } from '../kube/object.js';
+import type { JsonObject, KubeObject } from '../kube/object.js';
 import { isNotFound, type KubeClient } from '../kube/client/index.js';
 import { parseApiVersion } from '../kube/client/index.js';
 import { errorField, silentLogger, type Logger } from './logger.js';
@@ -51,6 +53,8 @@ export interface EventRecorderOptions {
   instance?: string;
   /** Flux notification endpoint (`--events-addr`); no POST when unset. */
   notificationUrl?: string | undefined;
+  /** Which Event API to write (default `events.k8s.io/v1`). */
+  api?: 'events.k8s.io/v1' | 'v1';
   /** Window in which repeats become a series (default 5 min). */
   seriesWindowMs?: number;
   /** POST timeout (default 15 s). */
@@ -69,6 +73,11 @@ interface SeriesEntry {
   namespace: string;
   count: number;
   first: number;
+}
+
+/** Formats a Kubernetes Time (RFC 3339, seconds). */
+export function timestampOf(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** Formats a Kubernetes MicroTime (RFC 3339 with microseconds). */
@@ -118,7 +127,7 @@ export class KubeEventRecorder implements EventRecorder {
     return this.opts.instance ?? process.env['HOSTNAME'] ?? 'lockstep';
   }
 
-  private async recordKube(obj: KubeObject, e: EventInput, metadata: Record<string, string>): Promise<void> {
+  private async recordKube(obj: KubeObject, e: EventInput, annotations: Record<string, string>): Promise<void> {
     if (!this.client) return;
     const namespace = obj.metadata.namespace || 'default';
     const note = e.message.length > MAX_NOTE ? e.message.slice(0, MAX_NOTE - 3) + '...' : e.message;
@@ -126,41 +135,46 @@ export class KubeEventRecorder implements EventRecorder {
     const now = this.now();
     const window = this.opts.seriesWindowMs ?? 5 * 60_000;
     const prev = this.series.get(key);
+    const core = this.opts.api === 'v1';
+    const apiVersion = core ? 'v1' : 'events.k8s.io/v1';
     try {
       if (prev && now.getTime() - prev.first < window) {
         prev.count++;
+        const bump: JsonObject = core ? { count: prev.count, lastTimestamp: timestampOf(now) } : { series: { count: prev.count, lastObservedTime: microTime(now) } };
         try {
-          await this.client.patch(
-            { apiVersion: 'events.k8s.io/v1', kind: 'Event', name: prev.name, namespace: prev.namespace },
-            { series: { count: prev.count, lastObservedTime: microTime(now) } },
-            { type: 'merge', fieldManager: this.opts.controller },
-          );
+          await this.client.patch({ apiVersion, kind: 'Event', name: prev.name, namespace: prev.namespace }, bump, { type: 'merge', fieldManager: this.opts.controller });
           return;
         } catch (err) {
           if (!isNotFound(err)) throw err;
         }
       }
       const name = `${obj.metadata.name ?? 'object'}.${Date.now().toString(16)}${randomBytes(4).toString('hex')}`;
-      await this.client.create({
-        apiVersion: 'events.k8s.io/v1',
-        kind: 'Event',
-        metadata: { name, namespace, ...(Object.keys(metadata).length ? { annotations: metadata } : {}) },
-        eventTime: microTime(now),
-        reportingController: this.opts.controller,
-        reportingInstance: this.instance(),
-        action: e.action ?? e.reason,
-        reason: e.reason,
-        note,
-        type: e.type,
-        regarding: {
-          apiVersion: obj.apiVersion,
-          kind: obj.kind,
-          name: obj.metadata.name ?? '',
-          ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
-          ...(obj.metadata.uid ? { uid: obj.metadata.uid } : {}),
-          ...(obj.metadata.resourceVersion ? { resourceVersion: obj.metadata.resourceVersion } : {}),
-        },
-      });
+      const regarding = {
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        name: obj.metadata.name ?? '',
+        ...(obj.metadata.namespace ? { namespace: obj.metadata.namespace } : {}),
+        ...(obj.metadata.uid ? { uid: obj.metadata.uid } : {}),
+        ...(obj.metadata.resourceVersion ? { resourceVersion: obj.metadata.resourceVersion } : {}),
+      };
+      const metadata = { name, namespace, ...(Object.keys(annotations).length ? { annotations } : {}) };
+      const common = { reportingInstance: this.instance(), action: e.action ?? e.reason, reason: e.reason, type: e.type };
+      const body: KubeObject = core
+        ? {
+            apiVersion,
+            kind: 'Event',
+            metadata,
+            ...common,
+            message: note,
+            involvedObject: regarding,
+            source: { component: this.opts.controller },
+            reportingComponent: this.opts.controller,
+            firstTimestamp: timestampOf(now),
+            lastTimestamp: timestampOf(now),
+            count: 1,
+          }
+        : { apiVersion, kind: 'Event', metadata, ...common, note, regarding, eventTime: microTime(now), reportingController: this.opts.controller };
+      await this.client.create(body);
       this.remember(key, { name, namespace, count: 1, first: now.getTime() });
     } catch (err) {
       this.log.warn({ controller: this.opts.controller, kind: obj.kind, namespace: obj.metadata.namespace, name: obj.metadata.name, error: errorField(err) }, 'event not recorded');

@@ -72,7 +72,7 @@ export class Manager {
       ((name: string): EventRecorder => {
         let r = recorders.get(name);
         if (!r) {
-          r = new KubeEventRecorder(this.opts.client, { controller: name, notificationUrl: settings.eventsAddr, logger: this.logger });
+          r = new KubeEventRecorder(this.opts.client, { controller: name, notificationUrl: settings.eventsAddr, logger: this.logger, ...(settings.eventsApi ? { api: settings.eventsApi } : {}) });
           recorders.set(name, r);
         }
         return r;

@@ -17,10 +17,11 @@ export const generationChanged: UpdatePredicate = (o, n) => o.metadata.generatio
 export const requestedAtChanged: UpdatePredicate = (o, n) =>
   (o.metadata.annotations?.[REQUESTED_AT_ANNOTATION] ?? '') !== (n.metadata.annotations?.[REQUESTED_AT_ANNOTATION] ?? '');
 
-/** Deletion started, or the finalizers changed (so a deleting object is finalized promptly). */
-export const deletionChanged: UpdatePredicate = (o, n) =>
-  o.metadata['deletionTimestamp'] !== n.metadata['deletionTimestamp'] ||
-  JSON.stringify(o.metadata['finalizers'] ?? []) !== JSON.stringify(n.metadata['finalizers'] ?? []);
+/**
+ * Deletion started. (Finalizer changes alone do not count: the controller's own finalizer patch would
+ * trigger a second reconcile of every new object.)
+ */
+export const deletionChanged: UpdatePredicate = (o, n) => o.metadata['deletionTimestamp'] !== n.metadata['deletionTimestamp'];
 
 /** The revision of `status.artifact` (a source) changed, or the artifact appeared/vanished. */
 export const sourceRevisionChanged: UpdatePredicate = (o, n) => artifactRevision(o) !== artifactRevision(n);

@@ -21,6 +21,8 @@ export interface ControllerSettings {
   storageAdvAddr?: string | undefined;
   /** Flux notification endpoint (`--events-addr`). */
   eventsAddr?: string | undefined;
+  /** Event API written (default `events.k8s.io/v1`; `v1` for API servers that do not alias core Events). */
+  eventsApi?: 'events.k8s.io/v1' | 'v1' | undefined;
   /** Only watch this namespace (default all). */
   watchNamespace?: string | undefined;
 }

@@ -111,7 +111,7 @@ test('apply sends the object verbatim with the SSA content type, field manager, 
       const out = await client.apply(cm, { fieldManager: 'kustomize-controller', dryRun: true });
       assert.equal(out.metadata.resourceVersion, '5');
       const p = seen.find((s) => s.method === 'PATCH');
-      assert.ok(p);
+      assert.ok(p, 'PATCH seen');
       assert.equal(p.url, '/api/v1/namespaces/ns/configmaps/a?dryRun=All&fieldManager=kustomize-controller&force=true');
       assert.equal(p.headers['content-type'], 'application/apply-patch+yaml');
       assert.equal(p.headers['authorization'], 'Bearer secret-token');
@@ -180,7 +180,7 @@ test('list follows continue tokens and fills apiVersion/kind', async () => {
       const l = await client.list({ apiVersion: 'v1', kind: 'ConfigMap' }, { labelSelector: 'app=x', pageSize: 1 });
       assert.deepEqual(l.items.map((i) => `${i.kind}/${i.metadata.name}`), ['ConfigMap/a', 'ConfigMap/b']);
       assert.equal(l.resourceVersion, '11');
-      assert.ok(seen.some((s) => s.url === '/api/v1/configmaps?labelSelector=app%3Dx&limit=1&continue=p2'));
+      assert.ok(seen.some((s) => s.url === '/api/v1/configmaps?labelSelector=app%3Dx&limit=1&continue=p2'), seen.map((s) => s.url).join(' '));
     },
   );
 });
