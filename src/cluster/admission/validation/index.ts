@@ -7,9 +7,11 @@ import { isJsonObject, type JsonObject, type KubeObject } from '../../../kube/ob
 import type { FieldError } from '../field-errors.js';
 import { validateBinding, validateConfigData, validateIngress, validatePod, validatePVC, validateService } from './core.js';
 import { validateCRD } from './crd-definition.js';
+import { objectMetaErrors, templateMetaErrors } from './object-meta.js';
 import { selectorImmutable, statefulSetUpdate, validateControllerSpec, validateCronJob, validateJob } from './workloads.js';
 
 export { selectorMatches } from './workloads.js';
+export { objectMetaErrors, qualifiedNameErrors, labelErrors, annotationErrors } from './object-meta.js';
 export { jsonEqual, goLabelSelector } from './go-format.js';
 
 type Validator = (o: JsonObject, old: JsonObject | undefined) => FieldError[];
@@ -34,10 +36,20 @@ const table: Record<string, Validator> = {
   'apiextensions.k8s.io/CustomResourceDefinition': (o, old) => validateCRD(o, old),
 };
 
-/** The field errors of a built-in object (empty when valid or when the kind has no rules here). */
+const templated = new Set(['apps/Deployment', 'apps/ReplicaSet', 'apps/DaemonSet', 'apps/StatefulSet', 'batch/Job', '/ReplicationController']);
+
+/**
+ * The field errors of an object: ObjectMeta (labels, annotations, finalizers) for every kind, plus the rules
+ * of built-in kinds (empty when valid).
+ */
 export function validateBuiltin(obj: KubeObject, oldObject?: KubeObject): FieldError[] {
   const i = obj.apiVersion.indexOf('/');
   const group = i < 0 ? '' : obj.apiVersion.slice(0, i);
-  const v = table[`${group}/${obj.kind}`];
-  return v ? v(obj as unknown as JsonObject, oldObject as unknown as JsonObject | undefined) : [];
+  const key = `${group}/${obj.kind}`;
+  const o = obj as unknown as JsonObject;
+  const errs = objectMetaErrors(o.metadata);
+  if (templated.has(key)) errs.push(...templateMetaErrors(o));
+  const v = table[key];
+  if (v) errs.push(...v(o, oldObject as unknown as JsonObject | undefined));
+  return errs;
 }

@@ -122,3 +122,34 @@ test('aggregate message joins several errors like the API server', () => {
     '[spec.type: Unsupported value: "Foo": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort", spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive]',
   );
 });
+
+test('ObjectMeta: label keys/values, annotation keys, finalizers', () => {
+  const cm = (meta: Record<string, unknown>): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', ...meta } });
+  const cases: [KubeObject, string[]][] = [
+    [cm({ labels: { app: 'web', 'app.kubernetes.io/name': 'x', 'example.com/empty': '' } }), []],
+    [
+      cm({ labels: { app: 'bad value' } }),
+      [
+        "metadata.labels: Invalid value: \"bad value\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+      ],
+    ],
+    [cm({ labels: { v: 'x'.repeat(64) } }), [`metadata.labels: Invalid value: "${'x'.repeat(64)}": must be no more than 63 characters`]],
+    [
+      cm({ annotations: { 'Bad_Prefix.com/x': 'v' } }),
+      [
+        "metadata.annotations: Invalid value: \"Bad_Prefix.com/x\": prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+      ],
+    ],
+    [cm({ annotations: { big: 'x'.repeat(300_000) } }), ['metadata.annotations: Too long: must have at most 262144 bytes']],
+    [cm({ finalizers: ['kubernetes', 'example.com/cleanup'] }), []],
+    [
+      cm({ finalizers: ['bad finalizer'] }),
+      [
+        "metadata.finalizers[0]: Invalid value: \"bad finalizer\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+      ],
+    ],
+  ];
+  for (const [obj, want] of cases) assert.deepEqual(messages(obj), want, JSON.stringify(obj.metadata).slice(0, 80));
+  const d = deploy({ app: 'a b' });
+  assert.ok(messages(d).some((m) => m.startsWith('spec.template.metadata.labels: Invalid value: "a b": a valid label must be')));
+});
