@@ -107,6 +107,51 @@ function matchesPatchId(r: Resource, id: ResId): boolean {
   ) && g.kind !== '';
 }
 
+function applyJson6902(p: PatchEntry, ops: JsonValue, resources: Resource[], file: string): void {
+  if (!p.target) throw new KustomizeError('a JSON 6902 patch needs a target', file);
+  for (const r of resources.filter((x) => targetSelects(p.target as PatchTarget, x))) {
+    let out: JsonValue;
+    try {
+      out = applyJsonPatch(r.obj, ops);
+    } catch (err) {
+      throw new KustomizeError(`JSON patch failed on ${idString(curId(r))}: ${(err as Error).message}`, file);
+    }
+    if (!isJsonObject(out)) throw new KustomizeError('JSON patch produced a non-object', file);
+    for (const key of Object.keys(r.obj)) delete r.obj[key];
+    Object.assign(r.obj, out);
+  }
+}
+
+function smpTargets(p: PatchEntry, doc: JsonObject, resources: Resource[], file: string): Resource[] {
+  if (p.target) return resources.filter((x) => targetSelects(p.target as PatchTarget, x));
+  const id: ResId = { gvk: gvkOf(doc), name: nameOf(doc), namespace: namespaceOf(doc) };
+  const targets = resources.filter((x) => matchesPatchId(x, id));
+  if (targets.length !== 1) {
+    const s = idString(id);
+    throw new KustomizeError(
+      targets.length === 0
+        ? `no resource matches strategic merge patch "${s}": no matches for Id ${s}; failed to find unique target for patch ${s}`
+        : `multiple resources match strategic merge patch "${s}"`,
+      file,
+    );
+  }
+  return targets;
+}
+
+/** With a target, the patch's own name/kind only identify it: aim it at each object (unless renames are allowed). */
+function aimPatch(p: PatchEntry, doc: JsonObject, r: Resource): JsonObject {
+  const patch: JsonObject = { ...doc };
+  if (!p.target) return patch;
+  const meta: JsonObject = { ...(isJsonObject(doc.metadata) ? doc.metadata : {}) };
+  if (!p.options?.allowNameChange || meta.name === undefined) meta.name = nameOf(r.obj);
+  if (namespaceOf(r.obj)) meta.namespace = namespaceOf(r.obj);
+  patch.metadata = meta;
+  const kindFixed = !p.options?.allowKindChange;
+  if (kindFixed || patch.kind === undefined) patch.kind = r.obj.kind ?? null;
+  if (kindFixed || patch.apiVersion === undefined) patch.apiVersion = r.obj.apiVersion ?? null;
+  return patch;
+}
+
 /** Applies the patches of one field; resources deleted by `$patch: delete` are removed from the list. */
 export function applyPatches(loader: Loader, k: Kustomization, entries: PatchEntry[], resources: Resource[]): void {
   const legacy = entries === k.patchesStrategicMerge;
@@ -117,54 +162,14 @@ export function applyPatches(loader: Loader, k: Kustomization, entries: PatchEnt
     if (legacy) for (const d of docs) nullLabelsToText(d);
     const first = docs[0];
     if (Array.isArray(first) || (docs.length === 0 && p.target)) {
-      if (!p.target) throw new KustomizeError('a JSON 6902 patch needs a target', file);
-      const ops = first ?? [];
-      for (const r of resources.filter((x) => targetSelects(p.target as PatchTarget, x))) {
-        let out: JsonValue;
-        try {
-          out = applyJsonPatch(r.obj, ops);
-        } catch (err) {
-          throw new KustomizeError(`JSON patch failed on ${idString(curId(r))}: ${(err as Error).message}`, file);
-        }
-        if (!isJsonObject(out)) throw new KustomizeError('JSON patch produced a non-object', file);
-        for (const key of Object.keys(r.obj)) delete r.obj[key];
-        Object.assign(r.obj, out);
-      }
+      applyJson6902(p, first ?? [], resources, file);
       continue;
     }
     for (const doc of docs) {
       if (!isJsonObject(doc)) throw new KustomizeError('a strategic merge patch must be a map', file);
-      let targets: Resource[];
-      if (p.target) targets = resources.filter((x) => targetSelects(p.target as PatchTarget, x));
-      else {
-        const id: ResId = { gvk: gvkOf(doc), name: nameOf(doc), namespace: namespaceOf(doc) };
-        targets = resources.filter((x) => matchesPatchId(x, id));
-        if (targets.length !== 1) {
-          const s = idString(id);
-          throw new KustomizeError(
-            targets.length === 0
-              ? `no resource matches strategic merge patch "${s}": no matches for Id ${s}; failed to find unique target for patch ${s}`
-              : `multiple resources match strategic merge patch "${s}"`,
-            file,
-          );
-        }
-      }
-      for (const r of targets) {
-        if (doc.$patch === 'delete') {
-          resources.splice(resources.indexOf(r), 1);
-          continue;
-        }
-        const patch: JsonObject = { ...doc };
-        if (p.target) {
-          // With a target, the patch's own name/kind only identify it: aim it at each object.
-          const meta: JsonObject = { ...(isJsonObject(doc.metadata) ? doc.metadata : {}) };
-          if (!p.options?.allowNameChange || meta.name === undefined) meta.name = nameOf(r.obj);
-          if (namespaceOf(r.obj)) meta.namespace = namespaceOf(r.obj);
-          patch.metadata = meta;
-          if (!p.options?.allowKindChange || patch.kind === undefined) patch.kind = r.obj.kind ?? null;
-          if (!p.options?.allowKindChange || patch.apiVersion === undefined) patch.apiVersion = r.obj.apiVersion ?? null;
-        }
-        smp(r, patch, p, file);
+      for (const r of smpTargets(p, doc, resources, file)) {
+        if (doc.$patch === 'delete') resources.splice(resources.indexOf(r), 1);
+        else smp(r, aimPatch(p, doc, r), p, file);
       }
     }
   }
