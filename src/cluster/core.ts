@@ -329,7 +329,8 @@ export class ClusterCore {
       else out.status = clone(obj.status);
       return out;
     }
-    const out = clone(obj);
+    // `obj` is always a fresh object (decoded body or merge result), so it is modified in place
+    const out = obj;
     const meta = out.metadata as Record<string, unknown>;
     for (const k of SERVER_META) {
       if (old.metadata[k] === undefined) delete meta[k];
@@ -448,7 +449,7 @@ export class ClusterCore {
     }
     if (!old) {
       if (p.sub) throw notFound(target(r, name));
-      const obj = clone(res.object);
+      const obj = res.object;
       const mf = obj.metadata.managedFields;
       this.prepareCreate(r, obj);
       if (mf !== undefined) obj.metadata.managedFields = mf;

@@ -38,6 +38,8 @@ export interface LocalClusterOptions {
   inMemory?: boolean;
   /** Delay of the workload simulation, ms (passed to the controllers). */
   simulateDelayMs?: number;
+  /** Run the workload simulation (default true); off, Deployments and friends keep the status clients write. */
+  simulate?: boolean;
   /** Admission plugins, authorizer and controllers; default {@link defaultClusterPlugins}. */
   plugins?: Partial<ClusterPlugins> | ((client: InternalClient) => Partial<ClusterPlugins>);
   /** Interval of watch bookmarks, ms (default 15 s). */
@@ -130,11 +132,11 @@ function bootstrap(core: ClusterCore): void {
 }
 
 /** The default plug-in wiring: admission, RBAC and controllers of `admission/`, `rbac/`, `controllers/`. */
-export function defaultClusterPlugins(client: InternalClient, opts: { simulateDelayMs?: number } = {}): ClusterPlugins {
+export function defaultClusterPlugins(client: InternalClient, opts: { simulateDelayMs?: number; simulate?: boolean } = {}): ClusterPlugins {
   return {
     admission: defaultAdmissionPlugins(),
     authorizer: rbacAuthorizer(client),
-    controllers: defaultControllers({ simulateDelayMs: opts.simulateDelayMs }),
+    controllers: defaultControllers({ simulateDelayMs: opts.simulateDelayMs, simulate: opts.simulate }),
   };
 }
 
@@ -154,7 +156,7 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
   const core = new ClusterCore({ store, catalog, merge: defaultMergeEngine(), admission, propagationFinalizers: false });
   const client = createInternalClient(core);
   const given = typeof opts.plugins === 'function' ? opts.plugins(client) : opts.plugins;
-  const defaults = given === undefined ? defaultClusterPlugins(client, { simulateDelayMs: opts.simulateDelayMs }) : undefined;
+  const defaults = given === undefined ? defaultClusterPlugins(client, { simulateDelayMs: opts.simulateDelayMs, simulate: opts.simulate }) : undefined;
   const plugins: ClusterPlugins = {
     admission: given?.admission ?? defaults?.admission ?? [],
     authorizer: given?.authorizer ?? defaults?.authorizer ?? allowAllAuthorizer,

@@ -50,13 +50,16 @@ export interface ObjectStoreOptions {
   retainEvents?: number;
 }
 
-const objKey = (ns: string, name: string): string => `${ns}\u0000${name}`;
 
 /** The object store: see the module comment. Not safe for use from several processes. */
 export class ObjectStore {
   private readonly db: Database.Database;
-  private readonly byResource = new Map<string, Map<string, StoredEntry>>();
-  private readonly sortedKeys = new Map<string, string[]>();
+  /** rkey → namespace → name → entry. */
+  private readonly byResource = new Map<string, Map<string, Map<string, StoredEntry>>>();
+  /** Sorted names per `rkey\0ns`, rebuilt lazily after an insert or delete. */
+  private readonly sortedNames = new Map<string, string[]>();
+  /** Sorted namespaces per rkey. */
+  private readonly sortedNs = new Map<string, string[]>();
   private readonly log: ChangeEvent[] = [];
   private readonly retain: number;
   private readonly subscribers = new Set<(ev: ChangeEvent) => void>();
@@ -99,7 +102,7 @@ export class ObjectStore {
     this.rv = row?.v ?? 0;
     for (const r of this.db.prepare('SELECT rkey, ns, name, rv, body FROM objects').iterate() as Iterable<{ rkey: string; ns: string; name: string; rv: number; body: string }>) {
       const labels = (JSON.parse(r.body) as KubeObject).metadata?.labels;
-      this.index(r.rkey).set(objKey(r.ns, r.name), { rv: r.rv, json: r.body, ns: r.ns, name: r.name, labels });
+      this.nsIndex(r.rkey, r.ns).set(r.name, { rv: r.rv, json: r.body, ns: r.ns, name: r.name, labels });
     }
     const evs = this.db.prepare('SELECT rv, rkey, ns, name, type, body FROM events ORDER BY rv DESC LIMIT ?').all(this.retain) as { rv: number; rkey: string; ns: string; name: string; type: ChangeType; body: string }[];
     for (const e of evs.reverse()) {
@@ -108,11 +111,17 @@ export class ObjectStore {
     }
   }
 
-  private index(rkey: string): Map<string, StoredEntry> {
-    let m = this.byResource.get(rkey);
+  private nsIndex(rkey: string, ns: string): Map<string, StoredEntry> {
+    let byNs = this.byResource.get(rkey);
+    if (!byNs) {
+      byNs = new Map();
+      this.byResource.set(rkey, byNs);
+    }
+    let m = byNs.get(ns);
     if (!m) {
       m = new Map();
-      this.byResource.set(rkey, m);
+      byNs.set(ns, m);
+      this.sortedNs.delete(rkey);
     }
     return m;
   }
@@ -142,13 +151,13 @@ export class ObjectStore {
     const evs = this.txn(writes);
     for (const ev of evs) {
       this.rv = ev.rv;
-      const idx = this.index(ev.rkey);
-      const k = objKey(ev.ns, ev.name);
+      const idx = this.nsIndex(ev.rkey, ev.ns);
+      const sk = `${ev.rkey}\u0000${ev.ns}`;
       if (ev.type === 'DELETED') {
-        if (idx.delete(k)) this.sortedKeys.delete(ev.rkey);
+        if (idx.delete(ev.name)) this.sortedNames.delete(sk);
       } else {
-        if (!idx.has(k)) this.sortedKeys.delete(ev.rkey);
-        idx.set(k, { rv: ev.rv, json: ev.json, ns: ev.ns, name: ev.name, labels: ev.labels });
+        if (!idx.has(ev.name)) this.sortedNames.delete(sk);
+        idx.set(ev.name, { rv: ev.rv, json: ev.json, ns: ev.ns, name: ev.name, labels: ev.labels });
       }
       this.log.push(ev);
     }
@@ -180,34 +189,48 @@ export class ObjectStore {
 
   /** One object, or undefined. */
   get(rkey: string, ns: string, name: string): StoredEntry | undefined {
-    return this.byResource.get(rkey)?.get(objKey(ns, name));
+    return this.byResource.get(rkey)?.get(ns)?.get(name);
   }
 
   /** Objects of a resource, sorted by namespace then name; `ns` limits to one namespace. */
   list(rkey: string, ns?: string): StoredEntry[] {
-    const idx = this.byResource.get(rkey);
-    if (!idx) return [];
-    let keys = this.sortedKeys.get(rkey);
-    if (!keys) {
-      keys = [...idx.keys()].sort();
-      this.sortedKeys.set(rkey, keys);
+    const byNs = this.byResource.get(rkey);
+    if (!byNs) return [];
+    if (ns !== undefined) return this.listNs(rkey, ns);
+    let nss = this.sortedNs.get(rkey);
+    if (!nss) {
+      nss = [...byNs.keys()].sort();
+      this.sortedNs.set(rkey, nss);
     }
     const out: StoredEntry[] = [];
-    for (const k of keys) {
-      const e = idx.get(k);
-      if (e && (ns === undefined || e.ns === ns)) out.push(e);
+    for (const n of nss) for (const e of this.listNs(rkey, n)) out.push(e);
+    return out;
+  }
+
+  private listNs(rkey: string, ns: string): StoredEntry[] {
+    const idx = this.byResource.get(rkey)?.get(ns);
+    if (!idx) return [];
+    const sk = `${rkey}\u0000${ns}`;
+    let names = this.sortedNames.get(sk);
+    if (!names) {
+      names = [...idx.keys()].sort();
+      this.sortedNames.set(sk, names);
     }
+    const out: StoredEntry[] = new Array<StoredEntry>(names.length);
+    let n = 0;
+    for (const name of names) {
+      const e = idx.get(name);
+      if (e) out[n++] = e;
+    }
+    out.length = n;
     return out;
   }
 
   /** How many objects a resource has. */
   count(rkey: string): number {
-    return this.byResource.get(rkey)?.size ?? 0;
-  }
-
-  /** Storage keys of every resource with at least one object. */
-  resourceKeys(): string[] {
-    return [...this.byResource.entries()].filter(([, m]) => m.size > 0).map(([k]) => k);
+    let n = 0;
+    for (const m of this.byResource.get(rkey)?.values() ?? []) n += m.size;
+    return n;
   }
 
   /** Changes after `rv` (exclusive), or undefined when the log no longer reaches back that far. */

@@ -78,7 +78,7 @@ async function runForeground(args: CommandArgs, io: CommandIO, dir: string): Pro
     return ExitCode.failed;
   }
   const host = typeof args.values.host === 'string' ? args.values.host : '127.0.0.1';
-  const cluster = await startLocalCluster({ port, host, dataDir: dir, inMemory: args.values['in-memory'] === true });
+  const cluster = await startLocalCluster({ port, host, dataDir: dir, inMemory: args.values['in-memory'] === true, simulate: args.values['no-simulation'] !== true });
   writeFileSync(join(dir, 'cluster.json'), JSON.stringify({ pid: process.pid, url: cluster.url }) + '\n');
   io.stdout.write(`local cluster listening on ${cluster.url}\nkubeconfig: ${cluster.kubeconfigPath}\n  export KUBECONFIG=${cluster.kubeconfigPath}\n`);
   await new Promise<void>((done) => {
@@ -102,6 +102,7 @@ async function runBackground(args: CommandArgs, io: CommandIO, dir: string): Pro
   const argv = [join(packageRoot(), 'bin', 'lockstep.js'), 'cluster', 'start', '--data', dir, '--port', String(args.values.port ?? '6443')];
   if (typeof args.values.host === 'string') argv.push('--host', args.values.host);
   if (args.values['in-memory'] === true) argv.push('--in-memory');
+  if (args.values['no-simulation'] === true) argv.push('--no-simulation');
   rmSync(join(dir, 'cluster.json'), { force: true });
   const child = spawn(process.execPath, argv, { detached: true, stdio: ['ignore', log, log], cwd: io.cwd, env: io.env });
   child.unref();
@@ -121,7 +122,7 @@ async function runBackground(args: CommandArgs, io: CommandIO, dir: string): Pro
 export const clusterStartCommand: Command = {
   path: ['cluster', 'start'],
   summary: 'Run the local Kubernetes-API-compatible cluster',
-  help: `Usage: lockstep cluster start [--port 6443] [--data DIR] [--in-memory] [--background]
+  help: `Usage: lockstep cluster start [--port 6443] [--data DIR] [--in-memory] [--no-simulation] [--background]
 
 Runs the local cluster (HTTPS on 127.0.0.1) in the foreground until interrupted. State (SQLite), the CA
 and the kubeconfig live in DIR (default ${DEFAULT_CLUSTER_DIR}); --in-memory keeps objects in memory only.
@@ -132,12 +133,13 @@ Flags:
   --host ADDR     listen address (default 127.0.0.1)
   --data DIR      data directory (default ${DEFAULT_CLUSTER_DIR})
   --in-memory     do not persist objects
+  --no-simulation do not simulate workloads (Deployments, Pods… keep the status clients write)
   --background    run detached, logging to DIR/cluster.log
 
 Example:
   lockstep cluster start --port 6443 && export KUBECONFIG=${DEFAULT_CLUSTER_DIR}/kubeconfig
 `,
-  options: { ...sharedOptions, port: { type: 'string' }, host: { type: 'string' }, 'in-memory': { type: 'boolean' }, background: { type: 'boolean' } },
+  options: { ...sharedOptions, port: { type: 'string' }, host: { type: 'string' }, 'in-memory': { type: 'boolean' }, 'no-simulation': { type: 'boolean' }, background: { type: 'boolean' } },
   async run(args, io) {
     const dir = dataDir(args, io);
     return args.values.background === true ? runBackground(args, io, dir) : runForeground(args, io, dir);

@@ -70,6 +70,14 @@ export function decodeBody(buf: Buffer, contentType: string | undefined): JsonVa
     throw new ApiError(415, StatusReason.unsupportedMediaType, 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf');
   }
   if (mt.includes('yaml')) {
+    if (text.trimStart().startsWith('{')) {
+      // JSON is YAML; kubectl sends apply configurations as JSON, and JSON.parse is far cheaper
+      try {
+        return JSON.parse(text) as JsonValue;
+      } catch {
+        // not strict JSON: fall through to the YAML parser
+      }
+    }
     try {
       return parseYaml(text, { maxAliasCount: 100, version: '1.2' }) as JsonValue;
     } catch (e) {

@@ -371,7 +371,7 @@ async function serveWrite(deps: HandlerDeps, rr: ResourceRequest, r: ServedResou
     const type = patchTypeOf(req.headers['content-type']);
     const buf = await readBody(req);
     const body = decodeBody(buf, type === 'apply' ? 'application/yaml' : 'application/json');
-    const existed = type === 'apply' ? core.find(r, p.namespace, p.name ?? '') !== undefined : true;
+    const existed = type === 'apply' ? core.store.get(r.rkey, r.namespaced ? p.namespace ?? '' : '', p.name ?? '') !== undefined : true;
     const out = core.patch({ r, ns: p.namespace, name: p.name ?? '' }, { type, body, sub: p.subresource }, ctx);
     sendJson(res, existed ? 200 : 201, out as unknown as JsonObject, warningHeaders(ctx));
     return;
