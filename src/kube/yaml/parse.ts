@@ -73,7 +73,7 @@ class Converter {
   convert(node: YamlNode | null, depth: number): JsonValue {
     if (node === null) return null;
     if (depth > this.opts.maxDepth) this.fail(ManifestErrorCode.limit, `nesting deeper than ${this.opts.maxDepth}`, node);
-    if (isAlias(node)) return this.alias(node, depth);
+    if (isAlias(node)) return this.alias(node);
     const anchored = 'anchor' in node && typeof node.anchor === 'string' && node.anchor !== '';
     const costBefore = this.aliasCost;
     const nodesBefore = this.nodes;
@@ -87,7 +87,7 @@ class Converter {
     return value;
   }
 
-  private alias(node: YamlNode & { source: string; resolve(doc: Document): unknown }, depth: number): JsonValue {
+  private alias(node: YamlNode & { source: string; resolve(doc: Document): unknown }): JsonValue {
     const target = node.resolve(this.doc) as YamlNode | undefined;
     const info = target ? this.anchors.get(target) : undefined;
     if (!info) return this.fail(ManifestErrorCode.invalid, `unknown or recursive alias *${node.source}`, node);
@@ -96,7 +96,6 @@ class Converter {
     if (this.aliasCost > this.opts.maxAliasCount || this.expanded > this.expansionBudget) {
       this.fail(ManifestErrorCode.limit, `too many aliases (limit ${this.opts.maxAliasCount}): refusing a possible alias bomb`, node);
     }
-    void depth;
     return structuredClone(info.value);
   }
 
