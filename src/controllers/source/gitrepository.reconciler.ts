@@ -33,10 +33,13 @@ import { type ArchiveOptions, type ArtifactStorage, isArchiveError, loadIgnoreMa
 import {
   type CheckoutResult,
   type GitAuth,
+  type RemoteRefs,
   type ResolvedRef,
   checkout,
+  isCommitPin,
   isGitError,
-  resolveRemoteRef,
+  lsRemote,
+  resolveRef,
   validateRefSpec,
   validateRemoteUrl,
 } from '../../git/index.js';
@@ -104,17 +107,23 @@ export function intervalOf(obj: GitRepository): number {
   return parseDuration(obj.spec?.interval ?? '') ?? 60_000;
 }
 
-/** In-flight `ls-remote`s shared by objects that point at the same URL with the same credentials. */
-const inflight = new Map<string, Promise<ResolvedRef>>();
+/**
+ * In-flight ref listings shared by objects that point at the same URL with the same credentials (a
+ * listing has every ref, so objects following different refs of one repository share it too). Only
+ * concurrent requests share: nothing is cached after the listing completes.
+ */
+const inflight = new Map<string, Promise<RemoteRefs>>();
 
-function resolveShared(url: string, ref: NonNullable<GitRepository['spec']['ref']>, opts: { auth: GitAuth; timeoutMs: number }): Promise<ResolvedRef> {
-  const key = `${url}\n${JSON.stringify(ref)}\n${authKey(opts.auth)}`;
+async function resolveShared(url: string, ref: NonNullable<GitRepository['spec']['ref']>, opts: { auth: GitAuth; timeoutMs: number }): Promise<ResolvedRef> {
+  if (isCommitPin(ref)) return resolveRef(ref, new Map());
+  validateRefSpec(ref);
+  const key = `${url}\n${authKey(opts.auth)}`;
   let p = inflight.get(key);
   if (!p) {
-    p = resolveRemoteRef(url, ref, opts).finally(() => inflight.delete(key));
+    p = lsRemote(url, { ...opts, allowedSchemes: ['http', 'https', 'ssh'] }).finally(() => inflight.delete(key));
     inflight.set(key, p);
   }
-  return p;
+  return resolveRef(ref, await p);
 }
 
 /** An artifact built for some object, reusable by any object with the same content key. */
