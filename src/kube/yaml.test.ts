@@ -184,6 +184,8 @@ test('limits: bytes, documents, depth', () => {
   assert.throws(() => parseManifests('a: 1\n---\nb: 1\n---\nc: 1\n', { maxDocuments: 2 }), (e: unknown) => e instanceof ManifestError && e.code === 'Limit');
   assert.throws(() => parseYaml('['.repeat(600) + ']'.repeat(600)), (e: unknown) => e instanceof ManifestError);
   assert.ok(parseYaml('a: ' + '['.repeat(100) + ']'.repeat(100)));
+  // Nesting too deep for the parser's stack is a ManifestError, not a crash.
+  assert.throws(() => parseYaml('a: ' + '['.repeat(20_000) + ']'.repeat(20_000)), ManifestError);
 });
 
 test('numbers are written as kustomize writes them', () => {
