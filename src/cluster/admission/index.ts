@@ -11,6 +11,8 @@
 import type { JsonObject, KubeObject } from '../../kube/object.js';
 import { ApiError, invalid, StatusReason } from '../errors.js';
 import type { AdmissionPlugin, AdmissionRequest } from '../plugins.js';
+import { rbacEscalationPlugin } from '../rbac/escalation.js';
+import type { RbacAuthorizer } from '../rbac/authorizer.js';
 import { applyDefaults, crdVersionSchema, pruneUnknownFields, validateCustomResource } from './crd/index.js';
 import { applyBuiltinDefaults } from './defaults/index.js';
 import { errorBody, type FieldError } from './field-errors.js';
@@ -140,14 +142,25 @@ export function namespaceLifecyclePlugin(opts: NamespaceLifecycleOptions = {}): 
 }
 
 /** Options of {@link defaultAdmissionPlugins}. */
-export type AdmissionOptions = NamespaceLifecycleOptions;
+export interface AdmissionOptions extends NamespaceLifecycleOptions {
+  /** The RBAC authorizer: when given, RBAC escalation prevention runs (users may not grant what they lack). */
+  rbac?: RbacAuthorizer;
+}
 
 /**
  * The admission chain in the order the server must run it: mutating plugins (defaults, CR schema
  * defaulting/pruning) then validating ones (built-in validation, CR schema validation). The namespace
  * lifecycle check is included only when `getNamespace` is given (the server core already refuses creates in a
- * terminating namespace).
+ * terminating namespace). RBAC escalation prevention is included when `rbac` (the cluster's RBAC authorizer)
+ * is given.
  */
 export function defaultAdmissionPlugins(opts: AdmissionOptions = {}): AdmissionPlugin[] {
-  return [...(opts.getNamespace ? [namespaceLifecyclePlugin(opts)] : []), builtinDefaultsPlugin(), customResourcePlugin(), builtinValidationPlugin()];
+  const rbac = opts.rbac;
+  return [
+    ...(opts.getNamespace ? [namespaceLifecyclePlugin(opts)] : []),
+    builtinDefaultsPlugin(),
+    customResourcePlugin(),
+    builtinValidationPlugin(),
+    ...(rbac ? [rbacEscalationPlugin({ authorizer: rbac, snapshot: () => rbac.snapshot() })] : []),
+  ];
 }

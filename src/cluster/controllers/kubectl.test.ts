@@ -36,7 +36,10 @@ ${annotations ? `  annotations:\n    cluster.lockstep.dev/simulate: ${annotation
 describe('cluster semantics through kubectl', () => {
   before(async () => {
     cluster = await startTestCluster({
-      plugins: (client) => ({ admission: defaultAdmissionPlugins(), authorizer: rbacAuthorizer(client), controllers: defaultControllers({ simulateDelayMs: 30 }) }),
+      plugins: (client) => {
+        const rbac = rbacAuthorizer(client);
+        return { admission: defaultAdmissionPlugins({ rbac }), authorizer: rbac, controllers: defaultControllers({ simulateDelayMs: 30 }) };
+      },
     });
     const r = await kubectl(['create', 'namespace', 'team']);
     assert.equal(r.code, 0, r.stderr);
@@ -71,6 +74,27 @@ describe('cluster semantics through kubectl', () => {
     assert.match(denied.stderr, /Error from server \(Forbidden\): pods is forbidden: User "system:serviceaccount:team:flux" cannot list resource "pods" in API group "" in the namespace "default"/);
     const allowed = await kubectl(['get', 'configmaps', '-n', 'team', sa]);
     assert.equal(allowed.code, 0, allowed.stderr);
+  });
+
+  test('RBAC escalation: a namespace admin may bind edit but not cluster-admin', async () => {
+    for (const args of [
+      ['create', 'serviceaccount', 'tenant', '-n', 'team'],
+      ['create', 'rolebinding', 'tenant-admin', '--clusterrole=admin', '--serviceaccount=team:tenant', '-n', 'team'],
+    ]) {
+      const r = await kubectl(args);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const as = '--as=system:serviceaccount:team:tenant';
+    const ok = await kubectl(['create', 'rolebinding', 'dev-edit', '--clusterrole=edit', '--user=dev', '-n', 'team', as]);
+    assert.equal(ok.code, 0, ok.stderr);
+    const bad = await kubectl(['create', 'rolebinding', 'dev-root', '--clusterrole=cluster-admin', '--user=dev', '-n', 'team', as]);
+    assert.equal(bad.code, 1);
+    assert.match(
+      bad.stderr,
+      /rolebindings\.rbac\.authorization\.k8s\.io "dev-root" is forbidden: user "system:serviceaccount:team:tenant" \(groups=\["system:serviceaccounts" "system:serviceaccounts:team" "system:authenticated"\]\) is attempting to grant RBAC permissions not currently held:\n\{APIGroups:\["\*"\], Resources:\["\*"\], Verbs:\["\*"\]\}/,
+    );
+    const role = await kubectl(['create', 'role', 'nodes', '--verb=get', '--resource=secrets', '-n', 'team', as]);
+    assert.equal(role.code, 0, role.stderr);
   });
 
   test('wait --for=condition=Available succeeds, and times out for a failing Deployment', async () => {

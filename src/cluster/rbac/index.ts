@@ -8,3 +8,4 @@ export { parseRules, ruleAllows, type PolicyRule } from './rules.js';
 export { bootstrapPolicy, aggregatedRules } from './bootstrap.js';
 export { rbacBootstrapController, ensureBootstrapPolicy, reconcileAggregation } from './bootstrap-controller.js';
 export { accessReviewStatus, evaluateAccessReview, reviewAttributes } from './access-review.js';
+export { rbacEscalationPlugin, covers, formatRule, type EscalationOptions } from './escalation.js';
