@@ -9,3 +9,4 @@ export { bootstrapPolicy, aggregatedRules } from './bootstrap.js';
 export { rbacBootstrapController, ensureBootstrapPolicy, reconcileAggregation } from './bootstrap-controller.js';
 export { accessReviewStatus, evaluateAccessReview, reviewAttributes } from './access-review.js';
 export { rbacEscalationPlugin, covers, formatRule, type EscalationOptions } from './escalation.js';
+export { rulesFor, rulesReviewStatus, evaluateRulesReview } from './rules-review.js';

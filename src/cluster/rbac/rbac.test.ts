@@ -76,3 +76,15 @@ test('allowed decisions name the binding; access reviews evaluate spec user or r
   const self: KubeObject = { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', metadata: {}, spec: { resourceAttributes: { namespace: 'team', verb: 'get', resource: 'secrets' } } };
   assert.deepEqual(accessReviewStatus(authorizer, self, sa('other', 'x')), { allowed: false });
 });
+
+test('rules review lists what applies in a namespace', async () => {
+  const { rulesReviewStatus } = await import('./rules-review.js');
+  const st = rulesReviewStatus(snapshot, { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', metadata: {}, spec: { namespace: 'team' } }, { name: 'alice', groups: [] }) as {
+    resourceRules: Record<string, unknown>[];
+    nonResourceRules: Record<string, unknown>[];
+  };
+  assert.ok(st.resourceRules.some((r) => JSON.stringify(r) === JSON.stringify({ verbs: ['get', 'update'], apiGroups: [''], resources: ['configmaps'], resourceNames: ['settings'] })));
+  assert.ok(st.resourceRules.some((r) => (r.resources as string[]).includes('selfsubjectaccessreviews')), 'system:basic-user applies to every authenticated user');
+  assert.ok(st.nonResourceRules.some((r) => (r.nonResourceURLs as string[]).includes('/api')));
+  assert.ok(!st.resourceRules.some((r) => (r.resources as string[]).includes('deployments') && (r.verbs as string[]).includes('create')));
+});
