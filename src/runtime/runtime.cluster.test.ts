@@ -12,14 +12,15 @@ import { KubeClient, loadKubeConfig } from '../kube/client/index.js';
 import type { KubeObject } from '../kube/object.js';
 import { getCondition, markFalse, markTrue, removeCondition } from './conditions.js';
 import { ReconcileController } from './controller.js';
-import { StallingError } from './errors.js';
+import { StallingError, TransientError, WaitingError } from './errors.js';
 import { KubeEventRecorder } from './events.js';
 import { Informer } from './informer.js';
 import { silentLogger } from './logger.js';
 import { Manager } from './manager.js';
 import { ControllerMetrics } from './metrics.js';
 import { StatusPatcher } from './patcher.js';
-import type { ReconcilerDefinition } from './reconcile.js';
+import { reconcileKey, type ReconcilerDefinition } from './reconcile.js';
+import { MemoryEventRecorder } from './events.js';
 import type { ControllerFactory } from './registry.js';
 import { WIDGET, installWidgetCrd, widget } from './testing.js';
 
@@ -308,4 +309,69 @@ test('informer: survives an API server restart, resyncs and keeps delivering eve
     await c.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+});
+
+test('reconcile shell, called directly: transient and waiting errors, then success; absent objects', async () => {
+  const ns = await namespace('shell-direct');
+  await client.create(widget('w', ns, { mode: 'transient' }));
+  const events = new MemoryEventRecorder();
+  const progress: string[] = [];
+  const def: ReconcilerDefinition = {
+    type: WIDGET,
+    controllerName: 'widget-controller',
+    summary: { negativePolarity: ['FetchFailed'] },
+    readyMessage: () => ({ message: 'all good' }),
+    interval: () => 30_000,
+    steps: [
+      {
+        name: 'fetch',
+        run: async (ctx) => {
+          await ctx.progress('fetching');
+          const live = await client.get({ ...WIDGET, name: 'w', namespace: ns });
+          progress.push(String(getCondition(live, 'Reconciling')?.message));
+          const mode = (ctx.obj['spec'] as { mode?: string }).mode;
+          if (mode === 'transient') {
+            markTrue(ctx.obj, { type: 'FetchFailed', reason: 'GitOperationFailed', message: 'remote hung up' });
+            throw new TransientError('remote hung up', { reason: 'GitOperationFailed' });
+          }
+          removeCondition(ctx.obj, 'FetchFailed');
+          if (mode === 'waiting') throw new WaitingError('dependency ns/x is not ready', { reason: 'DependencyNotReady', requeueAfterMs: 5000 });
+        },
+      },
+    ],
+  };
+  const deps = { client, events, log: silentLogger() };
+  const key = `${ns}/w`;
+  const ref = { ...WIDGET, name: 'w', namespace: ns };
+
+  const r1 = await reconcileKey(def, deps, key);
+  assert.deepEqual([r1.kind, r1.requeue.kind], ['transient', 'backoff']);
+  assert.deepEqual(progress, ['fetching'], 'progress is patched while the step runs');
+  let o = await client.get(ref);
+  assert.equal(getCondition(o, 'Ready')?.reason, 'GitOperationFailed');
+  assert.equal(getCondition(o, 'Ready')?.status, 'False');
+  assert.equal(getCondition(o, 'Reconciling')?.reason, 'ProgressingWithRetry');
+  assert.equal((o['status'] as Record<string, unknown>)['observedGeneration'], undefined, 'a transient failure does not observe the generation');
+  assert.deepEqual(events.events.map((e) => `${e.type}/${e.reason}`), ['Warning/GitOperationFailed']);
+
+  await client.patch(ref, { spec: { mode: 'waiting' } }, { type: 'merge' });
+  const r2 = await reconcileKey(def, deps, key);
+  assert.deepEqual([r2.kind, r2.requeue], ['waiting', { kind: 'after', delayMs: 5000 }]);
+  o = await client.get(ref);
+  assert.equal(getCondition(o, 'Ready')?.reason, 'DependencyNotReady');
+  assert.equal(getCondition(o, 'FetchFailed'), undefined);
+
+  await client.patch(ref, { spec: { mode: 'ok' } }, { type: 'merge' });
+  const r3 = await reconcileKey(def, deps, key);
+  assert.deepEqual([r3.kind, r3.requeue], ['success', { kind: 'after', delayMs: 30_000 }]);
+  o = await client.get(ref);
+  assert.deepEqual(
+    (o['status'] as { conditions: Array<{ type: string; status: string; reason: string }> }).conditions.map((c) => `${c.type}=${c.status}/${c.reason}`),
+    ['Ready=True/Succeeded'],
+  );
+  assert.equal((o['status'] as Record<string, unknown>)['observedGeneration'], 3);
+
+  await client.delete(ref);
+  const r4 = await reconcileKey(def, deps, key);
+  assert.equal(r4.kind, 'absent');
 });

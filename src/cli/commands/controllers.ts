@@ -33,7 +33,8 @@ Flags:
   --context NAME                kubeconfig context (default: current-context)
   --only LIST                   comma-separated controllers to run (default: all)
   --storage-dir DIR             artifact storage directory (source controller)
-  --storage-addr HOST:PORT      artifact server address (source controller; default :9090)
+  --storage-addr HOST:PORT      artifact server address (source controller; default 127.0.0.1:9090)
+  --storage-adv-addr HOST:PORT  address put into artifact URLs (default: the bound storage address)
   --concurrent N                reconciles in parallel per controller (default 4)
   --metrics-addr HOST:PORT      serve /metrics, /healthz, /readyz (default :8080; "" disables)
   --events-addr URL             POST Flux events to this notification endpoint
@@ -96,6 +97,7 @@ export async function startControllers(args: CommandArgs, io: CommandIO, modules
       concurrent,
       storageDir: str(v['storage-dir']),
       storageAddr: str(v['storage-addr']),
+      storageAdvAddr: str(v['storage-adv-addr']),
       eventsAddr: str(v['events-addr']),
       watchNamespace: str(v['watch-namespace']),
     },
@@ -126,6 +128,7 @@ export const controllersCommand: Command = {
     only: { type: 'string' },
     'storage-dir': { type: 'string' },
     'storage-addr': { type: 'string' },
+    'storage-adv-addr': { type: 'string' },
     concurrent: { type: 'string' },
     'metrics-addr': { type: 'string' },
     'events-addr': { type: 'string' },
