@@ -16,6 +16,8 @@ import { findKustomizationFile, parseKustomization } from './kustomization.js';
 import { fixNameReferences } from './nameref.js';
 import { applyPatches } from './patches.js';
 import { applyReplacements } from './replacements.js';
+import type { BoundVar } from './vars.js';
+import { bindVars, resolveVars } from './vars.js';
 import type { Resource } from './resource.js';
 import { curId, metadataOf, nameOf, newResource, nsEquals, storePreviousId } from './resource.js';
 import { idString, kindRanks, legacyCompare } from './resid.js';
@@ -58,6 +60,7 @@ interface Ctx {
   opts: Required<Omit<BuildOptions, 'fs' | 'fenceRoot'>>;
   stack: string[];
   warnings: string[];
+  vars: BoundVar[];
 }
 
 function isRemote(ref: string): boolean {
@@ -251,7 +254,7 @@ function accumulateTarget(ctx: Ctx, k: Kustomization, list: Resource[]): void {
   applyReplicas(k, list);
   applyImages(k, list);
   applyReplacements(ctx.loader, k, list);
-  if (k.vars.length > 0) throw new KustomizeError('vars are not supported yet', k.file);
+  bindVars(k, list, ctx.vars);
 }
 
 function addHashes(list: Resource[]): void {
@@ -314,13 +317,14 @@ export function build(dir: string, options: BuildOptions = {}): BuildResult {
   const loader = new Loader({ fs, fenceRoot: options.fenceRoot ?? absDir, restrictor: opts.restrictor, maxFileBytes: opts.maxFileBytes });
   const root = loader.resolve(dirname(absDir), absDir);
   if (!root.isDirectory) throw new KustomizeError('must build at directory: not a valid directory', absDir);
-  const ctx: Ctx = { loader, opts, stack: [root.path], warnings: [] };
+  const ctx: Ctx = { loader, opts, stack: [root.path], warnings: [], vars: [] };
   const k = loadKustomization(ctx, root.path, opts.generateMissingKustomization);
   if (k.kind !== 'Kustomization') throw new KustomizeError(`expected kind 'Kustomization' but got '${k.kind}'`, k.file);
   const list: Resource[] = [];
   accumulateTarget(ctx, k, list);
   addHashes(list);
   fixNameReferences(list);
+  resolveVars(ctx.vars, list);
   addBuildMetadata(k, list);
   const sorted = sortResources(k, list);
   const objects = sorted.map((r) => dropEmptyAnnotations(r.obj));

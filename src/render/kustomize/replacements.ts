@@ -131,7 +131,7 @@ export function splitFieldPath(path: string): string[] {
   return out;
 }
 
-function lookup(v: JsonValue, segs: string[]): JsonValue | undefined {
+export function lookup(v: JsonValue, segs: string[]): JsonValue | undefined {
   let cur: JsonValue | undefined = v;
   for (const seg of segs) {
     if (cur === undefined || cur === null) return undefined;

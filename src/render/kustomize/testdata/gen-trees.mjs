@@ -633,6 +633,18 @@ Object.assign(CASES, {
     'r.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: plain\nstringData:\n  password: "p@ss: word"\ntype: Opaque\n',
   },
 });
+
+Object.assign(CASES, {
+  'vars-basic': {
+    'base/kustomization.yaml': 'resources:\n- r.yaml\nvars:\n- name: SVC_NAME\n  objref:\n    kind: Service\n    name: web\n    apiVersion: v1\n- name: SVC_PORT\n  objref:\n    kind: Service\n    name: web\n    apiVersion: v1\n  fieldref:\n    fieldpath: spec.ports[0].port\n',
+    'base/r.yaml': SVC + '---\n' + POD('client', '  containers:\n  - name: a\n    image: a\n    command: ["sh", "-c", "curl http://$(SVC_NAME):$(SVC_PORT)/ $$(not-a-var) $(UNKNOWN)"]\n    env:\n    - name: PORT\n      value: $(SVC_PORT)\n    - name: HOST\n      value: $(SVC_NAME).svc\n'),
+    'overlay/kustomization.yaml': 'resources:\n- ../base\nnamePrefix: v-\nnamespace: vars\ncommonAnnotations:\n  svc: $(SVC_NAME)\n',
+  },
+  'vars-configmap-data': {
+    'kustomization.yaml': 'resources:\n- r.yaml\nconfigMapGenerator:\n- name: env\n  literals:\n  - DOMAIN=example.org\nvars:\n- name: DOMAIN\n  objref:\n    kind: ConfigMap\n    name: env\n    apiVersion: v1\n  fieldref:\n    fieldpath: data.DOMAIN\n- name: CM_NAME\n  objref:\n    kind: ConfigMap\n    name: env\n    apiVersion: v1\n',
+    'r.yaml': 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: ing\n  labels:\n    cm: $(CM_NAME)\nspec:\n  tls:\n  - hosts: [app.$(DOMAIN)]\n    secretName: tls-$(DOMAIN)\n  rules:\n  - host: app.$(DOMAIN)\n',
+  },
+});
 for (const [name, files] of Object.entries(CASES)) {
   for (const [f, t] of Object.entries(files)) write(join(out, name, f), t);
 }
