@@ -98,8 +98,14 @@ export function garbageCollector(opts: GarbageCollectorOptions = {}): ClusterCon
     const ref = refForKind(api, r.apiVersion, r.kind);
     if (!ref) return true; // unknown kind: never collect on a guess
     const info = api.resourceInfo(ref);
-    const owner = api.get(ref, r.name, info?.namespaced ? dep.metadata.namespace : undefined);
-    return owner?.metadata.uid === ownerUid;
+    // a namespaced owner of a cluster-scoped dependent cannot exist (the API server's GC treats it as absent)
+    if (info?.namespaced && !dep.metadata.namespace) return false;
+    try {
+      const owner = api.get(ref, r.name, info?.namespaced ? dep.metadata.namespace : undefined);
+      return owner?.metadata.uid === ownerUid;
+    } catch {
+      return true; // never collect on a failed lookup
+    }
   };
 
   /** A dependent whose owner went away: drop dead refs, delete it when none is alive. */
