@@ -60,33 +60,34 @@ async function runConcurrent(total: number, fn: (i: number) => Promise<void>): P
   return { seconds: (performance.now() - start) / 1000, lat: lat.sort((a, b) => a - b) };
 }
 
+// Apply configurations are sent as JSON with the apply-patch+yaml media type, as kubectl and client-node do.
 const configMap = (i: number, round: number): string =>
-  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n  namespace: bench\n  labels: {app: bench, shard: "s${i % 10}"}\ndata:\n  round: "${round}"\n  key: value-${i}\n`;
+  JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}`, namespace: 'bench', labels: { app: 'bench', shard: `s${i % 10}` } }, data: { round: String(round), key: `value-${i}` } });
 
-const deployment = (i: number, round: number): string => `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: dep-${i}
-  namespace: bench
-  labels: {app: bench}
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: dep-${i}}
-  template:
-    metadata:
-      labels: {app: dep-${i}}
-    spec:
-      containers:
-      - name: app
-        image: nginx:1.${round}
-        ports:
-        - containerPort: 80
-        env:
-        - {name: MODE, value: bench}
-        resources:
-          requests: {cpu: 10m, memory: 16Mi}
-`;
+const deployment = (i: number, round: number): string =>
+  JSON.stringify({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: `dep-${i}`, namespace: 'bench', labels: { app: 'bench' } },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: `dep-${i}` } },
+      template: {
+        metadata: { labels: { app: `dep-${i}` } },
+        spec: {
+          containers: [
+            {
+              name: 'app',
+              image: `nginx:1.${round}`,
+              ports: [{ containerPort: 80 }],
+              env: [{ name: 'MODE', value: 'bench' }],
+              resources: { requests: { cpu: '10m', memory: '16Mi' } },
+            },
+          ],
+        },
+      },
+    },
+  });
 
 async function applies(c: Conn, kind: 'ConfigMap' | 'Deployment', n: number): Promise<void> {
   const path = (i: number): string =>
