@@ -178,6 +178,24 @@ describe('cluster controllers', () => {
     }, { timeoutMs: 15_000 });
   });
 
+  test('GC: a dependent with two owners loses the dead reference, then goes with the last owner; dangling dependents go', async () => {
+    const cmRef = { group: '', version: 'v1', resource: 'configmaps' };
+    api.create(R.namespaces, ns('gc'));
+    const a = api.create(cmRef, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'gc' } });
+    const b = api.create(cmRef, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b', namespace: 'gc' } });
+    const ref = (o: KubeObject) => ({ apiVersion: 'v1', kind: 'ConfigMap', name: o.metadata.name ?? '', uid: o.metadata.uid ?? '' });
+    api.create(cmRef, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'both', namespace: 'gc', ownerReferences: [ref(a), ref(b)] } });
+    api.create(cmRef, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'dangling', namespace: 'gc', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'a', uid: 'not-the-uid' }] } });
+    await eventually(() => assert.equal(api.get(cmRef, 'dangling', 'gc'), undefined), { timeoutMs: 10_000 });
+    api.delete(cmRef, 'a', 'gc');
+    await eventually(() => {
+      const both = api.get(cmRef, 'both', 'gc');
+      assert.deepEqual((both?.metadata.ownerReferences as { name: string }[]).map((r) => r.name), ['b']);
+    }, { timeoutMs: 10_000 });
+    api.delete(cmRef, 'b', 'gc');
+    await eventually(() => assert.equal(api.get(cmRef, 'both', 'gc'), undefined), { timeoutMs: 10_000 });
+  });
+
   test('namespace deletion removes its content, then the namespace', async () => {
     api.create(R.namespaces, ns('gone'));
     api.create(R.deployments, deployment('x', 'gone', { replicas: 1 }));
