@@ -39,7 +39,7 @@ async function tree(files: Record<string, string>): Promise<string> {
 const longName = 'deep/' + 'x'.repeat(120) + '/file-with-a-long-name.yaml';
 
 test('archive is deterministic, sorted, excludes .git, and round-trips through GNU tar and our reader', async () => {
-  const files = { 'b.yaml': 'b', 'a/c.yaml': 'c', 'a.txt': 'at', [longName]: 'long', '.git/config': 'x', 'ünï.yaml': 'u' };
+  const files = { 'b.yaml': 'b', 'a/c.yaml': 'c', 'a.txt': 'at', [longName]: 'long', '.git/config': 'x', 'a/sub/.git': 'gitdir: ../../.git/modules/sub', 'ünï.yaml': 'u' };
   const t1 = await tree(files);
   const t2 = await tree(Object.fromEntries(Object.entries(files).reverse()));
   await chmod(join(t1, 'b.yaml'), 0o700);

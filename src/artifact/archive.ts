@@ -1,7 +1,7 @@
 /**
  * The deterministic artifact writer: a tar.gz of a directory tree with entries sorted by path (byte
  * order), fixed mtime (0), owner (0:0) and modes (0644, 0755 when any execute bit is set, 0777 for
- * symlinks), no `.git`, ignore rules applied, and symlinks that leave the tree (or are absolute)
+ * symlinks), no `.git` (folders, or the files submodules have) at any depth, ignore rules applied, and symlinks that leave the tree (or are absolute)
  * rejected. Directories are implied by their files (empty folders are not kept, as in git). The same
  * tree always gives the same bytes and so the same sha256 digest.
  */
@@ -62,7 +62,8 @@ export async function collectEntries(root: string, opts: ArchiveOptions = {}): P
     for (const d of await readdir(absDir, { withFileTypes: true })) {
       const rel = relDir ? `${relDir}/${d.name}` : d.name;
       const abs = join(absDir, d.name);
-      if (d.name === '.git' && relDir === '') continue;
+      // `.git` folders, and the `.git` files of submodules and worktrees, at any depth.
+      if (d.name === '.git') continue;
       const st = await lstat(abs);
       const isDir = st.isDirectory();
       if (opts.exclude?.(rel, isDir)) continue;

@@ -123,7 +123,8 @@ function runWithStdin(cmd: string, args: string[], input: string, env: Record<st
 
 async function sshAdd(sock: string, identity: string): Promise<void> {
   const key = identity.endsWith('\n') ? identity : identity + '\n';
-  const r = await runWithStdin('ssh-add', ['-q', '-'], key, { SSH_AUTH_SOCK: sock, SSH_ASKPASS: '/bin/false', DISPLAY: '' });
+  // A lifetime, so the key leaves the agent even if this process dies before close() stops the agent.
+  const r = await runWithStdin('ssh-add', ['-q', '-t', '3600', '-'], key, { SSH_AUTH_SOCK: sock, SSH_ASKPASS: '/bin/false', DISPLAY: '' });
   if (r.code !== 0) {
     throw new GitError(GitErrorKind.Auth, `SSH identity could not be loaded (is it a valid, unencrypted private key?): ${r.err.trim().slice(0, 200)}`);
   }

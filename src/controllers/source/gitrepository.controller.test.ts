@@ -224,6 +224,18 @@ describe('GitRepository controller', () => {
     assert.deepEqual(await listFiles(await unpackTo(o)), ['.sourceignore', 'apps/.sourceignore', 'apps/app.yaml', 'docs/README.md', 'local.yaml']);
   });
 
+  test('sparse checkout and submodules are honoured and recorded in status', async () => {
+    const lib = await newRepo({ 'lib.yaml': 'lib\n' });
+    const repo = await newRepo({ 'deploy/a.yaml': 'a\n', 'other/b.yaml': 'b\n' });
+    await repo.addSubmodule(http.repoUrl(lib.name), 'deploy/lib');
+    const ns = await env.namespace('sparse');
+    await env.applyGitRepository(ns, 'app', { url: http.repoUrl(repo.name), interval: '1h', ref: { branch: 'main' }, sparseCheckout: ['deploy'], recurseSubmodules: true });
+    const o = await waitRevision(ns, 'app', `main@sha1:${await repo.head()}`);
+    assert.deepEqual(o.status?.observedSparseCheckout, ['deploy']);
+    assert.equal(o.status?.observedRecurseSubmodules, true);
+    assert.deepEqual(await listFiles(await unpackTo(o)), ['deploy/a.yaml', 'deploy/lib/lib.yaml']);
+  });
+
   test('include copies another GitRepository artifact and follows its changes', async () => {
     const lib = await newRepo({ 'sub/lib.yaml': 'lib: 1\n', 'other.yaml': 'o\n' });
     const app = await newRepo({ 'app.yaml': 'app\n' });
