@@ -195,4 +195,54 @@ describe('local cluster API', () => {
     assert.equal((await req('/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com', { method: 'DELETE' })).status, 200);
     assert.equal((await req('/apis/example.com/v1/namespaces/t1/widgets/w1')).status, 404);
   });
+
+  test('fieldValidation: Strict rejects unknown fields (400), Warn answers with a Warning header, Ignore is silent', async () => {
+    const body = { metadata: { name: 'fv' }, data: { a: 'b' }, bogus: 1 };
+    const strict = await req(`${cmPath('t1')}?fieldValidation=Strict`, { method: 'POST', body });
+    assert.equal(strict.status, 400);
+    assert.match(json(strict).message ?? '', /strict decoding error: unknown field "bogus"/);
+    const warn = await req(`${cmPath('t1')}?fieldValidation=Warn&dryRun=All`, { method: 'POST', body });
+    assert.equal(warn.status, 201);
+    assert.match(String(warn.headers.warning ?? ''), /299 - "unknown field \\"bogus\\""/);
+    const ignore = await req(`${cmPath('t1')}?fieldValidation=Ignore&dryRun=All`, { method: 'POST', body });
+    assert.equal(ignore.status, 201);
+    assert.equal(ignore.headers.warning, undefined);
+  });
+
+  test('impersonation: admin may impersonate; a plain user may not; the impersonated user is authorized by RBAC', async () => {
+    const asBob = await req('/api/v1/namespaces/t1/configmaps', { headers: { 'Impersonate-User': 'bob' } });
+    assert.equal(asBob.status, 403);
+    assert.match(json(asBob).message ?? '', /User "bob" cannot list resource "configmaps" in API group "" in the namespace "t1"/);
+    const asMaster = await req('/api/v1/namespaces/t1/configmaps', { headers: { 'Impersonate-User': 'carol', 'Impersonate-Group': 'system:masters' } });
+    assert.equal(asMaster.status, 200);
+    const cert = c.issueClientCert({ name: 'dave', groups: [] });
+    const dave = await req('/api/v1/namespaces/t1/configmaps', { token: null, cert, headers: { 'Impersonate-User': 'admin' } });
+    assert.equal(dave.status, 403);
+    assert.match(json(dave).message ?? '', /cannot impersonate resource "users"/);
+  });
+
+  test('Table output for kubectl get, scale subresource updates replicas', async () => {
+    const t = await req(cmPath('t1'), { headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json' } });
+    const table = t.json as { kind: string; columnDefinitions: { name: string }[]; rows: { cells: unknown[] }[] };
+    assert.equal(table.kind, 'Table');
+    assert.deepEqual(table.columnDefinitions.map((x) => x.name), ['Name', 'Data', 'Age']);
+    assert.ok(table.rows.some((r) => r.cells[0] === 'a'));
+    const sc = await req('/apis/apps/v1/namespaces/t1/deployments/d/scale', { method: 'PATCH', body: { spec: { replicas: 5 } }, contentType: 'application/merge-patch+json' });
+    assert.equal(sc.status, 200, sc.text);
+    assert.deepEqual(json(sc).spec, { replicas: 5 });
+    const dep = json(await req('/apis/apps/v1/namespaces/t1/deployments/d'));
+    assert.equal((dep.spec as { replicas: number }).replicas, 5);
+  });
+
+  test('OpenAPI: v2 and v3 documents carry definitions with GVK extensions and PATCH fieldValidation', async () => {
+    const v2 = json(await req('/openapi/v2')) as unknown as { definitions: Record<string, { 'x-kubernetes-group-version-kind'?: unknown[] }>; paths: Record<string, unknown> };
+    assert.ok(v2.definitions['io.k8s.api.apps.v1.Deployment']?.['x-kubernetes-group-version-kind']);
+    assert.ok(v2.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}']);
+    const idx = json(await req('/openapi/v3')) as unknown as { paths: Record<string, { serverRelativeURL: string }> };
+    const apps = idx.paths['apis/apps/v1'];
+    assert.ok(apps);
+    const doc = json(await req(apps.serverRelativeURL)) as unknown as { components: { schemas: Record<string, unknown> } };
+    assert.ok(doc.components.schemas['io.k8s.api.apps.v1.DeploymentSpec']);
+    assert.equal((await req('/openapi/v3/apis/nope/v1')).status, 404);
+  });
 });
