@@ -29,7 +29,7 @@ export interface InformerOptions {
   maxBackoffMs?: number;
   /** Server-side watch timeout; the watch is then resumed (default 300 s). */
   watchTimeoutSeconds?: number;
-  /** A watch silent this long is considered dead and restarted (default: none). */
+  /** A watch silent this long is considered dead and restarted (default: the watch timeout + 30 s). */
   idleTimeoutMs?: number;
   /** Called for every error before the restart (for logs/metrics). */
   onError?: (err: unknown) => void;
@@ -116,7 +116,7 @@ export class Informer {
             resourceVersion: this.resourceVersion,
             timeoutSeconds: this.opts.watchTimeoutSeconds ?? 300,
             signal,
-            ...(this.opts.idleTimeoutMs ? { idleTimeoutMs: this.opts.idleTimeoutMs } : {}),
+            idleTimeoutMs: this.opts.idleTimeoutMs ?? ((this.opts.watchTimeoutSeconds ?? 300) + 30) * 1000,
           },
           (ev) => {
             events++;

@@ -36,7 +36,8 @@ export function defaultControllerSettings(): ControllerSettings {
 /** See the module comment. */
 export class Manager {
   readonly metrics: ControllerMetrics;
-  readonly informers: InformerFactory;
+  /** The informers of the current leadership term (a fresh set each term, so a new term sees every object as added). */
+  informers: InformerFactory;
   readonly logger: Logger;
   /** The controllers built, once started. */
   controllers: Controller[] = [];
@@ -49,7 +50,11 @@ export class Manager {
   constructor(private readonly opts: ManagerOptions) {
     this.logger = opts.logger ?? createLogger();
     this.metrics = opts.metrics ?? new ControllerMetrics({ defaultMetrics: true });
-    this.informers = new InformerFactory(opts.client, {
+    this.informers = this.newInformers();
+  }
+
+  private newInformers(): InformerFactory {
+    return new InformerFactory(this.opts.client, {
       onError: (err) => this.logger.warn({ error: errorField(err) }, 'informer restarting after error'),
     });
   }
@@ -77,25 +82,25 @@ export class Manager {
         }
         return r;
       });
-    const ctx: ControllerContext = {
+    const ctx: Omit<ControllerContext, 'informers' | 'signal'> = {
       client: this.opts.client,
-      informers: this.informers,
       events,
       metrics: this.metrics,
       logger: this.logger,
       options: settings,
-      signal: this.abort.signal,
     };
     if (this.opts.metricsAddr) {
       this.probe = await startProbeServer({ addr: this.opts.metricsAddr, registry: this.metrics.registry, ready: () => this.started });
     }
     const runControllers = async (signal: AbortSignal): Promise<void> => {
+      const informers = this.newInformers();
+      this.informers = informers;
       const controllers: Controller[] = [];
-      for (const f of this.opts.factories) controllers.push(...(await f.create({ ...ctx, signal })));
+      for (const f of this.opts.factories) controllers.push(...(await f.create({ ...ctx, informers, signal })));
       this.controllers = controllers;
       this.logger.info({ controllers: controllers.map((c) => c.name) }, 'starting controllers');
       await Promise.all([...controllers.map((c) => c.start(signal)), untilAborted(signal)]);
-      await this.informers.stopAll();
+      await informers.stopAll();
     };
     if (this.opts.leaderElection) {
       this.elector = new LeaderElector(this.opts.client, { ...this.opts.leaderElection, logger: this.logger });

@@ -36,7 +36,10 @@ export interface ControllerContext {
   metrics: ControllerMetrics;
   logger: Logger;
   options: ControllerSettings;
-  /** Aborted when the manager stops (for servers a controller starts, e.g. the artifact server). */
+  /**
+   * Aborted when the controllers stop: the manager stops or loses the leader Lease (a new term then
+   * builds the controllers again). For servers a controller starts, e.g. the artifact server.
+   */
   signal: AbortSignal;
 }
 

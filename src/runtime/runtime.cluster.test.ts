@@ -263,6 +263,18 @@ test('leader election: of two managers only one reconciles; the other takes over
     await eventually(() => assert.equal(b.isLeader, true), { what: 'b takes over', timeoutMs: 10_000 });
     await client.create(widget('after', ns, { size: 7 }));
     await eventually(() => assert.ok(seen.reconciles.includes('b:after'), seen.reconciles.join(',')), { what: 'b reconciles' });
+    // An intruder takes the lease: b stops; when the intruder does not renew, b leads again and a new
+    // term reconciles every existing object again.
+    const leaseRef = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', name: 'widget-leader', namespace: ns };
+    const cur = await client.get(leaseRef);
+    await client.replace({ ...cur, spec: { ...(cur['spec'] as object), holderIdentity: 'intruder', renewTime: new Date().toISOString().replace('Z', '000Z') } });
+    await eventually(() => assert.equal(b.isLeader, false), { what: 'b steps down', timeoutMs: 10_000 });
+    const mark = seen.reconciles.length;
+    await eventually(() => assert.equal(b.isLeader, true), { what: 'b leads again', timeoutMs: 10_000 });
+    await eventually(() => {
+      const again = seen.reconciles.slice(mark).filter((r) => r.startsWith('b:')).sort();
+      assert.deepEqual(again, ['b:after', 'b:w0', 'b:w1', 'b:w2']);
+    }, { what: 'new term reconciles all' });
   } finally {
     await a.stop();
     await b.stop();
