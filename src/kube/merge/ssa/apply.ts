@@ -20,7 +20,7 @@ import { FieldSet } from './fieldset.js';
 import type { ManagedFields, ManagerEntry } from './managedfields.js';
 import { ManagedFieldsError, decodeManagedFields, managerId, setManagedFields, withoutManagedFields } from './managedfields.js';
 import { pathToString } from './pathelement.js';
-import { jsonEqual } from './shape.js';
+import { jsonEqual, withItemKeyMemo } from './shape.js';
 import type { Comparison } from './typed.js';
 import { FieldPathError, compareValues, ensureNamedFieldsAreMembers, fieldSetOf, isSame, mergeValues, removeItems } from './typed.js';
 import { zeroObject } from './zero.js';
@@ -238,6 +238,10 @@ function checkApplied(applied: KubeObject): void {
  * out of the result. The result shares nothing with the inputs.
  */
 export function serverSideApply(opts: ApplyOptions): ApplyResult {
+  return withItemKeyMemo(() => applyOnce(opts));
+}
+
+function applyOnce(opts: ApplyOptions): ApplyResult {
   const { live, applied, schema, force } = opts;
   checkApplied(applied);
   const now = opts.now ?? nowRfc3339();
@@ -265,7 +269,8 @@ export function serverSideApply(opts: ApplyOptions): ApplyResult {
   if (subresource) applierEntry.subresource = subresource;
   managed.set(applierId, applierEntry);
   // A previous set within the new one: nothing to prune (the common re-apply).
-  const previousWithin = previous?.fields.isSubsetOf(configSet) ?? true;
+  const previousSize = previous ? previous.fields.subsetSize(configSet) : 0;
+  const previousWithin = previousSize >= 0;
   if (previous && !previousWithin) {
     merged = prune(merged, { managed, lastSet: previous.fields, schema });
   }
@@ -281,7 +286,7 @@ export function serverSideApply(opts: ApplyOptions): ApplyResult {
   else {
     // Same fields as before: keep the previous (lazily decoded) set, so it is re-encoded by copying.
     // (previous is stored stripped, so previous ⊆ configSet implies previous ⊆ owned).
-    const same = previous !== undefined && previousWithin && previous.fields.size() === owned.size();
+    const same = previous !== undefined && previousWithin && previousSize === owned.size();
     const keepTime = same && !changed && previous.time !== undefined;
     managed.set(applierId, { ...applierEntry, fields: same ? previous.fields : owned, time: keepTime ? previous.time : now });
   }
@@ -297,6 +302,10 @@ export function serverSideApply(opts: ApplyOptions): ApplyResult {
  * without managedFields stays untracked (returned without managedFields).
  */
 export function recordUpdate(opts: UpdateOptions): KubeObject {
+  return withItemKeyMemo(() => updateOnce(opts));
+}
+
+function updateOnce(opts: UpdateOptions): KubeObject {
   const { live, updated, schema } = opts;
   const now = opts.now ?? nowRfc3339();
   const subresource = opts.subresource ?? '';

@@ -119,3 +119,25 @@ test('property: set algebra', () => {
     { numRuns: 300, seed: 20261125 },
   );
 });
+
+test('property: lazily decoded sets answer like decoded ones', () => {
+  fc.assert(
+    fc.property(setArb, setArb, (a, b) => {
+      const lazyA = (): FieldSet => FieldSet.lazy(a.toFieldsV1());
+      const lazyB = (): FieldSet => FieldSet.lazy(b.toFieldsV1());
+      assert.ok(lazyA().intersection(b).equals(a.intersection(b)));
+      assert.ok(a.intersection(lazyB()).equals(a.intersection(b)));
+      assert.ok(lazyA().intersection(lazyB()).equals(a.intersection(b)));
+      assert.equal(lazyA().isSubsetOf(b), a.isSubsetOf(b));
+      assert.equal(lazyA().subsetSize(b), a.subsetSize(b));
+      assert.equal(lazyA().subsetSize(a.union(b)), a.size());
+      assert.equal(lazyA().size(), a.size());
+      assert.equal(lazyA().isEmpty(), a.isEmpty());
+      assert.ok(lazyA().equals(a) && a.equals(lazyA()));
+      assert.equal(lazyA().toFieldsV1Json(), a.toFieldsV1Json());
+      assert.ok(lazyA().difference(b).equals(a.difference(b)));
+      assert.deepEqual(lazyA().paths(), a.paths());
+    }),
+    { numRuns: 300, seed: 20261125 },
+  );
+});

@@ -155,6 +155,12 @@ export class FieldSet {
     return new FieldSet(members, children);
   }
 
+  /** The number of paths of this set when all are in `other`, else -1 (one walk for subset and size). */
+  subsetSize(other: FieldSet): number {
+    if (this.raw) return rawSubsetSize(this.raw, other);
+    return this.isSubsetOf(other) ? this.size() : -1;
+  }
+
   /** True when every path of this set is in `other`. */
   isSubsetOf(other: FieldSet): boolean {
     if (this.raw) return rawSubsetOf(this.raw, other);
@@ -291,6 +297,33 @@ function rawSize(o: JsonObject): number {
     const v = o[k] as JsonObject;
     if (rawIsMember(v)) n++;
     if (rawHasChildren(v)) n += rawSize(v);
+  }
+  return n;
+}
+
+function rawSubsetSize(raw: JsonObject, other: FieldSet): number {
+  let n = 0;
+  for (const k in raw) {
+    if (k === '.') continue;
+    const v = raw[k] as JsonObject;
+    let member = false;
+    let children = false;
+    for (const kk in v) {
+      if (kk === '.') member = true;
+      else children = true;
+    }
+    if (!children) member = true;
+    if (member) {
+      if (!other.members.has(k)) return -1;
+      n++;
+    }
+    if (children) {
+      const o = other.children.get(k);
+      if (!o) return -1;
+      const c = rawSubsetSize(v, o);
+      if (c < 0) return -1;
+      n += c;
+    }
   }
   return n;
 }

@@ -80,6 +80,23 @@ function keyDefault(itemS: Schema, key: string): JsonValue | undefined {
   return KEY_DEFAULTS[key];
 }
 
+let memo: Map<JsonObject, string> | undefined;
+
+/**
+ * Runs `fn` with list-map item keys remembered by item object: one apply keys the same live, applied and
+ * merged items several times (field set, merge, compare, prune). Only for the duration of `fn`, during
+ * which the values walked must not be mutated.
+ */
+export function withItemKeyMemo<T>(fn: () => T): T {
+  if (memo) return fn();
+  memo = new Map();
+  try {
+    return fn();
+  } finally {
+    memo = undefined;
+  }
+}
+
 /** Why an item has no path element. */
 export class ItemKeyError extends Error {}
 
@@ -92,7 +109,13 @@ export function itemElement(s: SchemaNode, item: JsonValue): string {
     if (!isJsonObject(item)) {
       throw new ItemKeyError(item === null ? 'associative list with keys may not have a null element' : 'associative list with keys may not have non-map elements');
     }
-    return keyOf(s, item);
+    if (!memo) return keyOf(s, item);
+    let pe = memo.get(item);
+    if (pe === undefined) {
+      pe = keyOf(s, item);
+      memo.set(item, pe);
+    }
+    return pe;
   }
   if (item === null) throw new ItemKeyError("associative list without keys has an element that's an explicit null");
   if (Array.isArray(item)) throw new ItemKeyError('not supported: associative list with lists as elements');
