@@ -16,7 +16,7 @@ import type { RbacAuthorizer } from '../rbac/authorizer.js';
 import { applyDefaults, crdVersionSchema, pruneUnknownFields, validateCustomResource } from './crd/index.js';
 import { applyBuiltinDefaults } from './defaults/index.js';
 import { errorBody, type FieldError } from './field-errors.js';
-import { validateBuiltin } from './validation/index.js';
+import { base64ErrorOffset, validateBuiltin } from './validation/index.js';
 
 export { applyBuiltinDefaults, allocateClusterIP, defaultPullPolicy, type DefaultingContext } from './defaults/index.js';
 export { validateBuiltin } from './validation/index.js';
@@ -63,12 +63,23 @@ export function builtinDefaultsPlugin(): AdmissionPlugin {
   };
 }
 
+/** Secret `data` values must be base64: a 400 like the API server's decoding error otherwise. */
+function checkSecretData(secret: KubeObject): void {
+  const data = secret.data as JsonObject | undefined;
+  if (!data || typeof data !== 'object') return;
+  for (const v of Object.values(data)) {
+    const off = typeof v === 'string' ? base64ErrorOffset(v) : 0;
+    if (off !== undefined) throw new ApiError(400, StatusReason.badRequest, `Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte ${off}`);
+  }
+}
+
 /** Rejects invalid built-in objects and changes to immutable fields with 422. Status updates are not checked. */
 export function builtinValidationPlugin(): AdmissionPlugin {
   return {
     name: 'BuiltinValidation',
     validate(req) {
       if (!isWrite(req) || req.subresource !== undefined) return;
+      if (req.resource.group === '' && req.resource.kind === 'Secret') checkSecretData(req.object);
       const errs = validateBuiltin(req.object, req.operation === 'UPDATE' ? req.oldObject : undefined);
       if (errs.length > 0) throw invalidError(req, errs);
     },

@@ -19,9 +19,19 @@ export function defaultNamespace(o: JsonObject, create: boolean): void {
   }
 }
 
-/** v1 Secret: type Opaque. */
+/**
+ * v1 Secret: type Opaque; `stringData` (write-only) is base64-encoded into `data`, overriding keys there, and
+ * dropped — as the API server converts it on every write.
+ */
 export function defaultSecret(o: JsonObject): void {
   setDefault(o, 'type', 'Opaque');
+  const sd = child(o, 'stringData');
+  if (o.stringData === undefined) return;
+  if (sd && Object.keys(sd).length > 0) {
+    const data = ensure(o, 'data');
+    if (data) for (const [k, v] of Object.entries(sd)) data[k] = Buffer.from(typeof v === 'string' ? v : String(v), 'utf8').toString('base64');
+  }
+  delete o.stringData;
 }
 
 /** v1 PersistentVolumeClaim. */

@@ -8,9 +8,11 @@ import type { FieldError } from '../field-errors.js';
 import { validateBinding, validateConfigData, validateIngress, validatePod, validatePVC, validateService } from './core.js';
 import { validateCRD } from './crd-definition.js';
 import { objectMetaErrors, templateMetaErrors } from './object-meta.js';
+import { deploymentStrategyErrors, volumeMountErrors } from './pod-extra.js';
 import { selectorImmutable, statefulSetUpdate, validateControllerSpec, validateCronJob, validateJob } from './workloads.js';
 
 export { selectorMatches } from './workloads.js';
+export { base64ErrorOffset } from './pod-extra.js';
 export { objectMetaErrors, qualifiedNameErrors, labelErrors, annotationErrors } from './object-meta.js';
 export { jsonEqual, goLabelSelector } from './go-format.js';
 
@@ -19,7 +21,7 @@ type Validator = (o: JsonObject, old: JsonObject | undefined) => FieldError[];
 const spec = (o: JsonObject | undefined): JsonObject | undefined => (o && isJsonObject(o.spec) ? o.spec : undefined);
 
 const table: Record<string, Validator> = {
-  'apps/Deployment': (o, old) => [...validateControllerSpec(spec(o), 'deployment'), ...selectorImmutable(spec(o), spec(old))],
+  'apps/Deployment': (o, old) => [...validateControllerSpec(spec(o), 'deployment'), ...deploymentStrategyErrors(spec(o)), ...selectorImmutable(spec(o), spec(old))],
   'apps/ReplicaSet': (o, old) => [...validateControllerSpec(spec(o), 'replicaset'), ...selectorImmutable(spec(o), spec(old))],
   'apps/DaemonSet': (o, old) => [...validateControllerSpec(spec(o), 'daemonset'), ...selectorImmutable(spec(o), spec(old))],
   'apps/StatefulSet': (o, old) => [...validateControllerSpec(spec(o), 'statefulset'), ...statefulSetUpdate(spec(o), spec(old))],
@@ -48,7 +50,12 @@ export function validateBuiltin(obj: KubeObject, oldObject?: KubeObject): FieldE
   const key = `${group}/${obj.kind}`;
   const o = obj as unknown as JsonObject;
   const errs = objectMetaErrors(o.metadata);
-  if (templated.has(key)) errs.push(...templateMetaErrors(o));
+  if (templated.has(key)) {
+    errs.push(...templateMetaErrors(o));
+    const t = spec(o)?.template;
+    errs.push(...volumeMountErrors(isJsonObject(t) && isJsonObject(t.spec) ? t.spec : undefined, 'spec.template.spec'));
+  }
+  if (key === '/Pod') errs.push(...volumeMountErrors(spec(o), 'spec'));
   const v = table[key];
   if (v) errs.push(...v(o, oldObject as unknown as JsonObject | undefined));
   return errs;

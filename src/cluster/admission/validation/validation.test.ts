@@ -153,3 +153,22 @@ test('ObjectMeta: label keys/values, annotation keys, finalizers', () => {
   const d = deploy({ app: 'a b' });
   assert.ok(messages(d).some((m) => m.startsWith('spec.template.metadata.labels: Invalid value: "a b": a valid label must be')));
 });
+
+test('Deployment strategy, volume mounts, Secret base64', async () => {
+  const { base64ErrorOffset } = await import('./pod-extra.js');
+  const d = deploy({ app: 'web' }) as unknown as { spec: Record<string, unknown> & { template: { spec: { containers: Record<string, unknown>[] } } } };
+  d.spec.strategy = { type: 'Recreate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } };
+  const c0 = d.spec.template.spec.containers[0];
+  if (c0) c0.volumeMounts = [{ name: 'data', mountPath: '/data' }];
+  assert.deepEqual(messages(d as unknown as KubeObject), [
+    'spec.template.spec.containers[0].volumeMounts[0].name: Not found: "data"',
+    "spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'",
+  ]);
+  d.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 0 } };
+  if (c0) delete c0.volumeMounts;
+  assert.deepEqual(messages(d as unknown as KubeObject), ['spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:0, IntVal:0, StrVal:""}: may not be 0 when `maxSurge` is 0']);
+  const cases: [string, number | undefined][] = [['aGVsbG8=', undefined], ['aGVsbG8', 4], ['a b', 1], ['', undefined], ['aGVsbG8hIQ==', undefined], ['hello!', 5]];
+  for (const [v, want] of cases) assert.equal(base64ErrorOffset(v), want, v);
+  const secret = applyBuiltinDefaults({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { a: 'eA==' }, stringData: { b: 'héllo', a: 'y' } }, { operation: 'CREATE' }) as unknown as Record<string, unknown>;
+  assert.deepEqual(secret, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, type: 'Opaque', data: { a: 'eQ==', b: 'aMOpbGxv' } });
+});
