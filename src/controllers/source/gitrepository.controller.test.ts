@@ -12,6 +12,7 @@ import type { GitRepository } from '../../api/gitrepository.js';
 import { downloadArtifact, fetchArtifact } from '../../artifact/index.js';
 import { getCondition } from '../../runtime/index.js';
 import { eventually } from '../../../test/harness/eventually.js';
+import { runTool } from '../../../test/harness/tools.js';
 import { type GitFixture as Fixture, GitFixture, type GitHttpServer, type TestRepo, sshdAvailable, startGitHttpServer, startSshServer } from '../../../test/harness/git-servers.js';
 import { type SourceEnv, startSourceEnv } from './testing.js';
 
@@ -118,6 +119,12 @@ describe('GitRepository controller', () => {
     assert.equal(cond(o1, 'Ready')?.message, `stored artifact for revision 'main@sha1:${c1}'`);
     const dir = await unpackTo(o1);
     assert.deepEqual(await listFiles(dir), ['deploy/app.yaml']);
+    // The real kubectl sees the CRD's short name and printer columns.
+    const got = await runTool('kubectl', ['get', 'gitrepo', '-n', ns], { env: env.cluster.env });
+    assert.equal(got.code, 0, got.stderr);
+    assert.match(got.stdout, /^NAME\s+URL\s+AGE\s+READY\s+STATUS/);
+    // (READY/STATUS use a JSONPath filter the local cluster's Table printer leaves empty for now.)
+    assert.match(got.stdout, new RegExp(`\\napp\\s+${http.repoUrl(repo.name).replace(/[.]/g, '\\.')}\\s`));
 
     const c2 = await repo.commit({ 'deploy/app.yaml': 'kind: ConfigMap\ndata: {}\n' }, 'change the app');
     const token = await env.requestReconcile(ns, 'app');
