@@ -69,11 +69,11 @@ export function defaultNetworkPolicy(o: JsonObject): void {
   }
 }
 
-/** rbac.authorization.k8s.io/v1 RoleBinding/ClusterRoleBinding: subject apiGroups. */
+/** rbac.authorization.k8s.io/v1 RoleBinding/ClusterRoleBinding: User/Group subjects get the RBAC apiGroup. */
 export function defaultBinding(o: JsonObject): void {
   for (const s of objectItems(o, 'subjects')) {
-    if (s.kind === 'ServiceAccount') setDefault(s, 'apiGroup', '');
-    else if (s.kind === 'User' || s.kind === 'Group') setDefault(s, 'apiGroup', 'rbac.authorization.k8s.io');
+    // ServiceAccount subjects default to apiGroup "", which the API server's JSON omits
+    if (s.kind === 'User' || s.kind === 'Group') setDefault(s, 'apiGroup', 'rbac.authorization.k8s.io');
   }
 }
 
