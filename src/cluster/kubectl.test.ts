@@ -90,6 +90,27 @@ describe('kubectl journey', () => {
     assert.equal(Buffer.from(sec.data.p ?? '', 'base64').toString(), 's3cret');
   });
 
+  test('create deployment, serviceaccount, role and rolebinding (protobuf bodies)', async () => {
+    assert.equal((await ok('-n', 'journey', 'create', 'deployment', 'hello', '--image=nginx:1.27', '--replicas=3', '--port=8080')).trim(), 'deployment.apps/hello created');
+    const d = JSON.parse(await ok('-n', 'journey', 'get', 'deploy', 'hello', '-o', 'json')) as {
+      metadata: { labels: Record<string, string> };
+      spec: { replicas: number; selector: { matchLabels: Record<string, string> }; template: { spec: { containers: { name: string; image: string; ports: { containerPort: number; protocol: string }[] }[] } } };
+    };
+    assert.equal(d.spec.replicas, 3);
+    assert.deepEqual(d.spec.selector.matchLabels, { app: 'hello' });
+    assert.deepEqual(d.spec.template.spec.containers.map((x) => [x.name, x.image, x.ports[0]?.containerPort, x.ports[0]?.protocol]), [['nginx', 'nginx:1.27', 8080, 'TCP']]);
+    await ok('-n', 'journey', 'create', 'serviceaccount', 'bot');
+    await ok('-n', 'journey', 'create', 'role', 'reader', '--verb=get,list', '--resource=configmaps');
+    await ok('-n', 'journey', 'create', 'rolebinding', 'bot-reader', '--role=reader', '--serviceaccount=journey:bot');
+    const rb = JSON.parse(await ok('-n', 'journey', 'get', 'rolebinding', 'bot-reader', '-o', 'json')) as { roleRef: unknown; subjects: { kind: string; name: string; namespace: string }[] };
+    assert.deepEqual(rb.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'reader' });
+    assert.deepEqual(rb.subjects.map((x) => [x.kind, x.name, x.namespace]), [['ServiceAccount', 'bot', 'journey']]);
+    const sa = 'system:serviceaccount:journey:bot';
+    assert.equal((await k('-n', 'journey', 'auth', 'can-i', 'list', 'configmaps', '--as', sa)).stdout.trim(), 'yes');
+    assert.equal((await k('-n', 'journey', 'auth', 'can-i', 'delete', 'configmaps', '--as', sa)).stdout.trim(), 'no');
+    await ok('-n', 'journey', 'delete', 'deploy', 'hello');
+  });
+
   test('apply (client-side) creates then configures; get -o yaml shows it', async () => {
     const f = file('dep.yaml', deployment('nginx:1.27'));
     assert.equal((await ok('apply', '-f', f)).trim(), 'deployment.apps/web created');

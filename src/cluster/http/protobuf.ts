@@ -1,7 +1,7 @@
 /**
  * Decoding of Kubernetes protobuf request bodies (`application/vnd.kubernetes.protobuf`) for the kinds
  * kubectl's typed clients send that way: `kubectl create namespace|configmap|secret|serviceaccount|role|
- * clusterrole|rolebinding|clusterrolebinding` and `kubectl auth can-i` (access reviews). kubectl 1.32 sends
+ * clusterrole|rolebinding|clusterrolebinding|deployment` and `kubectl auth can-i` (access reviews). kubectl 1.32 sends
  * protobuf for these and does not fall back to JSON on 415, so the server must read them.
  *
  * The envelope is `k8s\0` + a `runtime.Unknown` message (typeMeta = 1 {apiVersion = 1, kind = 2}, raw = 2);
@@ -17,12 +17,16 @@ interface FieldDef {
   name: string;
   type: Scalar | { msg: string } | { map: Scalar | { msg: string } };
   repeated?: boolean;
+  /** Keep 0/false (pointer fields in Go, where zero is meaningful); other zero scalars are dropped as JSON omitempty does. */
+  keepZero?: boolean;
 }
 type MessageDef = Readonly<Record<number, FieldDef>>;
 
 const s = (name: string): FieldDef => ({ name, type: 'string' });
 const ss = (name: string): FieldDef => ({ name, type: 'string', repeated: true });
 const m = (name: string, msg: string, repeated = false): FieldDef => ({ name, type: { msg }, repeated });
+const int = (name: string, keepZero = false): FieldDef => ({ name, type: 'int', keepZero });
+const bool = (name: string, keepZero = false): FieldDef => ({ name, type: 'bool', keepZero });
 
 const MESSAGES: Readonly<Record<string, MessageDef>> = {
   Unknown: { 1: m('typeMeta', 'TypeMeta'), 2: { name: 'raw', type: 'bytes' }, 3: s('contentEncoding'), 4: s('contentType') },
@@ -60,7 +64,7 @@ const MESSAGES: Readonly<Record<string, MessageDef>> = {
     1: m('metadata', 'ObjectMeta'),
     2: m('secrets', 'ObjectReference', true),
     3: m('imagePullSecrets', 'LocalObjectReference', true),
-    4: { name: 'automountServiceAccountToken', type: 'bool' },
+    4: bool('automountServiceAccountToken', true),
   },
   ObjectReference: { 1: s('kind'), 2: s('namespace'), 3: s('name'), 4: s('uid'), 5: s('apiVersion'), 6: s('resourceVersion'), 7: s('fieldPath') },
   LocalObjectReference: { 1: s('name') },
@@ -85,7 +89,43 @@ const MESSAGES: Readonly<Record<string, MessageDef>> = {
   },
   ResourceAttributes: { 1: s('namespace'), 2: s('verb'), 3: s('group'), 4: s('version'), 5: s('resource'), 6: s('subresource'), 7: s('name') },
   NonResourceAttributes: { 1: s('path'), 2: s('verb') },
-  Time: { 1: { name: 'seconds', type: 'int' }, 2: { name: 'nanos', type: 'int' } },
+  Time: { 1: int('seconds'), 2: int('nanos') },
+  Deployment: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'DeploymentSpec') },
+  DeploymentSpec: {
+    1: int('replicas', true),
+    2: m('selector', 'LabelSelector'),
+    3: m('template', 'PodTemplateSpec'),
+    4: m('strategy', 'DeploymentStrategy'),
+    5: int('minReadySeconds'),
+    6: int('revisionHistoryLimit', true),
+    7: bool('paused'),
+    9: int('progressDeadlineSeconds', true),
+  },
+  DeploymentStrategy: { 1: s('type') },
+  PodTemplateSpec: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'PodSpec') },
+  PodSpec: {
+    2: m('containers', 'Container', true),
+    3: s('restartPolicy'),
+    7: { name: 'nodeSelector', type: { map: 'string' } },
+    8: s('serviceAccountName'),
+    15: m('imagePullSecrets', 'LocalObjectReference', true),
+    20: m('initContainers', 'Container', true),
+  },
+  Container: {
+    1: s('name'),
+    2: s('image'),
+    3: ss('command'),
+    4: ss('args'),
+    5: s('workingDir'),
+    6: m('ports', 'ContainerPort', true),
+    7: m('env', 'EnvVar', true),
+    8: m('resources', 'ResourceRequirements'),
+    14: s('imagePullPolicy'),
+  },
+  ContainerPort: { 1: s('name'), 2: int('hostPort'), 3: int('containerPort'), 4: s('protocol'), 5: s('hostIP') },
+  EnvVar: { 1: s('name'), 2: s('value') },
+  ResourceRequirements: { 1: { name: 'limits', type: { map: { msg: 'Quantity' } } }, 2: { name: 'requests', type: { map: { msg: 'Quantity' } } } },
+  Quantity: { 1: s('string') },
 };
 
 /** Kinds whose protobuf encoding the server reads (by `apiVersion/kind`). */
@@ -94,6 +134,7 @@ const ROOTS: Readonly<Record<string, string>> = {
   'v1/ConfigMap': 'ConfigMap',
   'v1/Secret': 'Secret',
   'v1/ServiceAccount': 'ServiceAccount',
+  'apps/v1/Deployment': 'Deployment',
   'rbac.authorization.k8s.io/v1/Role': 'Role',
   'rbac.authorization.k8s.io/v1/ClusterRole': 'ClusterRole',
   'rbac.authorization.k8s.io/v1/RoleBinding': 'RoleBinding',
@@ -167,6 +208,10 @@ function valueOf(type: FieldDef['type'], wire: number, r: Reader, depth: number)
   throw badRequest('protobuf: unexpected map');
 }
 
+function isQuantity(v: JsonValue): v is { string: string } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof v.string === 'string';
+}
+
 function mapEntry(type: Scalar | { msg: string }, buf: Buffer, depth: number): [string, JsonValue] {
   const r = new Reader(buf);
   let key = '';
@@ -176,7 +221,10 @@ function mapEntry(type: Scalar | { msg: string }, buf: Buffer, depth: number): [
     const field = tag >> 3;
     const wire = tag & 7;
     if (field === 1) key = r.bytes().toString('utf8');
-    else if (field === 2) value = valueOf(type, wire, r, depth);
+    else if (field === 2) {
+      value = valueOf(type, wire, r, depth);
+      if (isQuantity(value)) value = value.string;
+    }
     else r.skip(wire);
   }
   return [key, value];
@@ -203,7 +251,9 @@ function decodeMessage(name: string, buf: Buffer, depth: number): JsonObject {
       out[f.name] = cur;
       continue;
     }
-    const v = valueOf(f.type, wire, r, depth);
+    let v = valueOf(f.type, wire, r, depth);
+    if (typeof f.type === 'object' && 'msg' in f.type && f.type.msg === 'Quantity' && isQuantity(v)) v = v.string;
+    if (!f.keepZero && (v === 0 || v === false)) continue;
     if (f.repeated) {
       const cur = (out[f.name] as JsonValue[] | undefined) ?? [];
       cur.push(v);
