@@ -20,9 +20,9 @@ import { FieldSet } from './fieldset.js';
 import type { ManagedFields, ManagerEntry } from './managedfields.js';
 import { ManagedFieldsError, decodeManagedFields, managerId, setManagedFields, withoutManagedFields } from './managedfields.js';
 import { pathToString } from './pathelement.js';
-import { jsonEqual, withItemKeyMemo } from './shape.js';
+import { jsonCopy, jsonEqual, withItemKeyMemo } from './shape.js';
 import type { Comparison } from './typed.js';
-import { FieldPathError, compareValues, ensureNamedFieldsAreMembers, fieldSetOf, isSame, mergeValues, removeItems } from './typed.js';
+import { FieldPathError, compareValues, ensureNamedFieldsAreMembers, fieldSetOf, isSame, mergeValuesShared, removeItems } from './typed.js';
 import { zeroObject } from './zero.js';
 
 /** The manager that owns everything of an untracked object when it is first applied to. */
@@ -264,7 +264,7 @@ function applyOnce(opts: ApplyOptions): ApplyResult {
 
   const applierId = managerId({ manager: opts.manager, operation: 'Apply', apiVersion: applied.apiVersion, subresource });
   const previous = managed.get(applierId);
-  let merged = (mergeValues(liveBody, applied as unknown as JsonObject, schema) ?? {}) as JsonObject;
+  let merged = (mergeValuesShared(liveBody, applied as unknown as JsonObject, schema) ?? {}) as JsonObject;
   const applierEntry: ManagerEntry = { manager: opts.manager, operation: 'Apply', apiVersion: applied.apiVersion, fields: configSet };
   if (subresource) applierEntry.subresource = subresource;
   managed.set(applierId, applierEntry);
@@ -291,7 +291,8 @@ function applyOnce(opts: ApplyOptions): ApplyResult {
     managed.set(applierId, { ...applierEntry, fields: same ? previous.fields : owned, time: keepTime ? previous.time : now });
   }
   capUpdateManagers(managed);
-  const object = merged as unknown as KubeObject;
+  // The merge shared unchanged subtrees with the inputs: hand out a copy.
+  const object = jsonCopy(merged) as unknown as KubeObject;
   return { object: setManagedFields(object, managed), conflicts: [] };
 }
 

@@ -232,6 +232,8 @@ function emptyOrNil(v: JsonObject | JsonValue[] | undefined): boolean {
 }
 
 function cmpValue(l: JsonValue | undefined, r: JsonValue | undefined, s: Schema, c: Cmp): void {
+  // The same object on both sides (a subtree the merge left alone) cannot hold a change.
+  if (l === r) return;
   const shape = shapeOfPair(s, l, r);
   if (shape === MAP) {
     const lm = isJsonObject(l) ? l : undefined;
@@ -321,6 +323,15 @@ function cmpList(ll: JsonValue[] | undefined, rl: JsonValue[] | undefined, s: Sc
  * `rhs` unset everything a map held.
  */
 export function mergeValues(lhs: JsonValue | undefined, rhs: JsonValue, schema: Schema): JsonValue | undefined {
+  const merged = mergeValue(lhs, rhs, schema);
+  return merged === undefined ? undefined : jsonCopy(merged);
+}
+
+/**
+ * {@link mergeValues} without the final copy: subtrees of the inputs that the merge does not change are
+ * shared with the result (which lets {@link compareValues} skip them by identity). Copy before handing out.
+ */
+export function mergeValuesShared(lhs: JsonValue | undefined, rhs: JsonValue, schema: Schema): JsonValue | undefined {
   return mergeValue(lhs, rhs, schema);
 }
 
@@ -329,16 +340,16 @@ function mergeValue(l: JsonValue | undefined, r: JsonValue, s: Schema): JsonValu
   if (shape === MAP) {
     const lm = isJsonObject(l) ? l : undefined;
     const rm = isJsonObject(r) ? r : undefined;
-    if (emptyOrNil(lm) && emptyOrNil(rm)) return jsonCopy(r);
+    if (emptyOrNil(lm) && emptyOrNil(rm)) return r;
     return mergeMap(lm, rm, s);
   }
   if (shape === LIST) {
     const ll = Array.isArray(l) ? l : undefined;
     const rl = Array.isArray(r) ? r : undefined;
-    if (emptyOrNil(ll) && emptyOrNil(rl)) return jsonCopy(r);
+    if (emptyOrNil(ll) && emptyOrNil(rl)) return r;
     return mergeList(ll ?? [], rl ?? [], s as SchemaNode);
   }
-  return jsonCopy(r);
+  return r;
 }
 
 function mergeMap(lm: JsonObject | undefined, rm: JsonObject | undefined, s: Schema): JsonObject | undefined {
@@ -348,7 +359,7 @@ function mergeMap(lm: JsonObject | undefined, rm: JsonObject | undefined, s: Sch
     for (const k in lm) {
       const rv = rm?.[k];
       if (rv === undefined) {
-        out[k] = jsonCopy(lm[k] as JsonValue);
+        out[k] = lm[k] as JsonValue;
         continue;
       }
       if (rv === null) {
@@ -417,7 +428,7 @@ function mergeList(ll: JsonValue[], rl: JsonValue[], s: SchemaNode): JsonValue[]
     if (li < ll.length) {
       const pe = lPEs[li];
       if (pe === undefined || !rMap.has(pe)) {
-        out.push(jsonCopy(ll[li] as JsonValue));
+        out.push(ll[li] as JsonValue);
         li++;
         continue;
       }
