@@ -144,9 +144,10 @@ const shared = new Map<string, SharedArtifact>();
 const building = new Map<string, Promise<void>>();
 const sharedMax = 1000;
 
-function contentKey(obj: GitRepository, commit: string): string {
+function contentKey(obj: GitRepository, commit: string, auth: GitAuth | undefined): string {
   const s = obj.spec;
-  return JSON.stringify([s.url, commit, s.ignore ?? null, s.sparseCheckout ?? [], s.recurseSubmodules ?? false]);
+  // The credentials are part of the key: an object only reuses bytes its own credentials could fetch.
+  return JSON.stringify([s.url, commit, s.ignore ?? null, s.sparseCheckout ?? [], s.recurseSubmodules ?? false, authKey(auth ?? { type: 'none' })]);
 }
 
 function remember(key: string, a: SharedArtifact): void {
@@ -156,7 +157,7 @@ function remember(key: string, a: SharedArtifact): void {
 }
 
 async function adoptShared(ctx: Ctx, opts: GitRepositoryReconcilerOptions, resolved: ResolvedRef): Promise<boolean> {
-  const hit = shared.get(contentKey(ctx.obj, resolved.commit));
+  const hit = shared.get(contentKey(ctx.obj, resolved.commit, st(ctx).auth));
   if (!hit) return false;
   const key = keyOf(ctx.obj);
   let adopted: Artifact | undefined;
@@ -349,7 +350,7 @@ function reconcileSource(opts: GitRepositoryReconcilerOptions): ReconcileStep<Gi
       if (includes.length === 0) {
         if (await adoptShared(ctx, opts, resolved)) return;
         // Another object is building these very bytes: wait for it and reuse its artifact.
-        const ck = contentKey(obj, resolved.commit);
+        const ck = contentKey(obj, resolved.commit, auth);
         const pending = building.get(ck);
         if (pending) {
           await pending;
@@ -438,7 +439,7 @@ function reconcileArtifact(opts: GitRepositoryReconcilerOptions): ReconcileStep<
         } catch (err) {
           throw storageFailure(obj, err);
         }
-        if (!s.includes?.length) remember(contentKey(obj, co.commit), { path: artifact.path, digest: artifact.digest, size: artifact.size ?? 0, subject });
+        if (!s.includes?.length) remember(contentKey(obj, co.commit, s.auth), { path: artifact.path, digest: artifact.digest, size: artifact.size ?? 0, subject });
       }
       const prev = obj.status?.artifact;
       const st2 = status(obj);
