@@ -1,0 +1,130 @@
+/** Unit tables for the cluster's pure pieces: selectors, names, the store's change log, protobuf bodies. */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import type { KubeObject } from '../kube/object.js';
+import { ApiError } from './errors.js';
+import { decodeKubeProtobuf } from './http/protobuf.js';
+import { parsePath } from './http/route.js';
+import { humanDuration } from './http/table.js';
+import { nameErrors } from './names.js';
+import { matchFields, parseFieldSelector, parseLabelSelector } from './selectors.js';
+import { ObjectStore } from './store.js';
+
+describe('label selectors', () => {
+  const labels = { app: 'web', tier: 'front', env: 'prod' };
+  const cases: [string, boolean][] = [
+    ['', true],
+    ['app=web', true],
+    ['app==web', true],
+    ['app!=web', false],
+    ['app=web,tier=back', false],
+    ['tier in (front, back)', true],
+    ['tier notin (front)', false],
+    ['missing notin (x)', true],
+    ['env', true],
+    ['!env', false],
+    ['!missing', true],
+    ['app in (web),env', true],
+  ];
+  for (const [sel, want] of cases) {
+    test(JSON.stringify(sel), () => {
+      const m = parseLabelSelector(sel);
+      assert.equal(m ? m(labels) : true, want);
+    });
+  }
+  test('bad keys are 400', () => {
+    assert.throws(() => parseLabelSelector('a b=c'), (e: unknown) => e instanceof ApiError && e.code === 400);
+  });
+});
+
+describe('field selectors', () => {
+  const obj = { metadata: { name: 'x', namespace: 'ns' }, status: { phase: 'Running' }, spec: { nodeName: '' } };
+  const cases: [string, boolean][] = [
+    ['metadata.name=x', true],
+    ['metadata.name!=x', false],
+    ['metadata.namespace==ns,status.phase=Running', true],
+    ['status.phase=Pending', false],
+    ['spec.nodeName=', true],
+  ];
+  for (const [sel, want] of cases) test(sel, () => assert.equal(matchFields(parseFieldSelector(sel), obj), want));
+  test('garbage is 400', () => assert.throws(() => parseFieldSelector('nonsense'), (e: unknown) => e instanceof ApiError && e.code === 400));
+});
+
+describe('names', () => {
+  const cases: [string, string, boolean][] = [
+    ['/configmaps', 'a.b-c', true],
+    ['/configmaps', 'A', false],
+    ['/configmaps', 'a_b', false],
+    ['/namespaces', 'a.b', false],
+    ['/services', 'web-1', true],
+    ['rbac.authorization.k8s.io/clusterroles', 'system:aggregate-to-view', true],
+    ['rbac.authorization.k8s.io/roles', 'a/b', false],
+  ];
+  for (const [rk, name, valid] of cases) {
+    test(`${rk} ${name}`, () => {
+      const [group, plural] = rk.split('/') as [string, string];
+      assert.equal(nameErrors({ group, plural }, name).length === 0, valid);
+    });
+  }
+});
+
+describe('routes', () => {
+  const cases: [string, unknown][] = [
+    ['/api', { kind: 'discovery-core' }],
+    ['/apis/apps/v1', { kind: 'discovery-version', group: 'apps', version: 'v1' }],
+    ['/api/v1/namespaces/ns1', { kind: 'resource', path: { group: '', version: 'v1', namespace: undefined, resource: 'namespaces', name: 'ns1', subresource: undefined } }],
+    ['/api/v1/namespaces/ns1/finalize', { kind: 'resource', path: { group: '', version: 'v1', namespace: undefined, resource: 'namespaces', name: 'ns1', subresource: 'finalize' } }],
+    ['/api/v1/namespaces/ns1/pods', { kind: 'resource', path: { group: '', version: 'v1', namespace: 'ns1', resource: 'pods', name: undefined, subresource: undefined } }],
+    ['/apis/apps/v1/namespaces/n/deployments/d/scale', { kind: 'resource', path: { group: 'apps', version: 'v1', namespace: 'n', resource: 'deployments', name: 'd', subresource: 'scale' } }],
+    ['/version', { kind: 'other', path: '/version' }],
+  ];
+  for (const [p, want] of cases) test(p, () => assert.deepEqual(parsePath(p), want));
+});
+
+test('humanDuration matches kubectl', () => {
+  assert.deepEqual([5e3, 119e3, 150e3, 3600e3, 5 * 3600e3 + 60e3, 30 * 3600e3, 3 * 86400e3].map(humanDuration), ['5s', '119s', '2m30s', '60m', '5h1m', '30h', '3d']);
+});
+
+describe('object store', () => {
+  const obj = (name: string, data = '1'): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'ns', labels: { a: data } } });
+  test('resourceVersions, change log replay and its horizon, persistence across reopen', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'store-')), 'state.db');
+    const s = new ObjectStore({ path, retainEvents: 4 });
+    const seen: string[] = [];
+    s.subscribe((e) => seen.push(`${e.type} ${e.name} ${e.rv}`));
+    s.commit([{ rkey: '/configmaps', ns: 'ns', name: 'a', type: 'ADDED', obj: obj('a') }]);
+    s.commit([{ rkey: '/configmaps', ns: 'ns', name: 'b', type: 'ADDED', obj: obj('b') }]);
+    s.commit([{ rkey: '/configmaps', ns: 'ns', name: 'a', type: 'MODIFIED', obj: obj('a', '2') }]);
+    s.commit([{ rkey: '/configmaps', ns: 'ns', name: 'b', type: 'DELETED', obj: obj('b') }]);
+    assert.deepEqual(seen, ['ADDED a 1', 'ADDED b 2', 'MODIFIED a 3', 'DELETED b 4']);
+    assert.deepEqual(s.since(2)?.map((e) => e.rv), [3, 4]);
+    assert.deepEqual(s.list('/configmaps').map((e) => [e.name, e.rv, e.labels?.a]), [['a', 3, '2']]);
+    for (let i = 0; i < 6; i++) s.commit([{ rkey: '/configmaps', ns: 'ns', name: `x${i}`, type: 'ADDED', obj: obj(`x${i}`) }]);
+    assert.equal(s.since(1), undefined, 'older than the retained log');
+    s.close();
+    const again = new ObjectStore({ path, retainEvents: 4 });
+    assert.equal(again.currentRv(), 10);
+    assert.equal(again.get('/configmaps', 'ns', 'a')?.rv, 3);
+    assert.deepEqual(again.since(8)?.map((e) => e.rv), [9, 10]);
+    again.close();
+  });
+});
+
+describe('protobuf bodies', () => {
+  // hand-encoded: k8s\0 + Unknown{typeMeta{apiVersion "v1", kind "ConfigMap"}, raw = ConfigMap{metadata{name "c", namespace ""}, data{"k": "v"}}}
+  const str = (field: number, s: string): number[] => [(field << 3) | 2, Buffer.byteLength(s), ...Buffer.from(s)];
+  const msg = (field: number, body: number[]): number[] => [(field << 3) | 2, body.length, ...body];
+  const cm = [...msg(1, [...str(1, 'c'), ...str(3, '')]), ...msg(2, [...str(1, 'k'), ...str(2, 'v')]), 4 << 3, 0];
+  const body = Buffer.from([0x6b, 0x38, 0x73, 0, ...msg(1, [...str(1, 'v1'), ...str(2, 'ConfigMap')]), ...msg(2, cm)]);
+  test('a ConfigMap decodes to its JSON form (empty strings and false dropped)', () => {
+    assert.deepEqual(decodeKubeProtobuf(body), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { k: 'v' } });
+  });
+  test('unknown kinds are 415, truncated input 400', () => {
+    const other = Buffer.from([0x6b, 0x38, 0x73, 0, ...msg(1, [...str(1, 'v1'), ...str(2, 'Pod')])]);
+    assert.throws(() => decodeKubeProtobuf(other), (e: unknown) => e instanceof ApiError && e.code === 415);
+    assert.throws(() => decodeKubeProtobuf(body.subarray(0, body.length - 3)), (e: unknown) => e instanceof ApiError && e.code === 400);
+  });
+});
