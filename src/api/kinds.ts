@@ -3,6 +3,7 @@
  * generator and the local cluster read it.
  */
 import { gitRepositoryKind, gitRepositorySchema, gitRepositoryVersion, sourceGroup } from './gitrepository.js';
+import { kustomizationKind, kustomizationSchema, kustomizationVersion, kustomizeGroup } from './kustomization.js';
 import type { Schema } from './schema.js';
 
 /** A printer column of `kubectl get`. */
@@ -51,5 +52,21 @@ export const gitRepositoryDefinition: KindDefinition = {
   annotations: { 'kustomize.toolkit.fluxcd.io/substitute': 'disabled' },
 };
 
+/** Kustomization v1. */
+export const kustomizationDefinition: KindDefinition = {
+  group: kustomizeGroup,
+  version: kustomizationVersion,
+  kind: kustomizationKind,
+  listKind: 'KustomizationList',
+  plural: 'kustomizations',
+  singular: 'kustomization',
+  shortNames: ['ks'],
+  categories: ['all', 'fluxcd', 'fluxcd-appliers'],
+  scope: 'Namespaced',
+  printerColumns: readyColumns,
+  schema: kustomizationSchema,
+  annotations: { 'kustomize.toolkit.fluxcd.io/substitute': 'disabled' },
+};
+
 /** Every kind Lockstep defines, in CRD output order. Other helpers add theirs here. */
-export const kindDefinitions: readonly KindDefinition[] = [gitRepositoryDefinition];
+export const kindDefinitions: readonly KindDefinition[] = [gitRepositoryDefinition, kustomizationDefinition];
