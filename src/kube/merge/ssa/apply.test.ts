@@ -374,3 +374,13 @@ test('more than 10 Update managers: the oldest are merged into ancient-changes',
     ['writer-03', 'writer-04', 'writer-05', 'writer-06', 'writer-07', 'writer-08', 'writer-09', 'writer-10', 'writer-11'],
   );
 });
+
+test('apply configurations nested too deeply are refused', () => {
+  let deep: JsonObject = { leaf: 1 };
+  for (let i = 0; i < 300; i++) deep = { n: deep };
+  const applied: KubeObject = { apiVersion: 'x.io/v1', kind: 'W', metadata: { name: 'w' }, spec: deep };
+  assert.throws(
+    () => serverSideApply({ live: undefined, applied, manager: 'm', force: false, schema: undefined }),
+    (e: unknown) => e instanceof MergeError && e.code === MergeErrorCode.invalidPatch && /nested deeper than 200/.test(e.message),
+  );
+});

@@ -38,6 +38,9 @@ function typeName(v: JsonValue): string {
   return typeof v;
 }
 
+/** How deep an apply configuration may nest (deeper ones are refused before any recursion can overflow). */
+export const MAX_APPLY_DEPTH = 200;
+
 interface Walk {
   strict: boolean;
   ptr: (string | number)[];
@@ -104,7 +107,10 @@ export function fieldSetOf(value: JsonValue, schema: Schema, opts: FieldSetOptio
 /** Adds the field set of `v` (at path element `pe` below `parent`) to `parent`. */
 function visit(v: JsonValue, s: Schema, at: { parent: FieldSet; pe: string }, w: Walk): void {
   const { parent, pe } = at;
-  if (w.strict) checkType(v, s, w);
+  if (w.strict) {
+    if (w.pes.length > MAX_APPLY_DEPTH) fail(w, MergeErrorCode.invalidPatch, `nested deeper than ${MAX_APPLY_DEPTH} levels`);
+    checkType(v, s, w);
+  }
   const shape = shapeOf(s, v);
   if (shape === LEAF) {
     parent.members.add(pe);
