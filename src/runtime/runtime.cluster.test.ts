@@ -119,7 +119,7 @@ test('reconcile shell + controller + manager: finalizer, conditions, requestedAt
   const ns = await namespace('shell');
   const seen: Seen = { reconciles: [] };
   const metrics = new ControllerMetrics();
-  const mgr = new Manager({ client, factories: [factory(widgetDefinition(seen))], logger: silentLogger(), metrics, metricsAddr: '127.0.0.1:0' });
+  const mgr = new Manager({ client, factories: [factory(widgetDefinition(seen))], logger: silentLogger(), metrics, metricsAddr: '127.0.0.1:0', settings: { watchNamespace: ns } });
   await mgr.start();
   try {
     await client.create(widget('ok', ns, { size: 3 }));
@@ -243,8 +243,8 @@ test('leader election: of two managers only one reconciles; the other takes over
   const ns = await namespace('leader');
   const seen: Seen = { reconciles: [] };
   const le = { namespace: ns, name: 'widget-leader', leaseDurationMs: 1500, renewDeadlineMs: 1000, retryPeriodMs: 200 };
-  const a = new Manager({ client, factories: [factory(widgetDefinition(seen, 'a'))], logger: silentLogger(), metrics: new ControllerMetrics(), leaderElection: { ...le, identity: 'a' } });
-  const b = new Manager({ client, factories: [factory(widgetDefinition(seen, 'b'))], logger: silentLogger(), metrics: new ControllerMetrics(), leaderElection: { ...le, identity: 'b' } });
+  const a = new Manager({ client, factories: [factory(widgetDefinition(seen, 'a'))], logger: silentLogger(), metrics: new ControllerMetrics(), settings: { watchNamespace: ns }, leaderElection: { ...le, identity: 'a' } });
+  const b = new Manager({ client, factories: [factory(widgetDefinition(seen, 'b'))], logger: silentLogger(), metrics: new ControllerMetrics(), settings: { watchNamespace: ns }, leaderElection: { ...le, identity: 'b' } });
   await a.start();
   await eventually(() => assert.equal(a.isLeader, true), { what: 'a leads' });
   await b.start();
