@@ -23,6 +23,8 @@ import { curId, metadataOf, nameOf, newResource, nsEquals, storePreviousId } fro
 import { idString, kindRanks, legacyCompare } from './resid.js';
 import { applyAnnotations, applyImages, applyLabels, applyNamespace, applyPrefixSuffix, applyReplicas } from './transformers.js';
 import { emitDocument } from './yaml/emit.js';
+import type { TransformerConfig } from './config.js';
+import { defaultConfig, mergeConfig, parseConfiguration, parseCrdDefinitions } from './config.js';
 import { parseYamlDocuments, YamlParseError } from './yaml/parse.js';
 
 /** Options of {@link build}. */
@@ -141,7 +143,7 @@ function generatedKustomization(ctx: Ctx, dir: string): Kustomization {
   return parseKustomization(JSON.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources }), file, ctx.loader, dir);
 }
 
-function accumulateResources(ctx: Ctx, k: Kustomization, list: Resource[]): void {
+function accumulateResources(ctx: Ctx, k: Kustomization, list: Resource[], cfg: TransformerConfig): void {
   for (const ref of k.resources) {
     if (isRemote(ref)) {
       throw new KustomizeError(`remote resource '${ref}' refused: remote bases are disabled`, k.file);
@@ -149,7 +151,8 @@ function accumulateResources(ctx: Ctx, k: Kustomization, list: Resource[]): void
     const r = ctx.loader.resolve(k.dir, ref);
     if (r.isDirectory) {
       const sub = accumulateDir(ctx, r.path, 'Kustomization');
-      append(list, sub, k.file);
+      append(list, sub.list, k.file);
+      mergeConfig(cfg, sub.cfg);
     } else {
       append(list, resourcesFromFile(ctx, k.dir, ref), ref);
     }
@@ -164,14 +167,15 @@ function enter(ctx: Ctx, dir: string): void {
   ctx.stack.push(dir);
 }
 
-function accumulateDir(ctx: Ctx, dir: string, want: 'Kustomization'): Resource[] {
+function accumulateDir(ctx: Ctx, dir: string, want: 'Kustomization'): { list: Resource[]; cfg: TransformerConfig } {
   enter(ctx, dir);
   try {
     const k = loadKustomization(ctx, dir, false);
     if (k.kind !== want) throw new KustomizeError(`expected kind '${want}' for path '${dir}' but got '${k.kind}'`, k.file);
     const list: Resource[] = [];
-    accumulateTarget(ctx, k, list);
-    return list;
+    const cfg = defaultConfig();
+    accumulateTarget(ctx, k, list, cfg);
+    return { list, cfg };
   } finally {
     ctx.stack.pop();
   }
@@ -224,7 +228,7 @@ function runGenerators(ctx: Ctx, k: Kustomization, list: Resource[]): void {
   }
 }
 
-function accumulateComponents(ctx: Ctx, k: Kustomization, list: Resource[]): void {
+function accumulateComponents(ctx: Ctx, k: Kustomization, list: Resource[], cfg: TransformerConfig): void {
   for (const ref of k.components) {
     if (isRemote(ref)) throw new KustomizeError(`remote component '${ref}' refused: remote bases are disabled`, k.file);
     const r = ctx.loader.resolve(k.dir, ref);
@@ -233,26 +237,44 @@ function accumulateComponents(ctx: Ctx, k: Kustomization, list: Resource[]): voi
     try {
       const c = loadKustomization(ctx, r.path, false);
       if (c.kind !== 'Component') throw new KustomizeError(`expected kind 'Component' for path '${r.path}' but got '${c.kind}'`, c.file);
-      accumulateTarget(ctx, c, list);
+      accumulateTarget(ctx, c, list, cfg);
     } finally {
       ctx.stack.pop();
     }
   }
 }
 
-function accumulateTarget(ctx: Ctx, k: Kustomization, list: Resource[]): void {
-  accumulateResources(ctx, k, list);
+/** `configurations:` files and `crds:` definitions of a kustomization, merged into `cfg`. */
+function loadConfigs(ctx: Ctx, k: Kustomization, cfg: TransformerConfig): void {
+  for (const [files, parse] of [[k.configurations, parseConfiguration], [k.crds, parseCrdDefinitions]] as const) {
+    for (const ref of files) {
+      const f = ctx.loader.readRelative(k.dir, ref);
+      let docs;
+      try {
+        docs = parseYamlDocuments(f.text, { file: ref, annotationsAsText: false });
+      } catch (err) {
+        if (err instanceof YamlParseError) throw new KustomizeError(err.reason, f.path);
+        throw err;
+      }
+      for (const d of docs) mergeConfig(cfg, parse(f.path, d));
+    }
+  }
+}
+
+function accumulateTarget(ctx: Ctx, k: Kustomization, list: Resource[], cfg: TransformerConfig): void {
+  accumulateResources(ctx, k, list, cfg);
+  loadConfigs(ctx, k, cfg);
   runGenerators(ctx, k, list);
-  accumulateComponents(ctx, k, list);
+  accumulateComponents(ctx, k, list, cfg);
   applyPatches(ctx.loader, k, k.patchesStrategicMerge, list);
   applyPatches(ctx.loader, k, k.patches, list);
-  applyNamespace(k, list);
-  applyPrefixSuffix(k, list);
-  applyLabels(k, list);
-  applyAnnotations(k, list);
+  applyNamespace(k, list, cfg);
+  applyPrefixSuffix(k, list, cfg);
+  applyLabels(k, list, cfg);
+  applyAnnotations(k, list, cfg);
   applyPatches(ctx.loader, k, k.patchesJson6902, list);
-  applyReplicas(k, list);
-  applyImages(k, list);
+  applyReplicas(k, list, cfg);
+  applyImages(k, list, cfg);
   applyReplacements(ctx.loader, k, list);
   bindVars(k, list, ctx.vars);
 }
@@ -321,10 +343,11 @@ export function build(dir: string, options: BuildOptions = {}): BuildResult {
   const k = loadKustomization(ctx, root.path, opts.generateMissingKustomization);
   if (k.kind !== 'Kustomization') throw new KustomizeError(`expected kind 'Kustomization' but got '${k.kind}'`, k.file);
   const list: Resource[] = [];
-  accumulateTarget(ctx, k, list);
+  const cfg = defaultConfig();
+  accumulateTarget(ctx, k, list, cfg);
   addHashes(list);
-  fixNameReferences(list);
-  resolveVars(ctx.vars, list);
+  fixNameReferences(list, cfg.nameReference);
+  resolveVars(ctx.vars, list, cfg.varReference);
   addBuildMetadata(k, list);
   const sorted = sortResources(k, list);
   const objects = sorted.map((r) => dropEmptyAnnotations(r.obj));

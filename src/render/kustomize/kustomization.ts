@@ -92,6 +92,7 @@ export interface Kustomization {
   resources: string[];
   components: string[];
   crds: string[];
+  configurations: string[];
   namespace: string;
   namePrefix: string;
   nameSuffix: string;
@@ -305,9 +306,6 @@ function refuseUnsupported(file: string, raw: JsonObject): void {
       fail(file, `${f} is not allowed: kustomize plugins are not executed`);
     }
   }
-  if (raw.configurations !== undefined && strList(file, raw.configurations, 'configurations').length > 0) {
-    fail(file, 'configurations (custom transformer configs) are not supported yet');
-  }
 }
 
 function deprecations(raw: JsonObject): string[] {
@@ -339,6 +337,7 @@ function assemble(input: AssembleInput): Kustomization {
     resources: [...strList(file, raw.resources, 'resources'), ...strList(file, raw.bases, 'bases')],
     components: strList(file, raw.components, 'components'),
     crds: strList(file, raw.crds, 'crds'),
+    configurations: strList(file, raw.configurations, 'configurations'),
     namespace: str(raw.namespace) ?? '',
     namePrefix: str(raw.namePrefix) ?? '',
     nameSuffix: str(raw.nameSuffix) ?? '',

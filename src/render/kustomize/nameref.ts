@@ -6,7 +6,7 @@
  */
 import type { JsonObject, JsonValue } from '../../kube/object.js';
 import { isJsonObject } from '../../kube/object.js';
-import { NAME_REFERENCES } from './configs.js';
+import type { NameBackRef } from './configs.js';
 import { KustomizeError } from './errors.js';
 import type { FieldSpec } from './fieldspec.js';
 import { visitField } from './fieldspec.js';
@@ -152,12 +152,12 @@ function referenceableBy(referrer: Resource, index: Index): (r: Resource) => boo
 }
 
 /** Updates every name reference in `resources` (in place). */
-export function fixNameReferences(resources: Resource[]): void {
+export function fixNameReferences(resources: Resource[], nameReference: readonly NameBackRef[]): void {
   const index = buildIndex(resources);
   for (const referrer of resources) {
     const g = orgId(referrer).gvk;
     let referenceable: ((r: Resource) => boolean) | undefined;
-    for (const backRef of NAME_REFERENCES) {
+    for (const backRef of nameReference) {
       for (const fs of backRef.referrers) {
         if (!gvkSelected(g, fs)) continue;
         referenceable ??= referenceableBy(referrer, index);

@@ -4,7 +4,8 @@
  */
 import type { JsonObject, JsonValue } from '../../kube/object.js';
 import { isJsonObject } from '../../kube/object.js';
-import { COMMON_ANNOTATION_SPECS, COMMON_LABEL_SPECS, METADATA_LABEL_SPECS, NAMESPACE_SPECS, REPLICA_SPECS } from './configs.js';
+import type { TransformerConfig } from './config.js';
+import { IMAGE_SPECS } from './configs.js';
 import { KustomizeError } from './errors.js';
 import type { FieldSpec } from './fieldspec.js';
 import { specSelects, visitField } from './fieldspec.js';
@@ -29,22 +30,22 @@ function setMapEntries(specs: FieldSpec[], pairs: Record<string, string>, resour
 }
 
 /** commonLabels and labels. */
-export function applyLabels(k: Kustomization, resources: Resource[]): void {
-  setMapEntries(COMMON_LABEL_SPECS, k.commonLabels, resources);
+export function applyLabels(k: Kustomization, resources: Resource[], cfg: TransformerConfig): void {
+  setMapEntries(cfg.commonLabels, k.commonLabels, resources);
   for (const l of k.labels) {
-    const specs: FieldSpec[] = l.includeSelectors ? [...COMMON_LABEL_SPECS] : l.includeTemplates ? [...METADATA_LABEL_SPECS] : [{ path: 'metadata/labels', create: true }];
+    const specs: FieldSpec[] = l.includeSelectors ? [...cfg.commonLabels] : l.includeTemplates ? [...cfg.templateLabels] : [{ path: 'metadata/labels', create: true }];
     specs.push(...l.fields);
     setMapEntries(specs, l.pairs, resources);
   }
 }
 
 /** commonAnnotations. */
-export function applyAnnotations(k: Kustomization, resources: Resource[]): void {
-  setMapEntries(COMMON_ANNOTATION_SPECS, k.commonAnnotations, resources);
+export function applyAnnotations(k: Kustomization, resources: Resource[], cfg: TransformerConfig): void {
+  setMapEntries(cfg.commonAnnotations, k.commonAnnotations, resources);
 }
 
 /** The namespace transformer (metadata.namespace, Namespace names, RoleBinding subjects named default). */
-export function applyNamespace(k: Kustomization, resources: Resource[]): void {
+export function applyNamespace(k: Kustomization, resources: Resource[], cfg: TransformerConfig): void {
   const ns = k.namespace;
   if (!ns) return;
   for (const r of resources) {
@@ -58,7 +59,7 @@ export function applyNamespace(k: Kustomization, resources: Resource[]): void {
         for (const s of subjects) if (isJsonObject(s) && s.name === 'default') s.namespace = ns;
       }
     }
-    for (const fs of NAMESPACE_SPECS) {
+    for (const fs of cfg.namespace) {
       if (specSelects(fs, g)) visitField(r.obj, fs, () => ns);
     }
   }
@@ -78,12 +79,17 @@ const PREFIX_SKIP: { group?: string; kind: string }[] = [
 ];
 
 /** namePrefix and nameSuffix. */
-export function applyPrefixSuffix(k: Kustomization, resources: Resource[]): void {
+export function applyPrefixSuffix(k: Kustomization, resources: Resource[], cfg: TransformerConfig): void {
   for (const [value, which] of [[k.namePrefix, 'prefix'], [k.nameSuffix, 'suffix']] as const) {
     if (!value) continue;
+    const extra = (which === 'prefix' ? cfg.namePrefix : cfg.nameSuffix).filter((fs) => fs.path !== 'metadata/name');
     for (const r of resources) {
       const id = orgId(r);
       if (PREFIX_SKIP.some((s) => gvkSelected(id.gvk, s))) continue;
+      for (const fs of extra) {
+        if (!specSelects(fs, id.gvk)) continue;
+        visitField(r.obj, fs, (v) => (typeof v === 'string' ? (which === 'prefix' ? value + v : v + value) : undefined), false);
+      }
       if (which === 'prefix') r.prefixes.push(value);
       else r.suffixes.push(value);
       storePreviousId(r);
@@ -152,19 +158,27 @@ function walkContainers(v: JsonValue, images: ImageEntry[]): void {
 }
 
 /** images: every `containers[].image` and `initContainers[].image`, wherever they are. */
-export function applyImages(k: Kustomization, resources: Resource[]): void {
+export function applyImages(k: Kustomization, resources: Resource[], cfg: TransformerConfig): void {
   if (k.images.length === 0) return;
-  for (const r of resources) walkContainers(r.obj, k.images);
+  const extra = cfg.images.filter((fs) => !IMAGE_SPECS.some((d) => d.path === fs.path && !d.kind));
+  for (const r of resources) {
+    walkContainers(r.obj, k.images);
+    const g = gvkOf(r.obj);
+    for (const fs of extra) {
+      if (!specSelects(fs, g)) continue;
+      visitField(r.obj, fs, (v) => (typeof v === 'string' ? k.images.reduce((img, e) => updateImage(img, e), v) : undefined), false);
+    }
+  }
 }
 
 /** replicas: by name (current or previous), on the kinds that have spec.replicas. */
-export function applyReplicas(k: Kustomization, resources: Resource[]): void {
+export function applyReplicas(k: Kustomization, resources: Resource[], cfg: TransformerConfig): void {
   for (const rep of k.replicas) {
     for (const r of resources) {
       const names = [nameOf(r.obj), ...r.prevIds.map((p) => p.name)];
       if (!names.includes(rep.name)) continue;
       const g = gvkOf(r.obj);
-      for (const fs of REPLICA_SPECS) {
+      for (const fs of cfg.replicas) {
         if (specSelects(fs, g)) visitField(r.obj, fs, () => rep.count);
       }
     }

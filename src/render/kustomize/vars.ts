@@ -14,35 +14,6 @@ import { curId, nsEquals } from './resource.js';
 import { gvkOf, isClusterScoped, parseApiVersion } from './resid.js';
 import { lookup, splitFieldPath } from './replacements.js';
 
-const CONTAINER_FIELDS = ['args', 'command', 'env/value', 'volumeMounts/mountPath'];
-
-function workload(prefix: string, kind: string, nfs: string): FieldSpec[] {
-  const out: FieldSpec[] = [];
-  for (const c of ['containers', 'initContainers']) for (const f of CONTAINER_FIELDS) out.push({ path: `${prefix}spec/${c}/${f}`, kind });
-  out.push({ path: nfs, kind });
-  return out;
-}
-
-/** kustomize's varReference configuration. */
-export const VAR_REFERENCE_SPECS: FieldSpec[] = [
-  ...workload('spec/jobTemplate/spec/template/', 'CronJob', 'spec/jobTemplate/spec/template/volumes/nfs/server'),
-  ...workload('spec/template/', 'DaemonSet', 'spec/template/spec/volumes/nfs/server'),
-  ...workload('spec/template/', 'Deployment', 'spec/template/spec/volumes/nfs/server'),
-  { path: 'spec/template/metadata/annotations', kind: 'Deployment' },
-  { path: 'spec/rules/host', kind: 'Ingress' },
-  { path: 'spec/tls/hosts', kind: 'Ingress' },
-  { path: 'spec/tls/secretName', kind: 'Ingress' },
-  ...workload('spec/template/', 'Job', 'spec/template/spec/volumes/nfs/server'),
-  ...workload('', 'Pod', 'spec/volumes/nfs/server'),
-  ...workload('spec/template/', 'ReplicaSet', 'spec/template/spec/volumes/nfs/server'),
-  { path: 'spec/ports/port', kind: 'Service' },
-  { path: 'spec/ports/targetPort', kind: 'Service' },
-  ...workload('spec/template/', 'StatefulSet', 'spec/volumeClaimTemplates/spec/nfs/server'),
-  { path: 'spec/nfs/server', kind: 'PersistentVolume' },
-  { path: 'metadata/labels' },
-  { path: 'metadata/annotations' },
-];
-
 /** A var and the resource it was matched to when its kustomization was accumulated. */
 export interface BoundVar {
   name: string;
@@ -106,7 +77,7 @@ export function expandVars(input: string, lookupVar: (name: string) => JsonValue
 }
 
 /** Resolves every bound var and substitutes it in the varReference fields of `resources`. */
-export function resolveVars(bound: BoundVar[], resources: Resource[]): void {
+export function resolveVars(bound: BoundVar[], resources: Resource[], specs: readonly FieldSpec[]): void {
   if (bound.length === 0) return;
   const values = new Map<string, JsonValue>();
   for (const b of bound) {
@@ -129,6 +100,6 @@ export function resolveVars(bound: BoundVar[], resources: Resource[]): void {
   };
   for (const r of resources) {
     const g = gvkOf(r.obj);
-    for (const fs of VAR_REFERENCE_SPECS) if (specSelects(fs, g)) visitField(r.obj, fs, expand, false);
+    for (const fs of specs) if (specSelects(fs, g)) visitField(r.obj, fs, expand, false);
   }
 }

@@ -645,6 +645,45 @@ Object.assign(CASES, {
     'r.yaml': 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: ing\n  labels:\n    cm: $(CM_NAME)\nspec:\n  tls:\n  - hosts: [app.$(DOMAIN)]\n    secretName: tls-$(DOMAIN)\n  rules:\n  - host: app.$(DOMAIN)\n',
   },
 });
+
+const WIDGET = 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  configRef:\n    name: settings\n  secretName: creds\n  image: nginx:1.0\n  selector: {}\n  replicas: 1\n  owner: someone\n';
+Object.assign(CASES, {
+  'configurations-custom-fields': {
+    'kustomization.yaml': 'resources:\n- w.yaml\nconfigurations:\n- conf.yaml\nnamePrefix: cfg-\ncommonLabels:\n  app: widget\ncommonAnnotations:\n  note: x\nimages:\n- name: nginx\n  newTag: "2.0"\nconfigMapGenerator:\n- name: settings\n  literals: [a=b]\nsecretGenerator:\n- name: creds\n  literals: [c=d]\n',
+    'conf.yaml': 'nameReference:\n- kind: ConfigMap\n  version: v1\n  fieldSpecs:\n  - path: spec/configRef/name\n    kind: Widget\n- kind: Secret\n  version: v1\n  fieldSpecs:\n  - path: spec/secretName\n    kind: Widget\ncommonLabels:\n- path: spec/selector\n  kind: Widget\n  create: true\nimages:\n- path: spec/image\n  kind: Widget\nnamePrefix:\n- path: spec/owner\n  kind: Widget\n',
+    'w.yaml': WIDGET,
+  },
+  'configurations-in-base': {
+    'base/kustomization.yaml': 'resources:\n- w.yaml\nconfigurations:\n- conf.yaml\nconfigMapGenerator:\n- name: settings\n  literals: [a=b]\n',
+    'base/conf.yaml': 'nameReference:\n- kind: ConfigMap\n  version: v1\n  fieldSpecs:\n  - path: spec/configRef/name\n    kind: Widget\nvarReference:\n- path: spec/owner\n  kind: Widget\n',
+    'base/w.yaml': WIDGET.replace('owner: someone', 'owner: $(CM)'),
+    'overlay/kustomization.yaml': 'resources:\n- ../base\nnameSuffix: -o\nvars:\n- name: CM\n  objref:\n    apiVersion: v1\n    kind: ConfigMap\n    name: settings\n',
+  },
+  'crds-openapi-refs': {
+    'kustomization.yaml': 'resources:\n- w.yaml\ncrds:\n- widget-openapi.json\nnamePrefix: crd-\nconfigMapGenerator:\n- name: settings\n  literals: [a=b]\n',
+    'widget-openapi.json': JSON.stringify({
+      'example.com.v1.Widget': {
+        properties: {
+          apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { $ref: '#/definitions/io.k8s.ObjectMeta' },
+          spec: { $ref: '#/definitions/example.com.v1.WidgetSpec' },
+        },
+      },
+      'example.com.v1.WidgetSpec': {
+        properties: {
+          configRef: { type: 'object', 'x-kubernetes-object-ref-api-version': 'v1', 'x-kubernetes-object-ref-kind': 'ConfigMap' },
+          selector: { type: 'object', 'x-kubernetes-label-selector': 'true' },
+        },
+      },
+    }, null, 2),
+    'w.yaml': WIDGET,
+  },
+});
+
+CASES['crds-openapi-direct'] = {
+  'kustomization.yaml': 'resources:\n- w.yaml\ncrds:\n- widget-openapi.yaml\nnamePrefix: crd-\ncommonLabels:\n  team: t\nconfigMapGenerator:\n- name: settings\n  literals: [a=b]\n',
+  'widget-openapi.yaml': 'example.com.v1.Widget:\n  Schema:\n    properties:\n      apiVersion: {type: string}\n      kind: {type: string}\n      metadata: {type: object}\n      spec:\n        $ref: example.com.v1.WidgetSpec\nexample.com.v1.WidgetSpec:\n  Schema:\n    properties:\n      configRef:\n        type: object\n        x-kubernetes-object-ref-api-version: v1\n        x-kubernetes-object-ref-kind: ConfigMap\n      selector:\n        type: object\n        x-kubernetes-label-selector: "true"\n',
+  'w.yaml': WIDGET,
+};
 for (const [name, files] of Object.entries(CASES)) {
   for (const [f, t] of Object.entries(files)) write(join(out, name, f), t);
 }
