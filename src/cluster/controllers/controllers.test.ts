@@ -93,6 +93,39 @@ describe('cluster controllers', () => {
     }, { timeoutMs: 10_000 });
   });
 
+  test('a rollout to a crashing template keeps the old pods serving (Available) and reports ProgressDeadlineExceeded; paused stops rollouts', async () => {
+    const d = api.get(R.deployments, 'web', 'd1') as KubeObject;
+    const spec = d.spec as { template: { metadata: { annotations?: Record<string, string> } } };
+    spec.template.metadata.annotations = { 'cluster.lockstep.dev/simulate': 'fail' };
+    api.update(R.deployments, d);
+    await eventually(() => {
+      const o = api.get(R.deployments, 'web', 'd1');
+      assert.equal(condition(o, 'Progressing')?.reason, 'ProgressDeadlineExceeded');
+      assert.equal(condition(o, 'Available')?.status, 'True');
+      const st = o?.status as Record<string, number>;
+      assert.equal(st.availableReplicas, 2);
+      assert.equal(st.updatedReplicas, 2);
+      assert.equal(st.replicas, 4);
+    }, { timeoutMs: 10_000 });
+    const back = api.get(R.deployments, 'web', 'd1') as KubeObject;
+    delete (back.spec as { template: { metadata: { annotations?: unknown } } }).template.metadata.annotations;
+    (back.spec as Record<string, unknown>).paused = true;
+    api.update(R.deployments, back);
+    await eventually(() => {
+      const o = api.get(R.deployments, 'web', 'd1');
+      assert.equal(condition(o, 'Progressing')?.reason, 'DeploymentPaused');
+      assert.equal(condition(o, 'Progressing')?.status, 'Unknown');
+    }, { timeoutMs: 10_000 });
+    const resumed = api.get(R.deployments, 'web', 'd1') as KubeObject;
+    (resumed.spec as Record<string, unknown>).paused = false;
+    api.update(R.deployments, resumed);
+    await eventually(() => {
+      const o = api.get(R.deployments, 'web', 'd1');
+      assert.equal(condition(o, 'Progressing')?.reason, 'NewReplicaSetAvailable');
+      assert.equal((o?.status as Record<string, number>).replicas, 2);
+    }, { timeoutMs: 10_000 });
+  });
+
   test('deleting a Deployment (background) removes its ReplicaSets and Pods', async () => {
     api.delete(R.deployments, 'web', 'd1');
     await eventually(() => {

@@ -71,8 +71,11 @@ export function deploymentStatus(d: KubeObject, sets: { all: readonly KubeObject
       ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' }
       : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable', message: 'Deployment does not have minimum availability.' };
   const complete = updated === desired && replicas === desired && available === desired;
-  const crashed = simulateMode(d) === 'fail' && sets.currentPods.length > 0 && sets.currentPods.every((p) => podPhase(p) !== 'Pending');
-  const progressing: Condition = complete
+  // the new pods crash (simulate: fail on the Deployment or in its pod template) once the kubelet reported them
+  const crashed = sets.currentPods.length > 0 && sets.currentPods.every((p) => podPhase(p) !== 'Pending') && sets.currentPods.some((p) => simulateMode(p) === 'fail');
+  const progressing: Condition = specOf(d).paused === true
+    ? { type: 'Progressing', status: 'Unknown', reason: 'DeploymentPaused', message: 'Deployment is paused' }
+    : complete
     ? { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.` }
     : crashed
       ? { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `ReplicaSet "${rsName}" has timed out progressing.` }
@@ -107,11 +110,18 @@ export function reconcileDeployment(api: InternalClient, d: KubeObject): void {
   const labelSelector = matchLabelsSelector(d);
   const owned = api.list(R.replicasets, { namespace: d.metadata.namespace, labelSelector }).items.filter((rs) => controllerRef(rs)?.uid === d.metadata.uid);
   const maxRev = owned.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
+  const paused = spec.paused === true;
   let current = owned.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
+  // paused: a changed template is not rolled out (the newest ReplicaSet stays current)
+  if (!current && paused) current = [...owned].sort((a, b) => revisionOf(b) - revisionOf(a))[0];
   if (!current) current = api.create(R.replicasets, newReplicaSet(d, hash, maxRev + 1));
-  else current = syncReplicas(api, current, desired, revisionOf(current) === maxRev ? undefined : maxRev + 1);
+  else if (!paused) current = syncReplicas(api, current, desired, revisionOf(current) === maxRev ? undefined : maxRev + 1);
   const olds = owned.filter((rs) => rs.metadata.uid !== current?.metadata.uid);
-  for (const rs of olds) syncReplicas(api, rs, 0);
+  // RollingUpdate keeps old pods until the new ReplicaSet is fully available (availability holds, as with a
+  // real surge rollout; a failing new template leaves the old pods serving); Recreate drops them at once.
+  const rolling = (specOf(d).strategy as JsonObject | undefined)?.type !== 'Recreate';
+  const newReady = num(statusOf(current).availableReplicas) >= desired;
+  if (!paused && (!rolling || newReady)) for (const rs of olds) syncReplicas(api, rs, 0);
   const limit = typeof spec.revisionHistoryLimit === 'number' ? spec.revisionHistoryLimit : 10;
   const retired = olds.filter((rs) => num(statusOf(rs).replicas) === 0).sort((a, b) => revisionOf(a) - revisionOf(b));
   for (const rs of retired.slice(0, Math.max(0, retired.length - limit))) api.delete(R.replicasets, rs.metadata.name ?? '', rs.metadata.namespace);
