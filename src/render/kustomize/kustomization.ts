@@ -301,6 +301,9 @@ function refuseUnsupported(file: string, raw: JsonObject): void {
   for (const f of ['helmCharts', 'helmChartInflationGenerator', 'helmGlobals']) {
     if (raw[f] !== undefined) fail(file, `${f} is not allowed: Lockstep does not inflate Helm charts inside kustomize builds`);
   }
+  if (raw.openapi !== undefined) {
+    fail(file, 'openapi (custom schemas for strategic merge of custom resources) is not supported yet');
+  }
   for (const f of ['generators', 'transformers', 'validators']) {
     if (raw[f] !== undefined && strList(file, raw[f], f).length > 0) {
       fail(file, `${f} is not allowed: kustomize plugins are not executed`);
