@@ -97,3 +97,10 @@ test('no new objects in a terminating namespace', () => {
     (e: unknown) => e instanceof ApiError && e.code === 403 && e.message === 'configmaps "c" is forbidden: unable to create new content in namespace gone because it is being terminated',
   );
 });
+
+test('the default, kube-system and kube-public namespaces may not be deleted', () => {
+  const nsRes = resource('', 'v1', 'Namespace', 'namespaces');
+  const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  assert.throws(() => run({ operation: 'DELETE', resource: nsRes, name: 'kube-system', oldObject: ns('kube-system') }), (e: unknown) => e instanceof ApiError && e.code === 403 && e.message === 'namespaces "kube-system" is forbidden: this namespace may not be deleted');
+  assert.doesNotThrow(() => run({ operation: 'DELETE', resource: nsRes, name: 'team', oldObject: ns('team') }));
+});

@@ -152,6 +152,21 @@ export function namespaceLifecyclePlugin(opts: NamespaceLifecycleOptions = {}): 
   };
 }
 
+const immortalNamespaces = new Set(['default', 'kube-system', 'kube-public']);
+
+/** Refuses to delete the `default`, `kube-system` and `kube-public` namespaces (403), as the API server does. */
+export function namespaceProtectionPlugin(): AdmissionPlugin {
+  return {
+    name: 'NamespaceProtection',
+    validate(req) {
+      if (req.operation !== 'DELETE' || req.resource.group !== '' || req.resource.plural !== 'namespaces') return;
+      const name = req.oldObject?.metadata.name ?? req.name ?? '';
+      if (!immortalNamespaces.has(name)) return;
+      throw new ApiError(403, StatusReason.forbidden, `namespaces ${JSON.stringify(name)} is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
+    },
+  };
+}
+
 /** Options of {@link defaultAdmissionPlugins}. */
 export interface AdmissionOptions extends NamespaceLifecycleOptions {
   /** The RBAC authorizer: when given, RBAC escalation prevention runs (users may not grant what they lack). */
@@ -169,6 +184,7 @@ export function defaultAdmissionPlugins(opts: AdmissionOptions = {}): AdmissionP
   const rbac = opts.rbac;
   return [
     ...(opts.getNamespace ? [namespaceLifecyclePlugin(opts)] : []),
+    namespaceProtectionPlugin(),
     builtinDefaultsPlugin(),
     customResourcePlugin(),
     builtinValidationPlugin(),
