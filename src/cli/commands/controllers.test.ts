@@ -42,6 +42,7 @@ test('usage errors exit 2 with a message', async () => {
     { args: ['controllers', '--only', 'nope'], want: /unknown controller "nope"/ },
     { args: ['controllers', '--concurrent', 'zero'], want: /--concurrent must be a positive integer/ },
     { args: ['controllers', '--bogus'], want: /Unknown option '--bogus'/ },
+    { args: ['controllers', '--events-api', 'v2'], want: /--events-api must be events.k8s.io\/v1 or v1/ },
   ];
   for (const r of rows) {
     const o = io();

@@ -38,6 +38,7 @@ Flags:
   --concurrent N                reconciles in parallel per controller (default 4)
   --metrics-addr HOST:PORT      serve /metrics, /healthz, /readyz (default :8080; "" disables)
   --events-addr URL             POST Flux events to this notification endpoint
+  --events-api API              Kubernetes Event API to write: events.k8s.io/v1 (default) or v1
   --watch-namespace NS          only watch this namespace (default: all)
   --enable-leader-election      hold a Lease so only one replica reconciles
   --leader-election-namespace NS  namespace of the Lease (default: $RUNTIME_NAMESPACE or flux-system)
@@ -64,6 +65,11 @@ function positiveInt(v: unknown, flag: string, dflt: number): number {
 
 class UsageError extends Error {}
 
+function eventsApi(v: string | undefined): 'events.k8s.io/v1' | 'v1' | undefined {
+  if (v === undefined || v === 'events.k8s.io/v1' || v === 'v1') return v;
+  throw new UsageError(`--events-api must be events.k8s.io/v1 or v1, got "${v}"`);
+}
+
 /** What `run` resolves to once the manager is up; stop() ends it (tests call it instead of a signal). */
 export interface RunningControllers {
   manager: Manager;
@@ -84,6 +90,7 @@ export async function startControllers(args: CommandArgs, io: CommandIO, modules
   const concurrent = positiveInt(v['concurrent'], '--concurrent', 4);
   const qps = positiveInt(v['kube-api-qps'], '--kube-api-qps', 50);
   const burst = positiveInt(v['kube-api-burst'], '--kube-api-burst', 300);
+  const api = eventsApi(str(v['events-api']));
   const client = KubeClient.fromKubeConfig({ kubeconfig: str(v['kubeconfig']), context: str(v['context']) }, { qps, burst });
   const logger = createLogger({ level: str(v['log-level']) ?? io.env['LOCKSTEP_LOG_LEVEL'] ?? 'info' });
   const metricsAddr = str(v['metrics-addr']) ?? ':8080';
@@ -99,6 +106,7 @@ export async function startControllers(args: CommandArgs, io: CommandIO, modules
       storageAddr: str(v['storage-addr']),
       storageAdvAddr: str(v['storage-adv-addr']),
       eventsAddr: str(v['events-addr']),
+      eventsApi: api,
       watchNamespace: str(v['watch-namespace']),
     },
     leaderElection: v['enable-leader-election'] === true ? { namespace: leNamespace, name: 'lockstep-leader-election' } : undefined,
@@ -132,6 +140,7 @@ export const controllersCommand: Command = {
     concurrent: { type: 'string' },
     'metrics-addr': { type: 'string' },
     'events-addr': { type: 'string' },
+    'events-api': { type: 'string' },
     'watch-namespace': { type: 'string' },
     'enable-leader-election': { type: 'boolean' },
     'leader-election-namespace': { type: 'string' },
