@@ -239,6 +239,29 @@ test('watch ends quietly when its signal aborts', async () => {
   );
 });
 
+test('a silent watch fails after its idle timeout (half-open connections do not hang informers)', async () => {
+  await withServer(
+    [
+      coreDiscovery,
+      (s, res) => {
+        if (!s.url.includes('watch=true')) return false;
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.flushHeaders();
+        return true;
+      },
+    ],
+    async (client) => {
+      const t0 = Date.now();
+      await assert.rejects(
+        client.watch({ apiVersion: 'v1', kind: 'ConfigMap' }, { idleTimeoutMs: 150 }, () => undefined),
+        (e: unknown) => e instanceof KubeApiError && e.code === 0,
+      );
+      const took = Date.now() - t0;
+      assert.ok(took >= 140 && took < 3000, `failed after ${took} ms`);
+    },
+  );
+});
+
 test('token bucket: burst at once, then qps', async () => {
   const b = new TokenBucket({ qps: 50, burst: 3 });
   const t0 = Date.now();
