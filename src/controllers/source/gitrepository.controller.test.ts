@@ -48,7 +48,7 @@ async function newRepo(files: Record<string, string>): Promise<TestRepo> {
 const cond = (o: GitRepository, type: string) => getCondition(o, type);
 
 /** Waits until the object's artifact has `revision` and Ready is True for the current generation. */
-async function waitRevision(ns: string, name: string, revision: string, timeoutMs = 15_000): Promise<GitRepository> {
+async function waitRevision(ns: string, name: string, revision: string, timeoutMs = 30_000): Promise<GitRepository> {
   return eventually(
     async () => {
       const o = await env.get(ns, name);
@@ -62,7 +62,7 @@ async function waitRevision(ns: string, name: string, revision: string, timeoutM
   );
 }
 
-async function waitCondition(ns: string, name: string, type: string, check: (c: NonNullable<ReturnType<typeof cond>>) => void, timeoutMs = 15_000): Promise<GitRepository> {
+async function waitCondition(ns: string, name: string, type: string, check: (c: NonNullable<ReturnType<typeof cond>>) => void, timeoutMs = 30_000): Promise<GitRepository> {
   return eventually(
     async () => {
       const o = await env.get(ns, name);
@@ -73,6 +73,17 @@ async function waitCondition(ns: string, name: string, type: string, check: (c: 
     },
     { timeoutMs, what: `${ns}/${name} ${type}` },
   );
+}
+
+/** Waits until the controller's queue has nothing queued or running (timers for later are fine). */
+async function settle(): Promise<void> {
+  let quiet = 0;
+  await eventually(() => {
+    const q = env.controller()?.queue;
+    assert.ok(q);
+    quiet = q.depth === 0 && q.active === 0 ? quiet + 1 : 0;
+    assert.ok(quiet >= 3, 'queue busy');
+  }, { intervalMs: 50 });
 }
 
 async function unpackTo(o: GitRepository): Promise<string> {
@@ -144,6 +155,7 @@ describe('GitRepository controller', () => {
     const ns = await env.namespace('noop');
     await env.applyGitRepository(ns, 'app', { url: http.repoUrl(repo.name), interval: '1h', ref: { branch: 'main' } });
     const o1 = await waitRevision(ns, 'app', `main@sha1:${c1}`);
+    await settle();
     const mine = () => http.requests.filter((r) => r.includes(`/${repo.name}.git/`)).length;
     const before = mine();
     const token = await env.requestReconcile(ns, 'app');
@@ -350,7 +362,7 @@ describe('GitRepository controller', () => {
       const body = await downloadArtifact(o1.status?.artifact?.url ?? '', { expectedDigest: o1.status?.artifact?.digest });
       assert.ok(body.length > 0);
       own.faults.breakUploadPack = false;
-      const o2 = await waitRevision(ns, 'app', `main@sha1:${c2}`, 20_000);
+      const o2 = await waitRevision(ns, 'app', `main@sha1:${c2}`, 30_000);
       assert.equal(cond(o2, 'FetchFailed'), undefined);
     } finally {
       await own.stop();
@@ -385,7 +397,7 @@ describe('GitRepository controller', () => {
     await env.applyGitRepository(ns, 'app', { url: http.repoUrl(repo.name), interval: '1h', ref: { branch: 'main' } });
     await waitCondition(ns, 'app', 'StorageOperationFailed', (c) => assert.equal(c.reason, 'DirectoryCreationFailed'));
     await rm(blocker);
-    const o = await waitRevision(ns, 'app', `main@sha1:${await repo.head()}`, 20_000);
+    const o = await waitRevision(ns, 'app', `main@sha1:${await repo.head()}`, 30_000);
     assert.equal(cond(o, 'StorageOperationFailed'), undefined);
   });
 
@@ -412,8 +424,8 @@ describe('GitRepository controller', () => {
       await env.client.create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'wronghost', namespace: ns }, data: { identity: b64(ssh.clientKey), known_hosts: b64(ssh.wrongKnownHosts) } });
       await env.applyGitRepository(ns, 'app', { url: ssh.repoUrl(repo.name), interval: '1h', ref: { branch: 'main' }, secretRef: { name: 'ssh' } });
       await env.applyGitRepository(ns, 'mitm', { url: ssh.repoUrl(repo.name), interval: '1h', ref: { branch: 'main' }, secretRef: { name: 'wronghost' } });
-      await waitRevision(ns, 'app', `main@sha1:${await repo.head()}`, 20_000);
-      await waitCondition(ns, 'mitm', 'FetchFailed', (c) => assert.equal(c.reason, 'AuthenticationFailed'), 20_000);
+      await waitRevision(ns, 'app', `main@sha1:${await repo.head()}`, 30_000);
+      await waitCondition(ns, 'mitm', 'FetchFailed', (c) => assert.equal(c.reason, 'AuthenticationFailed'), 30_000);
     } finally {
       await ssh.stop();
     }
