@@ -110,14 +110,17 @@ export function isRace(e: unknown): boolean {
   return isApiError(e) && (e.code === 404 || e.code === 409 || e.code === 403);
 }
 
-/** Writes `status` when it differs from the stored one; returns the stored object. 404/409 are swallowed (requeue). */
+/**
+ * Writes `status` when it differs from the stored one; returns whether it wrote. A vanished object (404) is
+ * ignored; a stale one (409) throws, so the work queue retries with fresh state.
+ */
 export function writeStatus(api: InternalClient, ref: ResourceRef, obj: KubeObject, status: JsonObject): boolean {
   if (same(obj.status, status)) return false;
   try {
     api.updateStatus(ref, { ...obj, status } as KubeObject);
     return true;
   } catch (e) {
-    if (isRace(e)) return false;
+    if (isApiError(e) && e.code === 404) return false;
     throw e;
   }
 }
