@@ -79,6 +79,8 @@ export interface CoreListOptions {
 
 const CRD_RKEY = 'apiextensions.k8s.io/customresourcedefinitions';
 const NS_RKEY = '/namespaces';
+/** Namespaces the API server refuses to delete. */
+const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
 const SERVER_META = ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation'] as const;
 
 function target(r: ServedResource, name?: string): { group: string; plural: string; kind: string; name?: string } {
@@ -505,14 +507,11 @@ export class ClusterCore {
   /** Deletes an object, or marks it when finalizers (or the propagation policy) keep it. */
   delete(at: ObjectAddress, opts: DeleteOptions, ctx: WriteContext): { object: KubeObject; deleted: boolean } {
     const { r, ns, name } = at;
+    if (r.rkey === NS_RKEY && IMMORTAL_NAMESPACES.has(name)) {
+      throw new ApiError(403, StatusReason.forbidden, `namespaces "${name}" is forbidden: this namespace may not be deleted`, { name, kind: 'namespaces' });
+    }
     const old = this.get(r, ns, name);
-    const pre = opts.preconditions;
-    if (pre?.uid && pre.uid !== old.metadata.uid) {
-      throw conflict(target(r, name), `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid ?? ''}`);
-    }
-    if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
-      throw conflict(target(r, name), `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion ?? ''}`);
-    }
+    checkPreconditions(r, old, opts.preconditions);
     this.admit('DELETE', r, { old, ctx });
     const obj = clone(old);
     const fins = finalizersOf(obj);
@@ -609,6 +608,17 @@ export class ClusterCore {
     }
     this.store.commit(all);
     if (r.rkey === CRD_RKEY) this.refreshCrds();
+  }
+}
+
+/** Delete preconditions: 409 when the uid or resourceVersion differ. */
+function checkPreconditions(r: ServedResource, old: KubeObject, pre: DeleteOptions['preconditions']): void {
+  const name = old.metadata.name;
+  if (pre?.uid && pre.uid !== old.metadata.uid) {
+    throw conflict(target(r, name), `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid ?? ''}`);
+  }
+  if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
+    throw conflict(target(r, name), `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion ?? ''}`);
   }
 }
 

@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { startTestCluster, type TestCluster } from '../../test/harness/cluster.js';
 import { runTool, type ToolResult } from '../../test/harness/tools.js';
+import { eventually } from '../../test/harness/eventually.js';
 
 const deployment = (image: string, replicas = 2): string => `apiVersion: apps/v1
 kind: Deployment
@@ -109,6 +110,11 @@ describe('kubectl journey', () => {
     assert.equal((await k('-n', 'journey', 'auth', 'can-i', 'list', 'configmaps', '--as', sa)).stdout.trim(), 'yes');
     assert.equal((await k('-n', 'journey', 'auth', 'can-i', 'delete', 'configmaps', '--as', sa)).stdout.trim(), 'no');
     await ok('-n', 'journey', 'delete', 'deploy', 'hello');
+    assert.equal((await ok('-n', 'journey', 'create', 'service', 'clusterip', 'svc1', '--tcp=80:8080')).trim(), 'service/svc1 created');
+    const ports = JSON.parse(await ok('-n', 'journey', 'get', 'svc', 'svc1', '-o', 'jsonpath={.spec.ports}')) as unknown;
+    assert.deepEqual(ports, [{ name: '80-8080', port: 80, protocol: 'TCP', targetPort: 8080 }]);
+    assert.match(await ok('-n', 'journey', 'get', 'svc'), /^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\nsvc1\s+ClusterIP\s+10\.\d+\.\d+\.\d+\s+<none>\s+80\/TCP\s+\S+\n$/);
+    assert.equal((await ok('-n', 'journey', 'create', 'job', 'once', '--image=busybox:1')).trim(), 'job.batch/once created');
   });
 
   test('apply (client-side) creates then configures; get -o yaml shows it', async () => {
@@ -175,8 +181,11 @@ describe('kubectl journey', () => {
       assert.match(d.stdout, /-\s+- image: nginx:1\.30\n\+\s+- image: nginx:1\.31/);
     }
     await ok('apply', '--server-side', '--force-conflicts', '-f', f);
-    const same = await k('diff', '--server-side', '-f', f);
-    assert.equal(same.code, 0, same.stdout + same.stderr);
+    // the workload simulation may still be writing status between kubectl's reads: allow it to settle
+    await eventually(async () => {
+      const same = await k('diff', '--server-side', '-f', f);
+      assert.equal(same.code, 0, same.stdout + same.stderr);
+    }, { timeoutMs: 10_000, intervalMs: 300 });
   });
 
   test('wait --for=condition=Available (workload simulation)', async () => {
@@ -202,6 +211,9 @@ describe('kubectl journey', () => {
     assert.match(ex, /KIND:\s+Deployment/);
     assert.match(ex, /FIELD: spec <DeploymentSpec>/);
     assert.match(ex, /replicas\s+<integer>/);
+    const hpa = await ok('explain', 'hpa.spec.metrics', '--api-version=autoscaling/v2');
+    assert.match(hpa, /VERSION:\s+v2/);
+    assert.match(hpa, /FIELD: metrics <\[\]MetricSpec>/);
   });
 
   test('auth can-i (protobuf access review), with and without --as', async () => {
@@ -215,6 +227,12 @@ describe('kubectl journey', () => {
     await ok('apply', '-f', file('gadget.yaml', 'apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g1, namespace: journey}\nspec: {size: 3}\n'));
     assert.match(await ok('-n', 'journey', 'get', 'gadgets'), /^NAME\s+SIZE\s+AGE\ng1\s+3\s+\S+\n$/);
     assert.match(await ok('-n', 'journey', 'get', 'gd', 'g1', '-o', 'name'), /^gadget\.example\.com\/g1\n$/);
+  });
+
+  test('the default namespace may not be deleted', async () => {
+    const r = await k('delete', 'namespace', 'default');
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /namespaces "default" is forbidden: this namespace may not be deleted/);
   });
 
   test('delete with propagation and of a missing object', async () => {

@@ -17,16 +17,31 @@ import { packageRoot } from '../../util/paths.js';
 import type { ResourceCatalog, ServedResource } from '../catalog.js';
 import { crdVersionSchema } from '../catalog.js';
 import type { OpenApiServer } from './handler.js';
+import { VERSION_ALIASES } from '../../kube/schema/generate/resource-facts.js';
 
 const SPEC_FILE = ['src', 'cluster', 'openapi', 'kubernetes-openapi-v1.21.2.json.gz'];
 
 let baseDefs: Record<string, JsonObject> | undefined;
 
-/** The built-in definitions (parsed once per process). */
+/**
+ * The built-in definitions (parsed once per process), plus copies for API versions newer than the spec
+ * that the schema catalog serves with an older version's shape (`VERSION_ALIASES`, e.g. autoscaling/v2).
+ */
 function builtinDefinitions(): Record<string, JsonObject> {
   if (!baseDefs) {
     const j = JSON.parse(gunzipSync(readFileSync(join(packageRoot(), ...SPEC_FILE))).toString('utf8')) as { definitions: Record<string, JsonObject> };
-    baseDefs = j.definitions;
+    const defs = { ...j.definitions };
+    for (const a of VERSION_ALIASES) {
+      for (const [name, d] of Object.entries(j.definitions)) {
+        if (!name.startsWith(a.fromPrefix)) continue;
+        const to = a.toPrefix + name.slice(a.fromPrefix.length);
+        if (defs[to]) continue;
+        const copy = JSON.parse(JSON.stringify(d).split(`#/definitions/${a.fromPrefix}`).join(`#/definitions/${a.toPrefix}`)) as JsonObject;
+        delete copy['x-kubernetes-group-version-kind'];
+        defs[to] = copy;
+      }
+    }
+    baseDefs = defs;
   }
   return baseDefs;
 }

@@ -1,7 +1,7 @@
 /**
  * Decoding of Kubernetes protobuf request bodies (`application/vnd.kubernetes.protobuf`) for the kinds
  * kubectl's typed clients send that way: `kubectl create namespace|configmap|secret|serviceaccount|role|
- * clusterrole|rolebinding|clusterrolebinding|deployment` and `kubectl auth can-i` (access reviews). kubectl 1.32 sends
+ * clusterrole|rolebinding|clusterrolebinding|deployment|service|job` and `kubectl auth can-i` (access reviews). kubectl 1.32 sends
  * protobuf for these and does not fall back to JSON on 415, so the server must read them.
  *
  * The envelope is `k8s\0` + a `runtime.Unknown` message (typeMeta = 1 {apiVersion = 1, kind = 2}, raw = 2);
@@ -126,6 +126,30 @@ const MESSAGES: Readonly<Record<string, MessageDef>> = {
   EnvVar: { 1: s('name'), 2: s('value') },
   ResourceRequirements: { 1: { name: 'limits', type: { map: { msg: 'Quantity' } } }, 2: { name: 'requests', type: { map: { msg: 'Quantity' } } } },
   Quantity: { 1: s('string') },
+  IntOrString: { 1: int('type'), 2: int('intVal', true), 3: s('strVal') },
+  Service: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'ServiceSpec') },
+  ServiceSpec: {
+    1: m('ports', 'ServicePort', true),
+    2: { name: 'selector', type: { map: 'string' } },
+    3: s('clusterIP'),
+    4: s('type'),
+    10: s('externalName'),
+    18: ss('clusterIPs'),
+  },
+  ServicePort: { 1: s('name'), 2: s('protocol'), 3: int('port'), 4: m('targetPort', 'IntOrString'), 5: int('nodePort') },
+  Job: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'JobSpec') },
+  JobSpec: {
+    1: int('parallelism', true),
+    2: int('completions', true),
+    3: int('activeDeadlineSeconds', true),
+    4: m('selector', 'LabelSelector'),
+    5: bool('manualSelector', true),
+    6: m('template', 'PodTemplateSpec'),
+    7: int('backoffLimit', true),
+    8: int('ttlSecondsAfterFinished', true),
+    9: s('completionMode'),
+    10: bool('suspend', true),
+  },
 };
 
 /** Kinds whose protobuf encoding the server reads (by `apiVersion/kind`). */
@@ -135,6 +159,8 @@ const ROOTS: Readonly<Record<string, string>> = {
   'v1/Secret': 'Secret',
   'v1/ServiceAccount': 'ServiceAccount',
   'apps/v1/Deployment': 'Deployment',
+  'v1/Service': 'Service',
+  'batch/v1/Job': 'Job',
   'rbac.authorization.k8s.io/v1/Role': 'Role',
   'rbac.authorization.k8s.io/v1/ClusterRole': 'ClusterRole',
   'rbac.authorization.k8s.io/v1/RoleBinding': 'RoleBinding',
@@ -208,6 +234,12 @@ function valueOf(type: FieldDef['type'], wire: number, r: Reader, depth: number)
   throw badRequest('protobuf: unexpected map');
 }
 
+/** `{type: 0, intVal}` → the number, `{type: 1, strVal}` → the string. */
+function intOrString(v: JsonValue): JsonValue {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+  return v.type === 1 ? (typeof v.strVal === 'string' ? v.strVal : '') : typeof v.intVal === 'number' ? v.intVal : 0;
+}
+
 function isQuantity(v: JsonValue): v is { string: string } {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof v.string === 'string';
 }
@@ -253,6 +285,7 @@ function decodeMessage(name: string, buf: Buffer, depth: number): JsonObject {
     }
     let v = valueOf(f.type, wire, r, depth);
     if (typeof f.type === 'object' && 'msg' in f.type && f.type.msg === 'Quantity' && isQuantity(v)) v = v.string;
+    if (typeof f.type === 'object' && 'msg' in f.type && f.type.msg === 'IntOrString') v = intOrString(v);
     if (!f.keepZero && (v === 0 || v === false)) continue;
     if (f.repeated) {
       const cur = (out[f.name] as JsonValue[] | undefined) ?? [];

@@ -84,6 +84,12 @@ const KIND_COLUMNS: Readonly<Record<string, Column[]>> = {
   '/services': [
     col('Type', (o) => String(path(o, 'spec.type') ?? 'ClusterIP')),
     col('Cluster-IP', (o) => String(path(o, 'spec.clusterIP') ?? '<none>')),
+    col('External-IP', (o) => {
+      const ing = path(o, 'status.loadBalancer.ingress');
+      const ips = Array.isArray(ing) ? ing.filter(isJsonObject).map((i) => String(i.ip ?? i.hostname ?? '')) : [];
+      if (ips.length > 0) return ips.join(',');
+      return path(o, 'spec.type') === 'LoadBalancer' ? '<pending>' : '<none>';
+    }),
     col('Port(s)', (o) => {
       const ps = path(o, 'spec.ports');
       return Array.isArray(ps) ? ps.filter(isJsonObject).map((p) => `${String(p.port)}/${String(p.protocol ?? 'TCP')}`).join(',') : '<none>';
