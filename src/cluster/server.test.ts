@@ -245,4 +245,18 @@ describe('local cluster API', () => {
     assert.ok(doc.components.schemas['io.k8s.api.apps.v1.DeploymentSpec']);
     assert.equal((await req('/openapi/v3/apis/nope/v1')).status, 404);
   });
+
+  test('deletecollection with a label selector; cluster-wide list across namespaces', async () => {
+    await req('/api/v1/namespaces', { method: 'POST', body: { metadata: { name: 't2' } } });
+    for (const [ns, n] of [['t1', 'dc1'], ['t1', 'dc2'], ['t2', 'dc3']]) {
+      await req(cmPath(ns ?? ''), { method: 'POST', body: { metadata: { name: n, labels: { dc: 'yes' } } } });
+    }
+    const all = json(await req('/api/v1/configmaps?labelSelector=dc%3Dyes'));
+    assert.deepEqual(all.items?.map((i) => `${i.metadata.namespace}/${i.metadata.name}`), ['t1/dc1', 't1/dc2', 't2/dc3']);
+    const del = await req(`${cmPath('t1')}?labelSelector=dc%3Dyes`, { method: 'DELETE' });
+    assert.equal(del.status, 200, del.text);
+    assert.deepEqual(json(del).items?.map((i) => i.metadata.name), ['dc1', 'dc2']);
+    const left = json(await req('/api/v1/configmaps?labelSelector=dc%3Dyes'));
+    assert.deepEqual(left.items?.map((i) => i.metadata.name), ['dc3']);
+  });
 });
