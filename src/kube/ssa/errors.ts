@@ -3,10 +3,11 @@
  * (`Deployment/ns/name dry-run failed: <API message>`) and never contain Secret values.
  */
 import { KubeApiError, type ApiReason } from '../client/index.js';
+import type { ChangeSet } from './changeset.js';
 import type { ObjectHealth, VersionedRef } from './types.js';
 
 /** The step an object failed in. */
-export type ApplyPhase = 'dry-run' | 'apply' | 'recreate' | 'delete' | 'invalid';
+export type ApplyPhase = 'dry-run' | 'apply' | 'recreate' | 'delete' | 'wait' | 'invalid';
 
 /** One object's failure. */
 export interface ObjectFailure {
@@ -37,15 +38,17 @@ export function apiMessage(err: unknown): string {
 }
 
 /**
- * Apply (or prune) failed for one or more objects. When the dry-run of a stage fails, NOTHING of that
- * stage or later stages was written; earlier stages were applied (see `appliedBefore`).
+ * Apply (or prune) failed for one or more objects; the message has one `formatFailure` line per object.
+ * When the dry-run of a stage fails, NOTHING of that stage or later stages was written; `changeSet` holds
+ * what was done before the failure (earlier stages, or the objects of the failing stage already written
+ * when a real apply failed), so the caller can keep those in its inventory.
  */
 export class ApplyError extends Error {
   override readonly name = 'ApplyError';
   constructor(
     readonly failures: ObjectFailure[],
-    /** Subjects already applied in earlier stages (their change set entries). */
-    readonly appliedBefore: string[] = [],
+    /** What was written (or deleted) before the failure. */
+    readonly changeSet: ChangeSet,
   ) {
     super(failures.map(formatFailure).join('\n'));
   }

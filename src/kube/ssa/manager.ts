@@ -2,9 +2,18 @@
  * The SSA resource manager (behaviour of fluxcd/pkg `ssa/`): staged server-side apply with drift
  * detection by dry-run, prune, and health waits.
  */
+import { isNotFound, parseApiVersion } from '../client/index.js';
+import { formatObjectRef, objectRefOf } from '../identity.js';
 import type { KubeObject } from '../object.js';
+import { isPruneDisabled } from './annotations.js';
 import { ChangeSet } from './changeset.js';
-import type { ApplyOptions, DeleteAllOptions, DiffOptions, HealthResult, ObjectDiff, ResourceManagerOptions, VersionedRef, WaitOptions } from './types.js';
+import { maskSecrets, toYaml, unifiedDiff } from './diff.js';
+import { ApplyError, type ObjectFailure } from './errors.js';
+import { waitForSet } from './health.js';
+import { normalizeForCompare, stageOf, type Stage } from './normalize.js';
+import { clientRef, failure, planObject, type PlanContext, type Planned } from './plan.js';
+import { mapLimit, sleep } from './pool.js';
+import type { ApplyOptions, ChangeSetEntry, DeleteAllOptions, DiffOptions, HealthResult, ObjectDiff, ResourceManagerOptions, VersionedRef, WaitOptions } from './types.js';
 
 /** Field managers whose edits are taken back (Flux's cleanup list plus kubectl's imperative managers). */
 export const defaultCleanupManagers: readonly string[] = [
@@ -20,48 +29,235 @@ export const defaultCleanupManagers: readonly string[] = [
   'before-first-apply',
 ];
 
+/** Most objects one apply/diff/deleteAll call accepts. */
+export const MAX_OBJECTS = 20_000;
+
+const isFailure = (p: Planned | ObjectFailure): p is ObjectFailure => 'phase' in p;
+
+function entryOf(p: { ref: VersionedRef; subject: string }, action: ChangeSetEntry['action']): ChangeSetEntry {
+  return { ref: p.ref, subject: p.subject, action };
+}
+
+/** Checks identities and duplicates; adds owner labels to copies. Throws ApplyError (phase invalid). */
+function prepare(objects: readonly KubeObject[], ownerLabels: Record<string, string> | undefined): KubeObject[] {
+  if (objects.length > MAX_OBJECTS) throw new ApplyError([{ ref: undefined, subject: 'objects', phase: 'invalid', message: `more than ${MAX_OBJECTS} objects`, reason: undefined, cause: undefined }], new ChangeSet());
+  const failures: ObjectFailure[] = [];
+  const seen = new Set<string>();
+  const out: KubeObject[] = [];
+  objects.forEach((o, i) => {
+    let subject = `object #${i + 1}`;
+    try {
+      const ref = objectRefOf(o);
+      subject = formatObjectRef(ref);
+      if (!ref.name) throw new Error('metadata.name is required');
+      const key = `${ref.group}/${subject}`;
+      if (seen.has(key)) throw new Error('duplicate object in the set');
+      seen.add(key);
+    } catch (err) {
+      failures.push(failure({ ref: undefined, subject }, 'invalid', err));
+      return;
+    }
+    const labels = ownerLabels && Object.keys(ownerLabels).length > 0 ? { ...(o.metadata.labels ?? {}), ...ownerLabels } : undefined;
+    out.push(labels ? { ...o, metadata: { ...o.metadata, labels } } : o);
+  });
+  if (failures.length > 0) throw new ApplyError(failures, new ChangeSet());
+  return out;
+}
+
+function byStage<T>(items: readonly T[], stage: (t: T) => Stage): T[][] {
+  const stages: T[][] = [[], [], []];
+  for (const it of items) stages[stage(it)]?.push(it);
+  return stages;
+}
+
+const labelsMatch = (obj: KubeObject, want: Record<string, string>): boolean => Object.entries(want).every(([k, v]) => obj.metadata.labels?.[k] === v);
+
 /** See the module comment. One instance per controller; safe to share between reconciles. */
 export class ResourceManager {
-  constructor(readonly opts: ResourceManagerOptions) {}
+  private readonly cleanupManagers: ReadonlySet<string>;
+  private readonly concurrency: number;
 
-  /**
-   * Applies `objects` in stages (1: CRDs, Namespaces, ClusterRoles, then a wait until CRDs are
-   * Established; 2: `*Class` kinds; 3: the rest). Per stage every object is first dry-run applied and
-   * compared with the live object; if any dry-run fails, an {@link ApplyError} is thrown and nothing of
-   * that stage (or later) is written. Only created/configured objects are then really applied.
-   */
-  apply(objects: readonly KubeObject[], opts: ApplyOptions = {}): Promise<ChangeSet> {
-    void objects;
-    void opts;
-    return Promise.reject(new Error('ResourceManager.apply: not yet implemented'));
+  constructor(readonly opts: ResourceManagerOptions) {
+    this.cleanupManagers = new Set(opts.cleanupManagers ?? defaultCleanupManagers);
+    this.concurrency = Math.max(1, opts.concurrency ?? 4);
   }
 
-  /** The drift of each object (dry-run vs live), as unified diffs with Secret values masked. Writes nothing. */
-  diff(objects: readonly KubeObject[], opts: DiffOptions = {}): Promise<ObjectDiff[]> {
-    void objects;
-    void opts;
-    return Promise.reject(new Error('ResourceManager.diff: not yet implemented'));
+  private ctx(force: boolean): PlanContext {
+    return { client: this.opts.client, fieldManager: this.opts.fieldManager, cleanupManagers: this.cleanupManagers, force };
+  }
+
+  /**
+   * Applies `objects` in stages (1: CRDs, Namespaces, ClusterRoles, then a wait until the changed ones
+   * are Current — CRDs Established; 2: `*Class` kinds, then a wait; 3: the rest). Per stage every object
+   * is first read and dry-run applied (field manager, force) and compared with the live object ignoring
+   * status and server metadata; if any dry-run fails, an {@link ApplyError} naming every failing object
+   * is thrown and nothing of that stage (or later) is written. Then only created/configured objects are
+   * written: foreign managers (kubectl edits…) are first merged into ours unless `ssa: Merge`, and
+   * immutable-field failures are recreated when forced. `ssa: Ignore`/`reconcile: disabled` objects and
+   * existing `ssa: IfNotPresent` ones are `skipped`. Objects keep their input order within a stage.
+   */
+  async apply(objects: readonly KubeObject[], opts: ApplyOptions = {}): Promise<ChangeSet> {
+    const prepared = prepare(objects, opts.ownerLabels);
+    const cs = new ChangeSet();
+    const stages = byStage(prepared, (o) => stageOf(objectRefOf(o)));
+    for (const [i, stage] of stages.entries()) {
+      if (stage.length === 0) continue;
+      const planned = await mapLimit(stage, this.concurrency, (o) => planObject(this.ctx(opts.force ?? false), o));
+      const failures = planned.filter(isFailure);
+      if (failures.length > 0) throw new ApplyError(failures, cs);
+      const plans = planned.filter((p): p is Planned => !isFailure(p));
+      if (opts.dryRun) {
+        cs.add(...plans.map((p) => entryOf(p, p.action)));
+        continue;
+      }
+      await this.write(plans, cs, opts);
+      if (i < 2 && (opts.waitForStages ?? true)) await this.waitStage(plans, cs, opts);
+    }
+    return cs;
+  }
+
+  /** Writes the changed plans; entries land in `cs`; failures throw ApplyError after all were tried. */
+  private async write(plans: Planned[], cs: ChangeSet, opts: ApplyOptions): Promise<void> {
+    const results = await mapLimit(plans, this.concurrency, async (p): Promise<ChangeSetEntry | ObjectFailure> => {
+      if (p.action === 'unchanged' || p.action === 'skipped') return entryOf(p, p.action);
+      try {
+        if (p.recreate) await this.recreate(p, opts);
+        else await this.writeOne(p);
+        return entryOf(p, p.action);
+      } catch (err) {
+        return failure(p, p.recreate ? 'recreate' : 'apply', err);
+      }
+    });
+    const failures: ObjectFailure[] = [];
+    for (const r of results) {
+      if ('phase' in r) failures.push(r);
+      else cs.add(r);
+    }
+    if (failures.length > 0) throw new ApplyError(failures, cs);
+  }
+
+  private async writeOne(p: Planned): Promise<void> {
+    const { client, fieldManager } = this.opts;
+    if (p.cleanup) await client.patch(clientRef(p.ref), p.cleanup, { type: 'json', fieldManager });
+    await client.apply(p.desired, { fieldManager, force: true });
+  }
+
+  /** Deletes the live object, waits until it is gone, applies the desired one. */
+  private async recreate(p: Planned, opts: ApplyOptions): Promise<void> {
+    const { client, fieldManager } = this.opts;
+    const ref = clientRef(p.ref);
+    try {
+      await client.delete(ref, { propagationPolicy: 'Background', ...(p.live?.metadata.uid ? { preconditions: { uid: p.live.metadata.uid } } : {}) });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+    const deadline = Date.now() + (opts.stageTimeoutMs ?? 60_000);
+    while ((await client.tryGet(ref))?.metadata.uid === p.live?.metadata.uid) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for the old object to be deleted');
+      await sleep(100, opts.signal);
+    }
+    await client.apply(p.desired, { fieldManager, force: true });
+  }
+
+  /** Waits until the created/configured objects of a stage are Current; throws ApplyError (phase wait). */
+  private async waitStage(plans: Planned[], cs: ChangeSet, opts: ApplyOptions): Promise<void> {
+    const changed = plans.filter((p) => p.action === 'created' || p.action === 'configured');
+    if (changed.length === 0) return;
+    try {
+      await waitForSet(this.opts.client, changed.map((p) => p.ref), {
+        timeoutMs: opts.stageTimeoutMs ?? 60_000,
+        intervalMs: opts.stageIntervalMs ?? 500,
+        failFast: true,
+        concurrency: this.concurrency,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+    } catch (err) {
+      const objects = (err as { objects?: { ref: VersionedRef; subject: string; status: string; message: string }[] }).objects ?? [];
+      const bad = objects.filter((o) => o.status !== 'Current');
+      const failures: ObjectFailure[] = bad.length > 0 ? bad.map((o) => ({ ref: o.ref, subject: o.subject, phase: 'wait', message: `${o.status}: ${o.message}`, reason: undefined, cause: err })) : [failure({ ref: undefined, subject: 'stage' }, 'wait', err)];
+      throw new ApplyError(failures, cs);
+    }
+    // new kinds may be served now: forget cached discovery so later stages see them
+    if (changed.some((p) => p.ref.kind === 'CustomResourceDefinition')) this.opts.client.mapper.invalidate();
+  }
+
+  /**
+   * The drift of each object (dry-run vs live) as unified diffs of sorted YAML, without status and server
+   * metadata, Secret values masked. Writes nothing; not staged (a CR whose CRD is not yet applied fails
+   * its dry-run). Throws {@link ApplyError} listing every object whose dry-run failed. Caveat: fields
+   * added by foreign managers show no diff although apply would remove them (action is `configured`).
+   */
+  async diff(objects: readonly KubeObject[], opts: DiffOptions = {}): Promise<ObjectDiff[]> {
+    const prepared = prepare(objects, opts.ownerLabels);
+    const planned = await mapLimit(prepared, this.concurrency, (o) => planObject(this.ctx(false), o));
+    const failures = planned.filter(isFailure);
+    if (failures.length > 0) throw new ApplyError(failures, new ChangeSet());
+    return planned.filter((p): p is Planned => !isFailure(p)).map((p) => {
+      const after = p.dryRun ?? (p.recreate ? p.desired : undefined);
+      if (p.action === 'skipped' || after === undefined) return { ref: p.ref, subject: p.subject, action: p.action, diff: '' };
+      const [before, masked] = maskSecrets(p.live ? normalizeForCompare(p.live) : undefined, normalizeForCompare(after));
+      const text = unifiedDiff(toYaml(before), toYaml(masked), { labelA: `${p.subject} (live)`, labelB: `${p.subject} (merged)`, context: opts.context ?? 3 });
+      return { ref: p.ref, subject: p.subject, action: p.action, diff: text };
+    });
   }
 
   /**
    * Deletes the referenced objects in reverse staging order (the rest, then `*Class`, then CRDs/Namespaces/
-   * ClusterRoles), only those whose live labels include `ownerLabels` and not prune-disabled. NotFound is
-   * ignored (not in the change set). Failures are collected and thrown as one {@link ApplyError} after
-   * trying every object.
+   * ClusterRoles; input order within a stage), background propagation. An object is `skipped` when its
+   * live labels lack any of `ownerLabels` or it is prune-disabled (`prune: disabled`, `ssa: Ignore`,
+   * `reconcile: disabled`) and `respectPruneDisabled` (default true). Absent objects are ignored (not in
+   * the change set). Failures are collected and thrown as one {@link ApplyError} after trying every
+   * object; its `changeSet` lists what was deleted.
    */
-  deleteAll(refs: readonly VersionedRef[], opts: DeleteAllOptions): Promise<ChangeSet> {
-    void refs;
-    void opts;
-    return Promise.reject(new Error('ResourceManager.deleteAll: not yet implemented'));
+  async deleteAll(refs: readonly VersionedRef[], opts: DeleteAllOptions): Promise<ChangeSet> {
+    const cs = new ChangeSet();
+    const failures: ObjectFailure[] = [];
+    const stages = byStage(refs, stageOf).reverse();
+    for (const stage of stages) {
+      const results = await mapLimit(stage, this.concurrency, (ref) => this.deleteOne(ref, opts));
+      for (const r of results) {
+        if (r === undefined) continue;
+        if ('phase' in r) failures.push(r);
+        else cs.add(r);
+      }
+    }
+    if (failures.length > 0) throw new ApplyError(failures, cs);
+    return cs;
+  }
+
+  private async deleteOne(ref: VersionedRef, opts: DeleteAllOptions): Promise<ChangeSetEntry | ObjectFailure | undefined> {
+    const { client } = this.opts;
+    const subject = formatObjectRef(ref);
+    try {
+      const live = await client.tryGet(clientRef(ref));
+      if (!live) return undefined;
+      if (!labelsMatch(live, opts.ownerLabels)) return entryOf({ ref, subject }, 'skipped');
+      if ((opts.respectPruneDisabled ?? true) && isPruneDisabled(live)) return entryOf({ ref, subject }, 'skipped');
+      await client.delete(clientRef(ref), {
+        propagationPolicy: opts.propagationPolicy ?? 'Background',
+        ...(opts.dryRun ? { dryRun: true } : {}),
+        ...(live.metadata.uid ? { preconditions: { uid: live.metadata.uid } } : {}),
+      });
+      return entryOf({ ref, subject }, 'deleted');
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      return failure({ ref, subject }, 'delete', err);
+    }
   }
 
   /**
-   * Polls the objects until every one is Current (resolves), one is Failed and `failFast` (throws
-   * {@link HealthCheckError} reason Failed), the timeout passes (reason Timeout) or `signal` aborts.
+   * Polls the objects (kstatus, see `src/kube/kstatus`) every `intervalMs` (default 5 s) until every one
+   * is Current (resolves). Throws {@link HealthCheckError}: reason `Failed` at the first poll with a
+   * Failed object when `failFast` (default true), `Timeout` after `timeoutMs` (message lists each object
+   * not Current with its status and message), `Aborted` when `signal` aborts.
    */
   wait(refs: readonly VersionedRef[], opts: WaitOptions): Promise<HealthResult> {
-    void refs;
-    void opts;
-    return Promise.reject(new Error('ResourceManager.wait: not yet implemented'));
+    return waitForSet(this.opts.client, refs, { ...opts, concurrency: this.concurrency });
   }
+}
+
+/** The versioned reference of a `healthChecks` entry or any `{apiVersion, kind, name, namespace}`. */
+export function refOfTarget(t: { apiVersion: string; kind: string; name: string; namespace?: string | undefined }): VersionedRef {
+  const { group, version } = parseApiVersion(t.apiVersion);
+  return { group, version, kind: t.kind, name: t.name, namespace: t.namespace ?? '' };
 }

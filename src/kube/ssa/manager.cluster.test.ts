@@ -1,0 +1,237 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestCluster, type TestCluster } from '../../../test/harness/cluster.js';
+import { runTool } from '../../../test/harness/tools.js';
+import { KubeClient, loadKubeConfig } from '../client/index.js';
+import type { KubeObject } from '../object.js';
+import { ApplyError, HealthCheckError, ResourceManager, inventoryRefs, refOfTarget, staleEntries, versionedRefOf } from './index.js';
+
+let cluster: TestCluster;
+let client: KubeClient;
+let rm: ResourceManager;
+const owner = { 'kustomize.toolkit.fluxcd.io/name': 'apps', 'kustomize.toolkit.fluxcd.io/namespace': 'flux-system' };
+
+before(async () => {
+  cluster = await startTestCluster();
+  client = new KubeClient(loadKubeConfig({ kubeconfig: cluster.kubeconfigPath }));
+  rm = new ResourceManager({ client, fieldManager: 'kustomize-controller' });
+});
+after(async () => {
+  client.close();
+  await cluster.close();
+});
+
+const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+const cm = (namespace: string, name: string, data: Record<string, string>, extra: Partial<KubeObject['metadata']> = {}): KubeObject => ({
+  apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace, ...extra }, data,
+});
+function deployment(namespace: string, name: string, opts: { replicas?: number; app?: string; annotations?: Record<string, string> } = {}): KubeObject {
+  const app = opts.app ?? name;
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment',
+    metadata: { name, namespace, ...(opts.annotations ? { annotations: opts.annotations } : {}) },
+    spec: {
+      replicas: opts.replicas ?? 1,
+      selector: { matchLabels: { app } },
+      template: { metadata: { labels: { app }, ...(opts.annotations ? { annotations: opts.annotations } : {}) }, spec: { containers: [{ name: 'app', image: 'nginx:1.27' }] } },
+    },
+  };
+}
+const actions = (cs: { entries: { subject: string; action: string }[] }): string[] => cs.entries.map((e) => `${e.subject} ${e.action}`);
+const kubectl = (...args: string[]) => runTool('kubectl', args, { env: cluster.env });
+
+test('staged apply: a CRD and its CR in one call; namespace first', async () => {
+  const crd: KubeObject = {
+    apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'gadgets.stage.lockstep.dev' },
+    spec: {
+      group: 'stage.lockstep.dev', scope: 'Namespaced', names: { plural: 'gadgets', singular: 'gadget', kind: 'Gadget', listKind: 'GadgetList' },
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } } }],
+    },
+  };
+  const cr: KubeObject = { apiVersion: 'stage.lockstep.dev/v1', kind: 'Gadget', metadata: { name: 'g1', namespace: 'staged' }, spec: { size: 3 } };
+  // the CR comes first in the input: staging must still apply the CRD and namespace before it
+  const cs = await rm.apply([cr, crd, ns('staged')], { ownerLabels: owner, stageIntervalMs: 50 });
+  assert.deepEqual(actions(cs), ['CustomResourceDefinition/gadgets.stage.lockstep.dev created', 'Namespace/staged created', 'Gadget/staged/g1 created']);
+  const live = await client.get({ apiVersion: 'stage.lockstep.dev/v1', kind: 'Gadget', name: 'g1', namespace: 'staged' });
+  assert.equal(live.metadata.labels?.['kustomize.toolkit.fluxcd.io/name'], 'apps');
+  assert.deepEqual(cs.toInventory().entries, [
+    { id: '_gadgets.stage.lockstep.dev_apiextensions.k8s.io_CustomResourceDefinition', v: 'v1' },
+    { id: '_staged__Namespace', v: 'v1' },
+    { id: 'staged_g1_stage.lockstep.dev_Gadget', v: 'v1' },
+  ]);
+  const again = await rm.apply([cr, crd, ns('staged')], { ownerLabels: owner });
+  assert.deepEqual(again.entries.map((e) => e.action), ['unchanged', 'unchanged', 'unchanged']);
+});
+
+test('created → unchanged without a write → configured after kubectl edits, which are reverted', async () => {
+  await rm.apply([ns('drift')]);
+  const objs = [deployment('drift', 'web', { replicas: 2 }), cm('drift', 'settings', { mode: 'a' })];
+  const first = await rm.apply(objs, { ownerLabels: owner });
+  assert.deepEqual(actions(first), ['Deployment/drift/web created', 'ConfigMap/drift/settings created']);
+  assert.equal(first.toMessage(), 'Deployment/drift/web created\nConfigMap/drift/settings created');
+  const rv = (await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: 'drift' })).metadata.resourceVersion;
+  const second = await rm.apply(objs, { ownerLabels: owner });
+  assert.deepEqual(second.entries.map((e) => e.action), ['unchanged', 'unchanged']);
+  assert.equal(second.hasChanges(), false);
+  assert.equal(second.toMessage(), '');
+  const rv2 = (await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: 'drift' })).metadata.resourceVersion;
+  assert.equal(rv2, rv, 'an unchanged object is not written');
+
+  // out-of-band edits with the real kubectl: a value we own, an added label, an added data key
+  const p1 = await kubectl('-n', 'drift', 'patch', 'configmap', 'settings', '--type=merge', '-p', '{"data":{"mode":"b","extra":"x"}}');
+  assert.equal(p1.code, 0, p1.stderr);
+  const p2 = await kubectl('-n', 'drift', 'label', 'deployment', 'web', 'intruder=yes');
+  assert.equal(p2.code, 0, p2.stderr);
+  const p3 = await kubectl('-n', 'drift', 'scale', 'deployment', 'web', '--replicas=5');
+  assert.equal(p3.code, 0, p3.stderr);
+
+  const third = await rm.apply(objs, { ownerLabels: owner });
+  assert.deepEqual(actions(third), ['Deployment/drift/web configured', 'ConfigMap/drift/settings configured']);
+  const liveCm = await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: 'drift' });
+  assert.deepEqual(liveCm['data'], { mode: 'a' }, 'edited value reverted and added key removed');
+  const liveDep = await client.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'drift' });
+  assert.equal(liveDep.metadata.labels?.['intruder'], undefined, 'label added by kubectl removed');
+  assert.equal((liveDep['spec'] as { replicas: number }).replicas, 2, 'scale reverted');
+  const managers = (liveCm.metadata.managedFields as { manager: string }[]).map((m) => m.manager);
+  assert.ok(!managers.includes('kubectl-patch'), `kubectl-patch entry merged away: ${managers.join(',')}`);
+  const fourth = await rm.apply(objs, { ownerLabels: owner });
+  assert.deepEqual(fourth.entries.map((e) => e.action), ['unchanged', 'unchanged']);
+});
+
+test('kubectl edit (KUBE_EDITOR) is taken back', async () => {
+  await rm.apply([ns('edit'), cm('edit', 'conf', { level: 'info' })]);
+  const editor = `sed -i s/level:\\ info/level:\\ debug/`;
+  const r = await runTool('kubectl', ['-n', 'edit', 'edit', 'configmap', 'conf'], { env: { ...cluster.env, KUBE_EDITOR: editor } });
+  assert.equal(r.code, 0, r.stderr);
+  const edited = await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'conf', namespace: 'edit' });
+  assert.deepEqual(edited['data'], { level: 'debug' });
+  const cs = await rm.apply([cm('edit', 'conf', { level: 'info' })]);
+  assert.deepEqual(actions(cs), ['ConfigMap/edit/conf configured']);
+  const live = await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'conf', namespace: 'edit' });
+  assert.deepEqual(live['data'], { level: 'info' });
+});
+
+test('ssa annotations: Ignore, IfNotPresent, Merge, Override', async () => {
+  await rm.apply([ns('anno')]);
+  const ann = (v: string) => ({ annotations: { 'kustomize.toolkit.fluxcd.io/ssa': v } });
+  const desired = (v: string, name: string) => cm('anno', name, { k: 'git' }, ann(v));
+  await rm.apply(['Ignore', 'IfNotPresent', 'Merge', 'Override'].map((v) => desired(v, v.toLowerCase())).slice(1));
+  // someone else changes each object
+  for (const name of ['ifnotpresent', 'merge', 'override']) {
+    const r = await kubectl('-n', 'anno', 'patch', 'configmap', name, '--type=merge', '-p', '{"data":{"other":"x"}}');
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const cs = await rm.apply(['Ignore', 'IfNotPresent', 'Merge', 'Override'].map((v) => desired(v, v.toLowerCase())));
+  assert.deepEqual(actions(cs), ['ConfigMap/anno/ignore skipped', 'ConfigMap/anno/ifnotpresent skipped', 'ConfigMap/anno/merge unchanged', 'ConfigMap/anno/override configured']);
+  assert.equal(await client.tryGet({ apiVersion: 'v1', kind: 'ConfigMap', name: 'ignore', namespace: 'anno' }), undefined, 'Ignore: never created');
+  const data = async (name: string) => (await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name, namespace: 'anno' }))['data'];
+  assert.deepEqual(await data('ifnotpresent'), { k: 'git', other: 'x' });
+  assert.deepEqual(await data('merge'), { k: 'git', other: 'x' }, 'Merge keeps fields of other managers');
+  assert.deepEqual(await data('override'), { k: 'git' }, 'Override takes them back');
+  // IfNotPresent creates when absent; reconcile: disabled is skipped like Ignore
+  const created = await rm.apply([desired('IfNotPresent', 'fresh'), cm('anno', 'off', { k: 'v' }, { labels: { 'kustomize.toolkit.fluxcd.io/reconcile': 'Disabled' } })]);
+  assert.deepEqual(actions(created), ['ConfigMap/anno/fresh created', 'ConfigMap/anno/off skipped']);
+  assert.deepEqual(created.toInventory().entries.map((e) => e.id), ['anno_fresh__ConfigMap', 'anno_off__ConfigMap']);
+});
+
+test('a failing dry-run names the object and writes nothing of its stage', async () => {
+  await rm.apply([ns('invalid')]);
+  const bad: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Bad_Name', namespace: 'invalid' }, data: { a: 'b' } };
+  const err = await rm.apply([cm('invalid', 'good', { a: 'b' }), bad]).then(() => undefined, (e: unknown) => e);
+  assert.ok(err instanceof ApplyError, String(err));
+  assert.equal(err.failures.length, 1);
+  assert.match(err.message, /^ConfigMap\/invalid\/Bad_Name dry-run failed: /);
+  assert.ok(!err.message.includes('PATCH'), err.message);
+  assert.equal(await client.tryGet({ apiVersion: 'v1', kind: 'ConfigMap', name: 'good', namespace: 'invalid' }), undefined, 'valid sibling not applied');
+  const unknownKind = await rm.apply([{ apiVersion: 'nope.lockstep.dev/v1', kind: 'Nothing', metadata: { name: 'x', namespace: 'invalid' } }]).catch((e: unknown) => e);
+  assert.ok(unknownKind instanceof ApplyError);
+  assert.match(unknownKind.message, /^Nothing\/invalid\/x dry-run failed: no matches for kind "Nothing"/);
+  const noName = await rm.apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'invalid' } }]).catch((e: unknown) => e);
+  assert.ok(noName instanceof ApplyError && noName.failures[0]?.phase === 'invalid', String(noName));
+});
+
+test('immutable selector change: error without force, recreated with force annotation or option', async () => {
+  await rm.apply([ns('immut')]);
+  await rm.apply([deployment('immut', 'api', { app: 'v1' }), deployment('immut', 'forced', { app: 'v1' })]);
+  const before = await client.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'api', namespace: 'immut' });
+  const err = await rm.apply([deployment('immut', 'api', { app: 'v2' })]).catch((e: unknown) => e);
+  assert.ok(err instanceof ApplyError, String(err));
+  assert.match(err.message, /^Deployment\/immut\/api dry-run failed: .*immutable/);
+  const forced = await rm.apply([deployment('immut', 'forced', { app: 'v2', annotations: { 'kustomize.toolkit.fluxcd.io/force': 'Enabled' } })]);
+  assert.deepEqual(actions(forced), ['Deployment/immut/forced configured']);
+  const cs = await rm.apply([deployment('immut', 'api', { app: 'v2' })], { force: true });
+  assert.deepEqual(actions(cs), ['Deployment/immut/api configured']);
+  const after = await client.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'api', namespace: 'immut' });
+  assert.notEqual(after.metadata.uid, before.metadata.uid, 'recreated');
+  assert.deepEqual((after['spec'] as { selector: unknown }).selector, { matchLabels: { app: 'v2' } });
+});
+
+test('prune: stale objects with our owner labels only, prune: disabled kept, reverse order, NotFound ignored', async () => {
+  const v1 = [ns('prune'), cm('prune', 'a', { x: '1' }), cm('prune', 'keep', { x: '1' }, { annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } })];
+  const first = await rm.apply(v1, { ownerLabels: owner });
+  const foreign = cm('prune', 'foreign', { x: '1' });
+  await client.create(foreign);
+  const old = first.toInventory();
+  old.entries.push({ id: 'prune_foreign__ConfigMap', v: 'v1' }, { id: 'prune_gone__ConfigMap', v: 'v1' });
+  const next = (await rm.apply([cm('prune', 'b', { x: '1' })], { ownerLabels: owner })).toInventory();
+  const stale = staleEntries(old, next);
+  assert.deepEqual(stale.map((r) => r.name), ['prune', 'a', 'keep', 'foreign', 'gone']);
+  const cs = await rm.deleteAll(stale, { ownerLabels: owner });
+  assert.deepEqual(actions(cs), ['ConfigMap/prune/a deleted', 'ConfigMap/prune/keep skipped', 'ConfigMap/prune/foreign skipped', 'Namespace/prune deleted']);
+  assert.equal(cs.toMessage(), 'ConfigMap/prune/a deleted\nNamespace/prune deleted');
+  assert.equal(await client.tryGet({ apiVersion: 'v1', kind: 'ConfigMap', name: 'a', namespace: 'prune' }), undefined);
+});
+
+test('wait: healthy, fail → Failed fast, never-ready → timeout message', async () => {
+  await rm.apply([ns('health')]);
+  const sim = (mode: string) => ({ 'cluster.lockstep.dev/simulate': mode });
+  const objs = [deployment('health', 'ok'), deployment('health', 'bad', { annotations: sim('fail') }), deployment('health', 'slow', { annotations: sim('never-ready') })];
+  const cs = await rm.apply(objs);
+  const [ok, bad, slow] = cs.entries.map((e) => e.ref);
+  assert.ok(ok && bad && slow);
+  const healthy = await rm.wait([ok, refOfTarget({ apiVersion: 'v1', kind: 'Namespace', name: 'health' })], { timeoutMs: 10_000, intervalMs: 100 });
+  assert.deepEqual(healthy.objects.map((o) => o.status), ['Current', 'Current']);
+  const t0 = Date.now();
+  const failed = await rm.wait([ok, bad, slow], { timeoutMs: 20_000, intervalMs: 100 }).catch((e: unknown) => e);
+  assert.ok(failed instanceof HealthCheckError, String(failed));
+  assert.equal(failed.reason, 'Failed');
+  assert.ok(Date.now() - t0 < 15_000, 'fails fast');
+  assert.match(failed.message, /^failed early due to stalled resources: \[Deployment\/health\/bad status: 'Failed': Progress deadline exceeded/);
+  const timedOut = await rm.wait([ok, slow], { timeoutMs: 800, intervalMs: 100 }).catch((e: unknown) => e);
+  assert.ok(timedOut instanceof HealthCheckError, String(timedOut));
+  assert.equal(timedOut.reason, 'Timeout');
+  assert.match(timedOut.message, /^timeout waiting for: \[Deployment\/health\/slow status: 'InProgress': /);
+  assert.ok(!timedOut.message.includes('Deployment/health/ok'), timedOut.message);
+  const missing = await rm.wait([refOfTarget({ apiVersion: 'v1', kind: 'ConfigMap', name: 'nope', namespace: 'health' })], { timeoutMs: 200, intervalMs: 50 }).catch((e: unknown) => e);
+  assert.ok(missing instanceof HealthCheckError);
+  assert.match(missing.message, /ConfigMap\/health\/nope status: 'NotFound'/);
+});
+
+test('diff: unified diff of drift with Secret values masked; dryRun apply writes nothing', async () => {
+  await rm.apply([ns('diff')]);
+  const secret = (token: string, other: string): KubeObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'diff' }, stringData: { token, other } });
+  await rm.apply([secret('hunter2', 'same-value'), cm('diff', 'c', { a: '1' })]);
+  const diffs = await rm.diff([secret('swordfish', 'same-value'), cm('diff', 'c', { a: '2' }), cm('diff', 'new', { z: '9' })]);
+  assert.deepEqual(diffs.map((d) => `${d.subject} ${d.action}`), ['Secret/diff/s configured', 'ConfigMap/diff/c configured', 'ConfigMap/diff/new created']);
+  const sdiff = diffs[0]?.diff ?? '';
+  for (const plain of ['hunter2', 'swordfish', 'same-value', Buffer.from('hunter2').toString('base64'), Buffer.from('swordfish').toString('base64'), Buffer.from('same-value').toString('base64')]) {
+    assert.ok(!sdiff.includes(plain), `secret value leaked in diff:\n${sdiff}`);
+  }
+  assert.match(sdiff, /^- {2}token: "?\*{6} \(before\)"?$/m);
+  assert.match(sdiff, /^\+ {2}token: "?\*{6} \(after\)"?$/m);
+  assert.ok(!/^[-+] {2}other/m.test(sdiff), 'unchanged secret key is not in the changed lines');
+  assert.match(diffs[1]?.diff ?? '', /^- {2}a: "1"$/m);
+  assert.match(diffs[1]?.diff ?? '', /^\+ {2}a: "2"$/m);
+  assert.match(diffs[2]?.diff ?? '', /^\+kind: ConfigMap$/m);
+  const dry = await rm.apply([cm('diff', 'c', { a: '2' })], { dryRun: true });
+  assert.deepEqual(actions(dry), ['ConfigMap/diff/c configured']);
+  assert.deepEqual((await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'c', namespace: 'diff' }))['data'], { a: '1' });
+});
+
+test('inventory round trip: refs of an inventory read back the objects', async () => {
+  const cs = await rm.apply([ns('inv'), cm('inv', 'one', { a: '1' })]);
+  const refs = inventoryRefs(cs.toInventory());
+  assert.deepEqual(refs, [versionedRefOf(ns('inv')), versionedRefOf(cm('inv', 'one', {}))]);
+  const res = await rm.wait(refs, { timeoutMs: 5000, intervalMs: 50 });
+  assert.equal(res.objects.length, 2);
+});

@@ -1,0 +1,53 @@
+/**
+ * Staging order and the comparison of a dry-run result with the live object.
+ */
+import type { ObjectRef } from '../identity.js';
+import type { JsonValue, KubeObject } from '../object.js';
+
+/** Apply stages: 0 cluster definitions (CRDs, Namespaces, ClusterRoles), 1 `*Class` kinds, 2 the rest. */
+export type Stage = 0 | 1 | 2;
+
+/** The stage of an object or reference (fluxcd/pkg `ssa/utils/is.go` rules). */
+export function stageOf(ref: Pick<ObjectRef, 'group' | 'kind'>): Stage {
+  if (ref.group === 'apiextensions.k8s.io' && ref.kind === 'CustomResourceDefinition') return 0;
+  if (ref.group === '' && ref.kind === 'Namespace') return 0;
+  if (ref.group === 'rbac.authorization.k8s.io' && ref.kind === 'ClusterRole') return 0;
+  if (ref.kind.endsWith('Class')) return 1;
+  return 2;
+}
+
+/** Metadata the server owns: ignored by the drift comparison. */
+const SERVER_META = ['resourceVersion', 'generation', 'managedFields', 'uid', 'creationTimestamp', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
+
+/**
+ * A copy of an object fit for comparison: without `status` and server-managed metadata. The copy shares
+ * nothing with the input.
+ */
+export function normalizeForCompare(obj: KubeObject): KubeObject {
+  const out = structuredClone(obj);
+  delete out['status'];
+  const meta = out.metadata as Record<string, unknown>;
+  for (const k of SERVER_META) delete meta[k];
+  return out;
+}
+
+/** Structural equality of JSON values (object key order ignored, array order significant). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((v, i) => jsonEqual(v, bb[i]));
+  }
+  const ao = a as Record<string, JsonValue>;
+  const bo = b as Record<string, JsonValue>;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  return ak.length === bk.length && ak.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && jsonEqual(ao[k], bo[k]));
+}
+
+/** True when the dry-run result differs from the live object outside status and server metadata. */
+export function hasDrifted(live: KubeObject, dryRun: KubeObject): boolean {
+  return !jsonEqual(normalizeForCompare(live), normalizeForCompare(dryRun));
+}

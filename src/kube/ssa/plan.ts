@@ -1,0 +1,89 @@
+/**
+ * Planning one object: read the live object, dry-run apply, decide created / configured / unchanged /
+ * skipped, and what the real write must do (plain apply, cleanup first, or delete + recreate).
+ */
+import { KubeApiError, formatApiVersion, type KubeClient, type ObjectRef as ClientRef } from '../client/index.js';
+import { formatObjectRef } from '../identity.js';
+import type { KubeObject } from '../object.js';
+import { SsaPolicy, isForceEnabled, isIgnored, ssaPolicyOf } from './annotations.js';
+import { cleanupPatch, type JsonPatchOp } from './cleanup.js';
+import { apiMessage, type ObjectFailure } from './errors.js';
+import { versionedRefOf } from './inventory.js';
+import { hasDrifted } from './normalize.js';
+import type { ChangeAction, VersionedRef } from './types.js';
+
+/** The decision for one object. */
+export interface Planned {
+  desired: KubeObject;
+  ref: VersionedRef;
+  subject: string;
+  live: KubeObject | undefined;
+  /** The server's dry-run result (absent when skipped or when a recreate is planned). */
+  dryRun: KubeObject | undefined;
+  action: Exclude<ChangeAction, 'deleted'>;
+  /** Delete the live object and create it again (immutable field change with force). */
+  recreate: boolean;
+  /** managedFields patch to run before the apply. */
+  cleanup: JsonPatchOp[] | undefined;
+}
+
+/** What planning needs besides the object. */
+export interface PlanContext {
+  client: KubeClient;
+  fieldManager: string;
+  cleanupManagers: ReadonlySet<string>;
+  /** Recreate any object on immutable-field errors (spec.force). */
+  force: boolean;
+}
+
+/** The client reference of a versioned reference. */
+export function clientRef(ref: VersionedRef): ClientRef {
+  return { apiVersion: formatApiVersion(ref.group, ref.version), kind: ref.kind, name: ref.name, namespace: ref.namespace || undefined };
+}
+
+/**
+ * True for a 422 whose message says a field is immutable. Kubernetes gives no distinct reason for this
+ * case (it is a FieldValueInvalid cause), so the message is matched — the one place we do, as Flux does.
+ */
+export function isImmutableError(err: unknown): boolean {
+  if (!(err instanceof KubeApiError) || err.code !== 422) return false;
+  return /field is immutable|is immutable|may not change|cannot change|updates to .* are forbidden/i.test(apiMessage(err));
+}
+
+/** A failure record for an object. */
+export function failure(p: { ref: VersionedRef | undefined; subject: string }, phase: ObjectFailure['phase'], err: unknown): ObjectFailure {
+  return { ref: p.ref, subject: p.subject, phase, message: apiMessage(err), reason: err instanceof KubeApiError ? err.reason : undefined, cause: err };
+}
+
+/** Plans one object (see the module comment). Never throws: failures come back as {@link ObjectFailure}. */
+export async function planObject(ctx: PlanContext, desired: KubeObject): Promise<Planned | ObjectFailure> {
+  const ref = versionedRefOf(desired);
+  const subject = formatObjectRef(ref);
+  const base = { desired, ref, subject, dryRun: undefined, recreate: false, cleanup: undefined };
+  let live: KubeObject | undefined;
+  try {
+    live = await ctx.client.tryGet(clientRef(ref));
+  } catch (err) {
+    return failure({ ref, subject }, 'dry-run', err);
+  }
+  if (isIgnored(desired) || isIgnored(live)) return { ...base, live, action: 'skipped' };
+  if (live && ssaPolicyOf(desired) === SsaPolicy.IfNotPresent) return { ...base, live, action: 'skipped' };
+  let dryRun: KubeObject;
+  try {
+    dryRun = await ctx.client.apply(desired, { fieldManager: ctx.fieldManager, force: true, dryRun: true });
+  } catch (err) {
+    if (live && isImmutableError(err) && (ctx.force || isForceEnabled(desired) || isForceEnabled(live))) {
+      return { ...base, live, action: 'configured', recreate: true };
+    }
+    return failure({ ref, subject }, 'dry-run', err);
+  }
+  if (!live) return { ...base, live, dryRun, action: 'created' };
+  let cleanup: JsonPatchOp[] | undefined;
+  try {
+    cleanup = ssaPolicyOf(desired) === SsaPolicy.Merge ? undefined : cleanupPatch(live, { managers: ctx.cleanupManagers, owner: ctx.fieldManager, apiVersion: desired.apiVersion });
+  } catch (err) {
+    return failure({ ref, subject }, 'dry-run', err);
+  }
+  const action = cleanup !== undefined || hasDrifted(live, dryRun) ? 'configured' : 'unchanged';
+  return { ...base, live, dryRun, action, cleanup };
+}
