@@ -99,6 +99,7 @@ export class ResourceCatalog {
   private byKindMap = new Map<string, ServedResource>();
   private all: ServedResource[] = [];
   private crdByGroupKind = new Map<string, KubeObject>();
+  private preferredByRkey = new Map<string, ServedResource>();
   private registry: SchemaRegistry;
 
   constructor(
@@ -144,6 +145,8 @@ export class ResourceCatalog {
     this.all = out;
     this.byPluralMap = new Map(out.map((r) => [key(r.group, r.version, r.plural), r]));
     this.byKindMap = new Map(out.map((r) => [key(r.group, r.version, r.kind), r]));
+    this.preferredByRkey = new Map();
+    for (const r of out) if (r.preferred || !this.preferredByRkey.has(r.rkey)) this.preferredByRkey.set(r.rkey, r);
     this.registry = (crds.length > 0 ? this.crdSchemas?.withCrds(this.base, crds) : undefined) ?? this.base;
   }
 
@@ -168,6 +171,11 @@ export class ResourceCatalog {
 
   byKind(group: string, version: string, kind: string): ServedResource | undefined {
     return this.byKindMap.get(key(group, version, kind));
+  }
+
+  /** The preferred version of the resource stored under `rkey` (`apps/deployments`). */
+  preferredFor(rkey: string): ServedResource | undefined {
+    return this.preferredByRkey.get(rkey);
   }
 
   /** Every served resource. */

@@ -60,8 +60,9 @@ export function createInternalClient(core: ClusterCore): InternalClient & { clos
     watch(ref: ResourceRef | undefined, fromResourceVersion: string | undefined, cb: (ev: WatchEvent) => void): () => void {
       const r = ref ? served(ref) : undefined;
       const deliver = (ev: ChangeEvent): void => {
-        const target = r ?? core.catalog.resources().find((x) => x.rkey === ev.rkey && x.preferred);
-        if (!target || (r && ev.rkey !== r.rkey)) return;
+        if (r && ev.rkey !== r.rkey) return;
+        const target = r ?? core.catalog.preferredFor(ev.rkey);
+        if (!target) return;
         const we = toWatchEvent(target, ev);
         setImmediate(() => {
           if (active) cb(we);
