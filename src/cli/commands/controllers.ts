@@ -14,6 +14,7 @@ import { ControllerRegistry, Manager, createLogger, type ControllerFactory } fro
  */
 export const controllerModules: ReadonlyArray<() => Promise<ControllerFactory>> = [
   () => import('../../controllers/source/index.js').then((m) => m.sourceControllerFactory),
+  () => import('../../controllers/kustomize/index.js').then((m) => m.kustomizeControllerFactory),
 ];
 
 /** Loads every registered controller package into a registry. */

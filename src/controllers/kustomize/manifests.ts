@@ -1,0 +1,113 @@
+/**
+ * Fetching and rendering a Kustomization's manifests: download the source artifact (size limit,
+ * timeout, sha256 digest verified), unpack it with the artifact module's limits into a scratch folder,
+ * apply Flux's overlay and build with the native kustomize engine. The scratch folder is always removed.
+ *
+ * Rendered results are cached by (artifact digest, path, overlay): the build is a pure function of those,
+ * so an unchanged revision is not downloaded or built again at every interval, and Kustomizations sharing
+ * a source share its download. Callers get deep copies. Substitution and commonMetadata are NOT cached
+ * inputs: they are applied by the caller afterwards (variables can change without a new revision).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { downloadArtifact, unpackBuffer, type UnpackOptions } from '../../artifact/index.js';
+import type { JsonObject } from '../../kube/object.js';
+import { type FluxOverlay, OverlayError, renderFluxPath } from '../../render/flux-overlay.js';
+import { KustomizeError } from '../../render/kustomize/index.js';
+
+/** Where a failure happened: fetching/unpacking the artifact (or a missing path), or building. */
+export class ManifestError extends Error {
+  override readonly name = 'ManifestError';
+  constructor(
+    message: string,
+    readonly stage: 'artifact' | 'build',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** What to render. */
+export interface RenderRequest {
+  url: string;
+  /** `sha256:<hex>` the download must match. */
+  digest: string;
+  path?: string | undefined;
+  /** The overlay without commonMetadata (applied by the caller). */
+  overlay: Omit<FluxOverlay, 'commonMetadata'>;
+}
+
+/** Options of {@link ManifestRenderer}. */
+export interface ManifestRendererOptions {
+  /** Rendered results kept (default 256). */
+  maxEntries?: number;
+  /** Largest artifact downloaded (default 256 MiB). */
+  maxArtifactBytes?: number;
+  /** Download timeout (default 60 s). */
+  downloadTimeoutMs?: number;
+  unpack?: Omit<UnpackOptions, 'expectedDigest'>;
+  /** Scratch folder parent (default the OS temp folder). */
+  tmpDir?: string;
+  /** Most objects one build may produce (default 20,000). */
+  maxResources?: number;
+}
+
+/** See the module comment. */
+export class ManifestRenderer {
+  private readonly cache = new Map<string, JsonObject[]>();
+  private readonly inflight = new Map<string, Promise<JsonObject[]>>();
+
+  constructor(private readonly opts: ManifestRendererOptions = {}) {}
+
+  /** Rendered objects (a fresh deep copy). Throws {@link ManifestError}. */
+  async render(req: RenderRequest): Promise<JsonObject[]> {
+    const key = JSON.stringify([req.digest, req.path ?? '', req.overlay]);
+    const hit = this.cache.get(key);
+    if (hit) {
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+      return structuredClone(hit);
+    }
+    let p = this.inflight.get(key);
+    if (!p) {
+      p = this.renderFresh(req).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, p);
+    }
+    const objects = await p;
+    this.cache.set(key, objects);
+    while (this.cache.size > (this.opts.maxEntries ?? 256)) this.cache.delete(this.cache.keys().next().value as string);
+    return structuredClone(objects);
+  }
+
+  private async renderFresh(req: RenderRequest): Promise<JsonObject[]> {
+    let body: Buffer;
+    try {
+      body = await downloadArtifact(req.url, { expectedDigest: req.digest, maxBytes: this.opts.maxArtifactBytes ?? 256 * 1024 * 1024, timeoutMs: this.opts.downloadTimeoutMs ?? 60_000 });
+    } catch (err) {
+      throw new ManifestError(`failed to download artifact from ${req.url}: ${(err as Error).message}`, 'artifact', { cause: err });
+    }
+    const dir = await mkdtemp(join(this.opts.tmpDir ?? tmpdir(), 'lockstep-kustomization-'));
+    try {
+      try {
+        await unpackBuffer(body, dir, { ...(this.opts.unpack ?? {}), expectedDigest: req.digest });
+      } catch (err) {
+        throw new ManifestError(`failed to extract artifact ${req.digest}: ${(err as Error).message}`, 'artifact', { cause: err });
+      }
+      try {
+        return renderFluxPath({ root: dir, path: req.path, overlay: req.overlay, ...(this.opts.maxResources ? { maxResources: this.opts.maxResources } : {}) }).objects;
+      } catch (err) {
+        if (err instanceof OverlayError && /not found: stat|outside the artifact|not a directory/.test(err.message)) throw new ManifestError(err.message, 'artifact', { cause: err });
+        if (err instanceof OverlayError || err instanceof KustomizeError) throw new ManifestError(`kustomize build failed: ${scrub(err.message, dir)}`, 'build', { cause: err });
+        throw err;
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+}
+
+/** Replaces the scratch folder in messages so they name files relative to the artifact. */
+function scrub(message: string, dir: string): string {
+  return message.split(dir + '/').join('').split(dir).join('.');
+}
