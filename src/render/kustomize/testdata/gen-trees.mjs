@@ -684,6 +684,28 @@ CASES['crds-openapi-direct'] = {
   'widget-openapi.yaml': 'example.com.v1.Widget:\n  Schema:\n    properties:\n      apiVersion: {type: string}\n      kind: {type: string}\n      metadata: {type: object}\n      spec:\n        $ref: example.com.v1.WidgetSpec\nexample.com.v1.WidgetSpec:\n  Schema:\n    properties:\n      configRef:\n        type: object\n        x-kubernetes-object-ref-api-version: v1\n        x-kubernetes-object-ref-kind: ConfigMap\n      selector:\n        type: object\n        x-kubernetes-label-selector: "true"\n',
   'w.yaml': WIDGET,
 };
+
+const RICH = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: rich\nspec:\n  selector:\n    matchLabels: {app: rich}\n  template:\n    metadata:\n      labels: {app: rich}\n    spec:\n      tolerations:\n      - key: a\n        operator: Exists\n      containers:\n      - name: main\n        image: main:1\n        args: [--a, --b]\n        ports:\n        - containerPort: 80\n          name: http\n        - containerPort: 443\n          name: https\n        volumeMounts:\n        - name: data\n          mountPath: /data\n        resources:\n          limits: {cpu: "1", memory: 1Gi}\n      - name: side\n        image: side:1\n      volumes:\n      - name: data\n        emptyDir: {}\n';
+const smpCase = (patch) => ({ 'kustomization.yaml': 'resources:\n- d.yaml\npatches:\n- path: patch.yaml\n', 'd.yaml': RICH, 'patch.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: rich\nspec:\n  template:\n    spec:\n' + patch });
+Object.assign(CASES, {
+  'smp-tolerations-replace': smpCase('      tolerations:\n      - key: b\n        operator: Equal\n        value: x\n'),
+  'smp-args-replace': smpCase('      containers:\n      - name: main\n        args: [--c]\n'),
+  'smp-ports-merge': smpCase('      containers:\n      - name: main\n        ports:\n        - containerPort: 8080\n          name: alt\n        - containerPort: 80\n          name: web\n'),
+  'smp-volume-mounts': smpCase('      containers:\n      - name: main\n        volumeMounts:\n        - name: cache\n          mountPath: /cache\n      volumes:\n      - name: cache\n        emptyDir: {}\n'),
+  'smp-delete-container': smpCase('      containers:\n      - name: side\n        $patch: delete\n'),
+  'smp-replace-resources-map': smpCase('      containers:\n      - name: main\n        resources:\n          $patch: replace\n          requests: {cpu: 100m}\n'),
+  'smp-new-container-first': smpCase('      initContainers:\n      - name: init\n        image: init:1\n      containers:\n      - name: new\n        image: new:1\n'),
+  'smp-null-removes-field': smpCase('      containers:\n      - name: main\n        resources: null\n        args: null\n'),
+  'smp-multi-doc-file': {
+    'kustomization.yaml': 'resources:\n- d.yaml\n- s.yaml\npatches:\n- path: patches.yaml\n',
+    'd.yaml': RICH, 's.yaml': SVC,
+    'patches.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: rich\nspec:\n  replicas: 3\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    patched: "yes"\nspec:\n  type: LoadBalancer\n',
+  },
+  'smp-label-selector-target': {
+    'kustomization.yaml': 'resources:\n- d.yaml\n- d2.yaml\npatches:\n- target:\n    kind: Deployment\n    labelSelector: app=rich\n  patch: |\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: ignored\n    spec:\n      minReadySeconds: 5\n',
+    'd.yaml': RICH.replace('name: rich\nspec', 'name: rich\n  labels: {app: rich}\nspec'), 'd2.yaml': DEP,
+  },
+});
 for (const [name, files] of Object.entries(CASES)) {
   for (const [f, t] of Object.entries(files)) write(join(out, name, f), t);
 }
