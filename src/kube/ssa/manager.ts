@@ -2,7 +2,8 @@
  * The SSA resource manager (behaviour of fluxcd/pkg `ssa/`): staged server-side apply with drift
  * detection by dry-run, prune, and health waits.
  */
-import { isNotFound, parseApiVersion } from '../client/index.js';
+import { isConflict, isInvalid, isNotFound, parseApiVersion } from '../client/index.js';
+import { cleanupPatch } from './cleanup.js';
 import { formatObjectRef, objectRefOf } from '../identity.js';
 import type { KubeObject } from '../object.js';
 import { isPruneDisabled } from './annotations.js';
@@ -138,8 +139,29 @@ export class ResourceManager {
 
   private async writeOne(p: Planned): Promise<void> {
     const { client, fieldManager } = this.opts;
-    if (p.cleanup) await client.patch(clientRef(p.ref), p.cleanup, { type: 'json', fieldManager });
+    if (p.cleanup) await this.cleanup(p);
     await client.apply(p.desired, { fieldManager, force: true });
+  }
+
+  /**
+   * Runs the managedFields cleanup patch. Its resourceVersion `test` fails when a controller wrote the
+   * object since we read it (status updates are frequent): then re-read, recompute and retry, 5 times.
+   */
+  private async cleanup(p: Planned): Promise<void> {
+    const { client, fieldManager } = this.opts;
+    const ref = clientRef(p.ref);
+    let ops = p.cleanup;
+    for (let attempt = 1; ops !== undefined; attempt++) {
+      try {
+        await client.patch(ref, ops, { type: 'json', fieldManager });
+        return;
+      } catch (err) {
+        if (attempt >= 5 || !(isInvalid(err) || isConflict(err))) throw err;
+      }
+      const live = await client.tryGet(ref);
+      if (!live) return;
+      ops = cleanupPatch(live, { managers: this.cleanupManagers, owner: fieldManager, apiVersion: p.desired.apiVersion });
+    }
   }
 
   /** Deletes the live object, waits until it is gone, applies the desired one. */
