@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { KubeObject } from '../../kube/object.js';
-import type { ResourceInfo, SchemaRegistry } from '../../kube/schema/types.js';
+import { builtinSchemas } from '../../kube/schema/index.js';
+import type { ResourceInfo } from '../../kube/schema/types.js';
 import { ApiError, statusBody } from '../errors.js';
 import type { AdmissionRequest } from '../plugins.js';
 import { defaultAdmissionPlugins, type AdmissionRequestExtras } from './index.js';
@@ -26,7 +27,7 @@ function run(req: Partial<AdmissionRequest> & Pick<AdmissionRequest, 'resource' 
   const full: AdmissionRequest & AdmissionRequestExtras = {
     user: { name: 'u', groups: [] },
     dryRun: false,
-    catalog: { registry: {} as SchemaRegistry, crdFor: (g, k) => (g === 'example.com' && k === 'Widget' ? crd : undefined) },
+    catalog: { registry: builtinSchemas(), crdFor: (g, k) => (g === 'example.com' && k === 'Widget' ? crd : undefined) },
     ...req,
     ...extras,
   };
@@ -103,4 +104,23 @@ test('the default, kube-system and kube-public namespaces may not be deleted', (
   const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   assert.throws(() => run({ operation: 'DELETE', resource: nsRes, name: 'kube-system', oldObject: ns('kube-system') }), (e: unknown) => e instanceof ApiError && e.code === 403 && e.message === 'namespaces "kube-system" is forbidden: this namespace may not be deleted');
   assert.doesNotThrow(() => run({ operation: 'DELETE', resource: nsRes, name: 'team', oldObject: ns('team') }));
+});
+
+test('unknown fields of built-in kinds are dropped (the served schema decides), metadata untouched', () => {
+  const out = run({
+    operation: 'CREATE',
+    resource: deployments,
+    namespace: 'ns',
+    object: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'ns', managedFields: [{ manager: 'm', subresource: 'status' }] },
+      spec: { bogus: 1, selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i', extra: true }] } } },
+    },
+  });
+  const spec = out?.spec as Record<string, unknown> & { template: { spec: { containers: Record<string, unknown>[] } } };
+  assert.equal(spec.bogus, undefined);
+  assert.equal(spec.template.spec.containers[0]?.extra, undefined);
+  assert.equal(spec.replicas, 1);
+  assert.deepEqual(out?.metadata.managedFields, [{ manager: 'm', subresource: 'status' }]);
 });

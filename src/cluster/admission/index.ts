@@ -16,10 +16,12 @@ import type { RbacAuthorizer } from '../rbac/authorizer.js';
 import { applyDefaults, crdVersionSchema, pruneUnknownFields, validateCustomResource } from './crd/index.js';
 import { applyBuiltinDefaults } from './defaults/index.js';
 import { errorBody, type FieldError } from './field-errors.js';
+import { pruneBuiltinUnknownFields } from './prune-builtin.js';
 import { base64ErrorOffset, validateBuiltin } from './validation/index.js';
 
 export { applyBuiltinDefaults, allocateClusterIP, defaultPullPolicy, type DefaultingContext } from './defaults/index.js';
 export { validateBuiltin } from './validation/index.js';
+export { pruneBuiltinUnknownFields } from './prune-builtin.js';
 export { applyDefaults as applyCustomResourceDefaults, pruneUnknownFields, validateCustomResource, crdVersionSchema } from './crd/index.js';
 export { FieldErrorType, fieldErr, errorBody, formatFieldError, aggregateMessage, invalidMessage, type FieldError } from './field-errors.js';
 
@@ -71,6 +73,23 @@ function checkSecretData(secret: KubeObject): void {
     const off = typeof v === 'string' ? base64ErrorOffset(v) : 0;
     if (off !== undefined) throw new ApiError(400, StatusReason.badRequest, `Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte ${off}`);
   }
+}
+
+/**
+ * Drops fields the served schema of a built-in kind does not know (after defaulting, so defaults of newer
+ * Kubernetes releases the schema lacks are dropped too). Custom resources are pruned by their CRD schema instead.
+ */
+export function builtinPrunePlugin(): AdmissionPlugin {
+  return {
+    name: 'BuiltinPrune',
+    mutate(req) {
+      if (!isWrite(req) || req.subresource === 'scale') return;
+      if (req.catalog.crdFor(req.resource.group, req.resource.kind)) return;
+      const schema = req.catalog.registry.forKind({ group: req.resource.group, version: req.resource.version, kind: req.resource.kind });
+      if (!schema || schema.kind !== 'struct') return;
+      pruneBuiltinUnknownFields(req.object as unknown as JsonObject, schema);
+    },
+  };
 }
 
 /** Rejects invalid built-in objects and changes to immutable fields with 422. Status updates are not checked. */
@@ -186,6 +205,7 @@ export function defaultAdmissionPlugins(opts: AdmissionOptions = {}): AdmissionP
     ...(opts.getNamespace ? [namespaceLifecyclePlugin(opts)] : []),
     namespaceProtectionPlugin(),
     builtinDefaultsPlugin(),
+    builtinPrunePlugin(),
     customResourcePlugin(),
     builtinValidationPlugin(),
     ...(rbac ? [rbacEscalationPlugin({ authorizer: rbac, snapshot: () => rbac.snapshot() })] : []),

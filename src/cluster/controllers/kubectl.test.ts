@@ -148,6 +148,46 @@ spec:
     assert.equal(good.stdout, '1');
   });
 
+  test('client-side apply, then server-side apply (managed-fields migration), then diff: no errors, no drift', async () => {
+    const manifests = `apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate, namespace: team}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: job, image: busybox:1.36}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: team}
+spec:
+  serviceName: db
+  replicas: 1
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: db, image: postgres:16}]
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+`;
+    const csa = await kubectl(['apply', '-f', '-'], manifests);
+    assert.equal(csa.code, 0, csa.stderr);
+    await eventually(async () => {
+      const r = await kubectl(['get', 'job', 'migrate', '-n', 'team', '-o', 'jsonpath={.status.succeeded}']);
+      assert.equal(r.stdout, '1');
+    }, { timeoutMs: 10_000 });
+    const again = await kubectl(['apply', '-f', '-'], manifests);
+    assert.equal(again.code, 0, again.stderr);
+    const ssa = await kubectl(['apply', '--server-side', '--force-conflicts', '-f', '-'], manifests);
+    assert.equal(ssa.code, 0, ssa.stderr);
+    assert.equal(ssa.stderr, '');
+    const diff = await kubectl(['diff', '--server-side', '--force-conflicts', '-f', '-'], manifests);
+    assert.equal(diff.code, 0, diff.stdout + diff.stderr);
+  });
+
   test('deleting a Deployment removes its ReplicaSets and Pods; deleting the namespace removes everything', async () => {
     const before = await kubectl(['get', 'replicasets,pods', '-n', 'team', '-l', 'app=web', '-o', 'name']);
     assert.equal(before.stdout.trim().split('\n').length, 3, before.stdout);

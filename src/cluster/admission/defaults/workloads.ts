@@ -109,11 +109,12 @@ function defaultJobSpec(spec: JsonObject): void {
  * (`batch.kubernetes.io/controller-uid`, `batch.kubernetes.io/job-name` and their legacy twins). This needs the
  * uid: when `metadata.uid` is absent it is assigned here (the server must keep an assigned uid).
  */
-export function defaultJob(o: JsonObject, create: boolean): void {
+export function defaultJob(o: JsonObject, create: boolean, old?: JsonObject): void {
   const spec = ensure(o, 'spec');
   if (!spec) return;
   defaultJobSpec(spec);
   defaultPodTemplate(child(spec, 'template'));
+  if (!create && old) keepGenerated(spec, child(old, 'spec'));
   if (!create || spec.manualSelector === true) return;
   const meta = ensure(o, 'metadata');
   if (!meta) return;
@@ -134,6 +135,25 @@ export function defaultJob(o: JsonObject, create: boolean): void {
       setDefault(labels, 'job-name', name);
     }
   }
+}
+
+const generatedLabels = ['batch.kubernetes.io/controller-uid', 'controller-uid', 'batch.kubernetes.io/job-name', 'job-name'];
+
+/**
+ * On update, the selector and template labels the server generated at creation are kept when the new object
+ * omits them (the API server generates them after field ownership is recorded, so an apply that does not
+ * mention them — e.g. after kubectl's server-side-apply migration — never removes them).
+ */
+function keepGenerated(spec: JsonObject, old: JsonObject | undefined): void {
+  if (!old || old.manualSelector === true) return;
+  if ((spec.selector === undefined || spec.selector === null) && old.selector !== undefined) spec.selector = structuredClone(old.selector);
+  const oldLabels = child(child(child(old, 'template'), 'metadata'), 'labels');
+  const template = child(spec, 'template');
+  if (!oldLabels || !template) return;
+  const meta = ensure(template, 'metadata');
+  const labels = meta ? ensure(meta, 'labels') : undefined;
+  if (!labels) return;
+  for (const k of generatedLabels) if (labels[k] === undefined && typeof oldLabels[k] === 'string') labels[k] = oldLabels[k];
 }
 
 /** batch/v1 CronJob. */
