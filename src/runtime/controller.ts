@@ -70,6 +70,7 @@ export class ReconcileController<T extends KubeObject> implements Controller {
           log: ctx.logger,
           metrics,
           signal,
+          cached: (k) => this.informer.cache.getByKey(k),
         }, key);
         if (r.requeue.kind === 'backoff') metrics.queueRetries.inc({ name: this.name });
         return r.requeue;

@@ -22,6 +22,7 @@ import { parseKey } from './cache.js';
 import { addFinalizer, hasFinalizer, isDeleting, removeFinalizer } from './finalizers.js';
 import { errorField, silentLogger, type Logger } from './logger.js';
 import type { ControllerMetrics } from './metrics.js';
+import { cloneJson } from './mergepatch.js';
 import { StatusPatcher } from './patcher.js';
 import { REQUESTED_AT_ANNOTATION } from './predicates.js';
 import type { EventInput, EventRecorder } from './events.js';
@@ -81,6 +82,12 @@ export interface ShellDeps {
   metrics?: ControllerMetrics;
   signal?: AbortSignal;
   now?: () => Date;
+  /**
+   * Reads the object from an informer cache instead of the API server (as controller-runtime does). A
+   * cache miss falls back to a live GET. A stale copy is harmless: the status patcher and finalizer
+   * helpers re-read on Conflict.
+   */
+  cached?: (key: string) => KubeObject | undefined;
 }
 
 /** The result of one reconcile, for the queue and tests. */
@@ -102,7 +109,8 @@ export async function reconcileKey<T extends KubeObject>(def: ReconcilerDefiniti
   const started = Date.now();
   const ref = { ...def.type, ...parseKey(key) };
   const baseLog = (deps.log ?? silentLogger()).child({ controller: def.controllerName, kind: def.type.kind, namespace: ref.namespace ?? '', name: ref.name });
-  const fetched = await deps.client.tryGet(ref);
+  const hit = deps.cached?.(key);
+  const fetched = hit ? cloneJson(hit) : await deps.client.tryGet(ref);
   if (!fetched) {
     deps.metrics?.forgetObject({ ...def.type, metadata: { namespace: ref.namespace, name: ref.name } });
     return { requeue: { kind: 'none' }, kind: 'absent' };
