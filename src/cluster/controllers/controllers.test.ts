@@ -190,6 +190,7 @@ describe('cluster controllers', () => {
       metadata: { name: 'db', namespace: 'd4' },
       spec: { serviceName: 'db', replicas: 2, selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'postgres:16' }] } }, volumeClaimTemplates: [{ metadata: { name: 'pg' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '2Gi' } } } }] },
     });
+    api.create({ group: 'policy', version: 'v1', resource: 'poddisruptionbudgets' }, { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'db', namespace: 'd4' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'db' } } } });
     api.create(R.daemonsets, { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'd4' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'a', image: 'agent:1' }] } } } });
     await eventually(() => {
       const ok = api.get(R.jobs, 'ok', 'd4');
@@ -208,6 +209,12 @@ describe('cluster controllers', () => {
       assert.equal((sts?.status as { readyReplicas: number }).readyReplicas, 2);
       assert.equal((api.get(R.pvcs, 'pg-db-1', 'd4')?.status as { phase: string }).phase, 'Bound');
       assert.equal((api.get(R.daemonsets, 'agent', 'd4')?.status as { numberReady: number }).numberReady, 1);
+      const pdb = api.get({ group: 'policy', version: 'v1', resource: 'poddisruptionbudgets' }, 'db', 'd4');
+      assert.deepEqual(
+        ['currentHealthy', 'desiredHealthy', 'disruptionsAllowed', 'expectedPods'].map((k) => (pdb?.status as Record<string, number>)[k]),
+        [2, 1, 1, 2],
+      );
+      assert.equal(condition(pdb, 'DisruptionAllowed')?.reason, 'SufficientPods');
     }, { timeoutMs: 15_000 });
   });
 

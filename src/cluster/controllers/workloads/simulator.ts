@@ -14,6 +14,7 @@ import { reconcileDaemonSet, reconcileJob, reconcileStatefulSet } from './others
 import { simulatedPodStatus } from './pod.js';
 import { reconcileReplicaSet } from './replicaset.js';
 import { ensureSimulatedNode } from './node.js';
+import { pdbRef, reconcilePDB } from './pdb.js';
 import { reconcilePVC, reconcileService, releaseVolume } from './storage-network.js';
 
 /** Options of {@link workloadSimulator}. */
@@ -33,6 +34,7 @@ const kinds: Record<string, { ref: ResourceRef; prefix: string }> = {
   Pod: { ref: R.pods, prefix: 'pod' },
   PersistentVolumeClaim: { ref: R.pvcs, prefix: 'pvc' },
   Service: { ref: R.services, prefix: 'svc' },
+  PodDisruptionBudget: { ref: pdbRef, prefix: 'pdb' },
 };
 
 const byPrefix = new Map(Object.values(kinds).map((k) => [k.prefix, k.ref]));
@@ -78,6 +80,8 @@ export function workloadSimulator(opts: WorkloadSimulatorOptions = {}): ClusterC
         return delayed(o, () => writeStatus(c, R.pods, o, simulatedPodStatus(o)));
       case 'pvc':
         return delayed(o, () => reconcilePVC(c, o));
+      case 'pdb':
+        return reconcilePDB(c, o);
       case 'svc':
         return specOf(o).type === 'LoadBalancer' ? delayed(o, () => reconcileService(c, o)) : reconcileService(c, o);
     }
@@ -105,12 +109,22 @@ export function workloadSimulator(opts: WorkloadSimulatorOptions = {}): ClusterC
     },
   });
 
+  const enqueuePDBs = (namespace: string | undefined): void => {
+    if (!api || !namespace) return;
+    try {
+      for (const p of api.list(pdbRef, { namespace }).items) queue.add(`pdb:${objectKey(p)}`);
+    } catch {
+      // PodDisruptionBudgets not served
+    }
+  };
+
   const enqueue = (o: KubeObject): void => {
     const k = kinds[o.kind];
     if (k) queue.add(`${k.prefix}:${objectKey(o)}`);
     const owner = controllerRef(o);
     const ok = owner && typeof owner.kind === 'string' ? kinds[owner.kind] : undefined;
     if (owner && ok && typeof owner.name === 'string') queue.add(`${ok.prefix}:${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${owner.name}`);
+    if (o.kind === 'Pod') enqueuePDBs(o.metadata.namespace);
     // a pod's state feeds its Deployment's status (through the ReplicaSet, whose own status may not change)
     if (o.kind === 'Pod' && owner?.kind === 'ReplicaSet' && typeof owner.name === 'string' && api) {
       const rs = api.get(R.replicasets, owner.name, o.metadata.namespace);
@@ -130,6 +144,7 @@ export function workloadSimulator(opts: WorkloadSimulatorOptions = {}): ClusterC
       const owner = controllerRef(o);
       const ok = owner && typeof owner.kind === 'string' ? kinds[owner.kind] : undefined;
       if (owner && ok && typeof owner.name === 'string') queue.add(`${ok.prefix}:${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${owner.name}`);
+      if (o.kind === 'Pod') enqueuePDBs(o.metadata.namespace);
       return;
     }
     enqueue(o);
