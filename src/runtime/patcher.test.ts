@@ -56,3 +56,52 @@ test('mergeStatus: a condition we did not touch is never rewritten', () => {
   const out = mergeStatus({ before: { conditions: [c] }, after: { conditions: [c] }, latest: { conditions: [cond('Healthy', 'False', 'x')] }, owned: new Set(['Healthy']) });
   assert.deepEqual(out['conditions'], [cond('Healthy', 'False', 'x')]);
 });
+
+test('StatusPatcher: gives up with StatusPatchError after maxRetries conflicts; patches are serial', async () => {
+  const http = await import('node:http');
+  const { KubeClient, loadKubeConfig } = await import('../kube/client/index.js');
+  const { StatusPatcher, StatusPatchError } = await import('./patcher.js');
+  let patches = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const url = req.url ?? '';
+      if (url === '/api/v1') {
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ resources: [{ name: 'configmaps', kind: 'ConfigMap', namespaced: true }] }));
+      } else if (req.method === 'PATCH') {
+        patches++;
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        setTimeout(() => {
+          inFlight--;
+          if (url.includes('/conflict')) res.writeHead(409, { 'Content-Type': 'application/json' }).end('{"kind":"Status","code":409,"reason":"Conflict","message":"modified"}');
+          else res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ok', resourceVersion: String(patches) }, status: {} }));
+        }, 10);
+      } else {
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'conflict', resourceVersion: '7' }, status: {} }));
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const kc = `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`;
+  const client = new KubeClient(loadKubeConfig({ inline: kc }), { qps: 0 });
+  try {
+    const bad = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'conflict', namespace: 'ns', resourceVersion: '1' }, status: { a: 1 } };
+    const p1 = new StatusPatcher(client, { ...bad, status: {} }, { fieldManager: 'm', maxRetries: 2 });
+    await assert.rejects(p1.patch(bad), (e: unknown) => e instanceof StatusPatchError && /after 2 retries/.test(e.message) && e.object === 'ConfigMap/ns/conflict');
+    assert.equal(patches, 3, 'first attempt + 2 retries');
+    const ok = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ok', namespace: 'ns', resourceVersion: '1' }, status: {} as Record<string, number> };
+    const p2 = new StatusPatcher(client, ok, { fieldManager: 'm' });
+    patches = 0;
+    await Promise.all([1, 2, 3].map((i) => p2.patch({ ...ok, metadata: { ...ok.metadata }, status: { n: i } })));
+    assert.equal(patches, 3, 'each change sent');
+    assert.equal(maxInFlight, 1, 'never two patches at once');
+  } finally {
+    client.close();
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
