@@ -69,12 +69,12 @@ function lineOps(a: string[], b: string[]): Op[] {
       ops.push({ t: ' ', line: a[i] as string });
       i++;
       j++;
-    } else if (j < m && (i >= n || (lcs[i * w + j + 1] ?? 0) >= (lcs[(i + 1) * w + j] ?? 0))) {
-      ops.push({ t: '+', line: b[j] as string });
-      j++;
-    } else {
+    } else if (i < n && (j >= m || (lcs[(i + 1) * w + j] ?? 0) >= (lcs[i * w + j + 1] ?? 0))) {
       ops.push({ t: '-', line: a[i] as string });
       i++;
+    } else {
+      ops.push({ t: '+', line: b[j] as string });
+      j++;
     }
   }
   return ops;
