@@ -259,4 +259,15 @@ describe('local cluster API', () => {
     const left = json(await req('/api/v1/configmaps?labelSelector=dc%3Dyes'));
     assert.deepEqual(left.items?.map((i) => i.metadata.name), ['dc3']);
   });
+
+  test('long lists are streamed as one valid document; unimplemented subresources are 404', async () => {
+    await req('/api/v1/namespaces', { method: 'POST', body: { metadata: { name: 'many' } } });
+    const ref = { group: '', version: 'v1', resource: 'configmaps' };
+    for (let i = 0; i < 1234; i++) c.client.create(ref, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `m${String(i).padStart(4, '0')}`, namespace: 'many' } });
+    const list = json(await req(cmPath('many')));
+    assert.equal(list.items?.length, 1234);
+    assert.equal(list.items?.[1233]?.metadata.name, 'm1233');
+    await req('/api/v1/namespaces/many/pods', { method: 'POST', body: { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'x' }] } } });
+    assert.equal((await req('/api/v1/namespaces/many/pods/p/log')).status, 404);
+  });
 });

@@ -167,6 +167,8 @@ export async function handleRequest(deps: HandlerDeps, req: IncomingMessage, res
 }
 
 const OPEN_PATHS = new Set(['/healthz', '/livez', '/readyz']);
+/** Subresources served (pods/log, exec, proxy… are not: there are no containers). */
+const IMPLEMENTED_SUBRESOURCES = new Set(['status', 'scale', 'finalize']);
 const ACCESS_REVIEWS = new Set(['selfsubjectaccessreviews', 'subjectaccessreviews', 'localsubjectaccessreviews'].map((p) => `authorization.k8s.io/${p}`));
 
 async function route(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -267,7 +269,7 @@ async function serveResource(deps: HandlerDeps, rr: ResourceRequest): Promise<vo
   const core = deps.core;
   const r = core.catalog.byPlural(p.group, p.version, p.resource);
   if (!r) throw notFoundPath();
-  if (p.subresource && !r.subresources.includes(p.subresource)) throw notFoundPath();
+  if (p.subresource && (!r.subresources.includes(p.subresource) || !IMPLEMENTED_SUBRESOURCES.has(p.subresource))) throw notFoundPath();
   const watch = boolParam(url.searchParams, 'watch');
   const verb = verbOf(req.method ?? 'GET', p, watch);
   if (r.namespaced === false && p.namespace !== undefined) throw notFoundPath();
@@ -308,7 +310,10 @@ function includeOf(q: URLSearchParams): IncludeObject {
   return v === 'None' || v === 'Object' ? v : 'Metadata';
 }
 
-function serveList(deps: HandlerDeps, rr: ResourceRequest, r: ServedResource): void {
+/** Lists up to this many items are sent in one write; longer ones are streamed in chunks (bounded memory). */
+const LIST_CHUNK = 1000;
+
+async function serveList(deps: HandlerDeps, rr: ResourceRequest, r: ServedResource): Promise<void> {
   const core = deps.core;
   const result = core.list(r, listOptions(rr.url.searchParams, rr.p.namespace));
   if (wantsTable(rr.req.headers.accept)) {
@@ -318,12 +323,27 @@ function serveList(deps: HandlerDeps, rr: ResourceRequest, r: ServedResource): v
   }
   const gv = groupVersion(r);
   const single = core.catalog.resources().filter((x) => x.rkey === r.rkey).length === 1;
-  const items = single ? result.entries.map((e) => e.json) : result.entries.map((e) => JSON.stringify(core.decode(r, e.json)));
+  const item = (json: string): string => (single ? json : JSON.stringify(core.decode(r, json)));
   const meta: JsonObject = { resourceVersion: result.resourceVersion };
   if (result.continue) meta.continue = result.continue;
   if (result.remainingItemCount !== undefined) meta.remainingItemCount = result.remainingItemCount;
   const head = `{"kind":${JSON.stringify(`${r.kind}List`)},"apiVersion":${JSON.stringify(gv)},"metadata":${JSON.stringify(meta)},"items":[`;
-  sendJson(rr.res, 200, `${head}${items.join(',')}]}`);
+  const entries = result.entries;
+  if (entries.length <= LIST_CHUNK) {
+    sendJson(rr.res, 200, `${head}${entries.map((e) => item(e.json)).join(',')}]}`);
+    return;
+  }
+  const res = rr.res;
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  res.write(head);
+  for (let i = 0; i < entries.length && !res.destroyed; i += LIST_CHUNK) {
+    const chunk = entries.slice(i, i + LIST_CHUNK).map((e) => item(e.json)).join(',');
+    if (!res.write(i === 0 ? chunk : `,${chunk}`)) await new Promise<void>((resolve) => {
+      res.once('drain', resolve);
+      res.once('close', resolve);
+    });
+  }
+  res.end(']}');
 }
 
 function deleteOptionsOf(q: URLSearchParams, body: JsonValue | undefined): { opts: DeleteOptions; dryRun: boolean } {
