@@ -3,6 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { eventually } from '../../../test/harness/eventually.js';
 import { startTestCluster, type TestCluster } from '../../../test/harness/cluster.js';
 import type { KubeObject } from '../../kube/object.js';
+import { computeStatus } from '../../kube/kstatus/index.js';
 import { defaultAdmissionPlugins } from '../admission/index.js';
 import type { InternalClient } from '../plugins.js';
 import { rbacAuthorizer } from '../rbac/index.js';
@@ -234,6 +235,23 @@ describe('cluster controllers', () => {
     }, { timeoutMs: 10_000 });
     api.delete(cmRef, 'b', 'gc');
     await eventually(() => assert.equal(api.get(cmRef, 'both', 'gc'), undefined), { timeoutMs: 10_000 });
+  });
+
+  test('kstatus (the health checker Lockstep uses) sees every simulated workload as Current, failures as Failed', async () => {
+    const refs = [R.deployments, R.replicasets, R.statefulsets, R.daemonsets, R.jobs, R.pods, R.pvcs, R.services, { group: 'policy', version: 'v1', resource: 'poddisruptionbudgets' }];
+    await eventually(() => {
+      for (const ref of refs) {
+        for (const o of api.list(ref, { namespace: 'd4' }).items) {
+          if (o.kind === 'Pod' && o.metadata.name?.startsWith('ko-')) continue; // failed pods of the failed Job
+          const st = computeStatus(o);
+          assert.equal(st.status, o.metadata.name === 'ko' ? 'Failed' : 'Current', `${o.kind}/${o.metadata.name ?? ''}: ${st.message}`);
+        }
+      }
+      const bad = api.get(R.deployments, 'bad', 'd3') as KubeObject;
+      assert.equal(computeStatus(bad).status, 'Failed', computeStatus(bad).message);
+      const slow = api.get(R.deployments, 'slow', 'd3') as KubeObject;
+      assert.equal(computeStatus(slow).status, 'InProgress');
+    }, { timeoutMs: 10_000 });
   });
 
   test('namespace deletion removes its content, then the namespace', async () => {
