@@ -14,25 +14,22 @@ import { newResource } from './resource.js';
 
 function parseLiteral(file: string, s: string): [string, string] {
   const i = s.indexOf('=');
-  if (i < 0) throw new KustomizeError(`invalid literal source ${s}, expected key=value`, file);
+  if (i <= 0) throw new KustomizeError(`invalid literal source ${s}, expected key=value`, file);
   let v = s.slice(i + 1);
   if (v.length >= 2 && ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'")))) v = v.slice(1, -1);
   return [s.slice(0, i), v];
 }
 
-function parseEnvFile(file: string, text: string): [string, string][] {
+/** kustomize's env file reading: `KEY=value` lines, `#` comments, a line without `=` is a key with an empty value. */
+function parseEnvFile(text: string): [string, string][] {
   const out: [string, string][] = [];
-  const lines = text.replace(/^\uFEFF/, '').split('\n');
-  lines.forEach((raw, n) => {
-    const line = raw.replace(/\r$/, '');
-    if (line.trim() === '' || line.trimStart().startsWith('#')) return;
+  text.split('\n').forEach((raw, n) => {
+    let line = raw.replace(/\r$/, '');
+    if (n === 0) line = line.replace(/^\uFEFF/, '');
+    line = line.trimStart();
+    if (line === '' || line.startsWith('#')) return;
     const i = line.indexOf('=');
-    if (i < 0) {
-      throw new KustomizeError(`line ${n + 1}: invalid env line ${JSON.stringify(line)}: expected key=value`, file);
-    }
-    const key = line.slice(0, i).trimStart();
-    if (/\s/.test(key)) throw new KustomizeError(`line ${n + 1}: key ${JSON.stringify(key)} has white space`, file);
-    out.push([key, line.slice(i + 1)]);
+    out.push(i < 0 ? [line, ''] : [line.slice(0, i), line.slice(i + 1)]);
   });
   return out;
 }
@@ -81,7 +78,8 @@ export function generate(input: GenInput): Resource {
   };
   for (const env of args.envs) {
     const r = loader.readRelative(k.dir, env);
-    for (const [key, v] of parseEnvFile(env, r.text)) put(key, v, env);
+    if (!isUtf8(r.bytes)) throw new KustomizeError('env file has invalid utf8 bytes', env);
+    for (const [key, v] of parseEnvFile(r.text)) put(key, v, env);
   }
   for (const lit of args.literals) {
     const [key, v] = parseLiteral(file, lit);

@@ -706,6 +706,22 @@ Object.assign(CASES, {
     'd.yaml': RICH.replace('name: rich\nspec', 'name: rich\n  labels: {app: rich}\nspec'), 'd2.yaml': DEP,
   },
 });
+
+// Trees kustomize refuses: the engine must refuse them too (the suite checks both fail).
+Object.assign(CASES, {
+  'fail-merge-without-base': { 'kustomization.yaml': 'configMapGenerator:\n- name: nope\n  behavior: merge\n  literals: [a=b]\n' },
+  'fail-create-existing': { 'kustomization.yaml': 'resources:\n- cm.yaml\nconfigMapGenerator:\n- name: x\n  literals: [a=b]\n', 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n' },
+  'fail-component-as-resource': { 'kustomization.yaml': 'resources:\n- comp\n', 'comp/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\n' },
+  'fail-unknown-generator-field': { 'kustomization.yaml': 'configMapGenerator:\n- name: x\n  literal: [a=b]\n' },
+  'fail-smp-no-match': { 'kustomization.yaml': 'resources:\n- d.yaml\npatches:\n- patch: |\n    apiVersion: apps/v1\n    kind: Deployment\n    metadata:\n      name: other\n', 'd.yaml': DEP },
+  'fail-json-patch-bad-path': { 'kustomization.yaml': 'resources:\n- d.yaml\npatches:\n- target: {kind: Deployment}\n  patch: |\n    - op: replace\n      path: /spec/does/not/exist\n      value: 1\n', 'd.yaml': DEP },
+  'fail-replacement-no-source': { 'kustomization.yaml': 'resources:\n- d.yaml\nreplacements:\n- source:\n    kind: ConfigMap\n    name: missing\n  targets:\n  - select: {kind: Deployment}\n    fieldPaths: [metadata.name]\n', 'd.yaml': DEP },
+  'fail-replacement-missing-target-field': { 'kustomization.yaml': 'resources:\n- d.yaml\n- s.yaml\nreplacements:\n- source:\n    kind: Service\n    name: web\n  targets:\n  - select: {kind: Deployment}\n    fieldPaths: [spec.nothing.here]\n', 'd.yaml': DEP, 's.yaml': SVC },
+  'fail-var-unresolvable': { 'kustomization.yaml': 'resources:\n- s.yaml\nvars:\n- name: X\n  objref:\n    kind: Service\n    name: absent\n    apiVersion: v1\n', 's.yaml': SVC },
+  'fail-duplicate-key-yaml': { 'kustomization.yaml': 'resources:\n- r.yaml\n', 'r.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n' },
+  'env-file-line-without-value': { 'kustomization.yaml': 'configMapGenerator:\n- name: e\n  envs: [bad.env]\n', 'bad.env': 'GOOD=1\nthis line has no equals sign\n' },
+  'fail-namespace-conflict': { 'kustomization.yaml': 'namespace: one\nresources:\n- r.yaml\n', 'r.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: x\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: y\n' },
+});
 for (const [name, files] of Object.entries(CASES)) {
   for (const [f, t] of Object.entries(files)) write(join(out, name, f), t);
 }
