@@ -36,6 +36,15 @@ function usage(prefix: readonly string[], commands: readonly Command[]): string 
   ].join('\n');
 }
 
+/** Accepts `--flag=true|false` for boolean flags, as cobra does (`--prune=true`): `--flag` or nothing. */
+function booleanValues(args: readonly string[], cmd: Command): string[] {
+  return args.flatMap((a) => {
+    const m = /^--([^=]+)=(true|false)$/.exec(a);
+    if (!m || cmd.options?.[m[1] as string]?.type !== 'boolean') return [a];
+    return m[2] === 'true' ? [`--${m[1] as string}`] : [];
+  });
+}
+
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CommandIO, commands: readonly Command[] = allCommands): Promise<number> {
   const words: string[] = [];
@@ -55,7 +64,7 @@ export async function runCli(argv: readonly string[], io: CommandIO, commands: r
     io.stderr.write(`Error: unknown command "${words.join(' ')}"\n\n${usage([], commands)}`);
     return ExitCode.usage;
   }
-  const rest = argv.slice(used);
+  const rest = booleanValues(argv.slice(used), cmd);
   let parsed;
   try {
     parsed = parseArgs({
