@@ -311,3 +311,40 @@ test('unsupported source kind stalls with a clear message', async () => {
   const k = await waitKs(ns, 'o', (x) => assert.equal(getCondition(x, 'Stalled')?.status, 'True'));
   assert.match(ready(k).message ?? '', /OCIRepository is unsupported/);
 });
+
+/** Every file of the bundled examples/ repository, by relative path. */
+async function exampleFiles(): Promise<Record<string, string>> {
+  const { readdir, readFile } = await import('node:fs/promises');
+  const { join, relative } = await import('node:path');
+  const { packageRoot } = await import('../../util/paths.js');
+  const root = join(packageRoot(), 'examples');
+  const out: Record<string, string> = {};
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else out[relative(root, p)] = await readFile(p, 'utf8');
+    }
+  };
+  await walk(root);
+  return out;
+}
+
+test('the examples/ repository reconciles end to end (staging): infrastructure first, then apps with substitution', async () => {
+  const files = await exampleFiles();
+  const repo = await fx.createRepo(`examples${++repoCount}`, { files });
+  await env.client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system' } });
+  await env.applyGitRepository('flux-system', 'flux-system', { url: http.repoUrl(repo.name), interval: '10m', ref: { branch: 'main' } });
+  await env.applyKustomization('flux-system', 'flux-system', spec({ path: './clusters/staging', sourceRef: { kind: 'GitRepository', name: 'flux-system' } }));
+  for (const name of ['flux-system', 'infrastructure', 'apps']) await eventually(() => waitReady('flux-system', name), { timeoutMs: 40_000, what: name });
+  const apps = await env.getKustomization('flux-system', 'apps');
+  assert.ok((apps.status?.inventory?.entries.length ?? 0) >= 10, JSON.stringify(apps.status?.inventory));
+  const ingress = await get('networking.k8s.io/v1', 'Ingress', 'shop', 'frontend');
+  assert.match(JSON.stringify(ingress?.['spec']), /shop\.staging\.example\.test/);
+  const frontend = await get('apps/v1', 'Deployment', 'shop', 'frontend');
+  assert.match(JSON.stringify(frontend?.['spec']), /"name":"ENVIRONMENT","value":"staging"/);
+  const widget = await get('example.com/v1', 'Widget', 'shop', 'banner');
+  assert.deepEqual(widget?.['spec'], { color: 'blue', size: 3 });
+  const cms = await env.client.list({ apiVersion: 'v1', kind: 'ConfigMap' }, { namespace: 'podinfo' });
+  assert.ok(cms.items.some((c) => (c['data'] as Record<string, string> | undefined)?.['PODINFO_UI_MESSAGE'] === 'Hello from staging'));
+});
