@@ -20,15 +20,18 @@ export interface DiffOutcome {
   detail: string;
 }
 
-/** The trees of a testdata directory: `<tree>/overlay` when present, else `<tree>`. */
+/**
+ * The trees of a testdata directory: `<tree>/overlay` when present, else `<tree>`. Directories whose
+ * name starts with `_` are shared bases, not trees. Files may be read anywhere under the trees directory.
+ */
 export function listCases(treesDir: string): DiffCase[] {
   return readdirSync(treesDir)
     .sort()
-    .filter((n) => n !== 'flux-generated')
+    .filter((n) => n !== 'flux-generated' && !n.startsWith('_'))
     .map((name) => {
       const root = join(treesDir, name);
       const overlay = join(root, 'overlay');
-      return { name, root, buildDir: existsSync(overlay) ? overlay : root };
+      return { name, root: treesDir, buildDir: existsSync(overlay) ? overlay : root };
     });
 }
 

@@ -363,16 +363,18 @@ while (combos.length < 150) {
   const fs = [...set].sort();
   if (!conflicts(fs)) combos.push(fs);
 }
+// Two shared bases (without and with a base namespace) keep the combinatorial trees small.
+writeBase(join(out, '_base'), {});
+writeBase(join(out, '_base-ns'), { baseNamespace: 'base-ns' });
 for (const fs of combos) {
   const dir = join(out, `combo-${String(n++).padStart(3, '0')}-${fs.join('+')}`.slice(0, 120));
-  const baseNs = chance(0.2) ? 'base-ns' : undefined;
-  writeBase(join(dir, 'base'), { baseNamespace: baseNs });
+  const base = chance(0.2) ? '../../_base-ns' : '../../_base';
   const layered = chance(0.3);
   if (layered) {
-    write(join(dir, 'mid', 'kustomization.yaml'), `resources:\n- ../base\nnamePrefix: mid-\ncommonLabels:\n  layer: mid\n`);
+    write(join(dir, 'mid', 'kustomization.yaml'), `resources:\n- ${base}\nnamePrefix: mid-\ncommonLabels:\n  layer: mid\n`);
   }
   const ov = join(dir, 'overlay');
-  write(join(ov, 'kustomization.yaml'), overlayKustomization(fs, [layered ? '../mid' : '../base']));
+  write(join(ov, 'kustomization.yaml'), overlayKustomization(fs, [layered ? '../mid' : base]));
   for (const f of fs) for (const [file, t] of Object.entries(OVERLAY_FILES[f] ?? {})) write(join(ov, file), t);
 }
 
