@@ -31,8 +31,8 @@ export interface InformerOptions {
   watchTimeoutSeconds?: number;
   /** A watch silent this long is considered dead and restarted (default: the watch timeout + 30 s). */
   idleTimeoutMs?: number;
-  /** Called for every error before the restart (for logs/metrics). */
-  onError?: (err: unknown) => void;
+  /** Called for every error before the restart, and for handler throws (for logs/metrics). */
+  onError?: (err: unknown, type: TypeRef) => void;
 }
 
 /** See the module comment. */
@@ -48,6 +48,8 @@ export class Informer {
 
   constructor(private readonly client: KubeClient, readonly opts: InformerOptions) {}
 
+  private readonly reportError = (err: unknown): void => this.opts.onError?.(err, this.opts.type);
+
   /** True once the first list has been stored. */
   get synced(): boolean {
     return this.isSynced;
@@ -60,7 +62,7 @@ export class Informer {
   /** Adds handlers; when already synced, `add` is called at once for every cached object. */
   addHandlers(h: InformerHandlers): void {
     this.handlers.push(h);
-    if (this.isSynced && h.add) for (const o of this.cache.list()) safeCall(() => h.add?.(o), this.opts.onError);
+    if (this.isSynced && h.add) for (const o of this.cache.list()) safeCall(() => h.add?.(o), this.reportError);
   }
 
   /** Starts the loop (idempotent). */
@@ -93,7 +95,7 @@ export class Informer {
       } catch (err) {
         if (signal.aborted) break;
         this.restartCount++;
-        safeCall(() => this.opts.onError?.(err), undefined);
+        safeCall(() => this.opts.onError?.(err, this.opts.type), undefined);
         const delay = backoffDelay(failures++, { minDelayMs: this.opts.minBackoffMs ?? 500, maxDelayMs: this.opts.maxBackoffMs ?? 30_000 });
         await sleep(delay, signal);
       }
@@ -174,7 +176,7 @@ export class Informer {
   }
 
   private emit(fn: (h: InformerHandlers) => void): void {
-    for (const h of this.handlers) safeCall(() => fn(h), this.opts.onError);
+    for (const h of this.handlers) safeCall(() => fn(h), this.reportError);
   }
 }
 

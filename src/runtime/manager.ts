@@ -55,7 +55,7 @@ export class Manager {
 
   private newInformers(): InformerFactory {
     return new InformerFactory(this.opts.client, {
-      onError: (err) => this.logger.warn({ error: errorField(err) }, 'informer restarting after error'),
+      onError: (err, type) => this.logger.warn({ apiVersion: type.apiVersion, kind: type.kind, error: errorField(err) }, 'informer error'),
     });
   }
 

@@ -8,8 +8,9 @@ import { KubeClient } from '../../kube/client/index.js';
 import { ControllerRegistry, Manager, createLogger, type ControllerFactory } from '../../runtime/index.js';
 
 /**
- * The controller packages `lockstep controllers` can run, loaded lazily (a broken package cannot stop the
- * others from being listed). To add one, append a line such as:
+ * The controller packages `lockstep controllers` can run, imported only when the command runs (so other
+ * commands do not load them). A package that fails to import makes the command fail with that error.
+ * To add one, append a line such as:
  *   () => import('../../controllers/source/index.js').then((m) => m.sourceControllerFactory),
  */
 export const controllerModules: ReadonlyArray<() => Promise<ControllerFactory>> = [
