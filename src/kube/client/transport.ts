@@ -140,7 +140,7 @@ export class Transport {
       const r = mod.request(
         {
           protocol: this.server.protocol,
-          hostname: this.server.hostname,
+          hostname: this.server.hostname.replace(/^\[(.*)\]$/, '$1'),
           port: this.server.port || undefined,
           method: req.method,
           path: fullPath,
