@@ -310,6 +310,19 @@ function includeOf(q: URLSearchParams): IncludeObject {
   return v === 'None' || v === 'Object' ? v : 'Metadata';
 }
 
+/** Resolves when the response can take more data (or is closed); removes its listeners either way. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 /** Lists up to this many items are sent in one write; longer ones are streamed in chunks (bounded memory). */
 const LIST_CHUNK = 1000;
 
@@ -338,10 +351,7 @@ async function serveList(deps: HandlerDeps, rr: ResourceRequest, r: ServedResour
   res.write(head);
   for (let i = 0; i < entries.length && !res.destroyed; i += LIST_CHUNK) {
     const chunk = entries.slice(i, i + LIST_CHUNK).map((e) => item(e.json)).join(',');
-    if (!res.write(i === 0 ? chunk : `,${chunk}`)) await new Promise<void>((resolve) => {
-      res.once('drain', resolve);
-      res.once('close', resolve);
-    });
+    if (!res.write(i === 0 ? chunk : `,${chunk}`)) await drained(res);
   }
   res.end(']}');
 }
