@@ -9,6 +9,7 @@
 import { isJsonObject, type JsonObject, type JsonValue, type KubeObject } from '../../../kube/object.js';
 import type { InternalClient } from '../../plugins.js';
 import { controllerRef, mergeConditions, ownerRefTo, R, simulateAnnotation, simulateMode, specOf, statusOf, writeStatus, type Condition } from '../util.js';
+import { recordEvent } from '../events.js';
 import { matchLabelsSelector, ownedPods, podPhase, scaledValue, templateHash } from './common.js';
 
 const revisionKey = 'deployment.kubernetes.io/revision';
@@ -93,12 +94,19 @@ export function deploymentStatus(d: KubeObject, sets: { all: readonly KubeObject
   return status;
 }
 
-function syncReplicas(api: InternalClient, rs: KubeObject, replicas: number, revision?: number): KubeObject {
+function syncReplicas(api: InternalClient, rs: KubeObject, opts: { replicas: number; revision?: number; owner: KubeObject }): KubeObject {
+  const { replicas, revision } = opts;
   const spec = specOf(rs);
   const annotations = { ...rs.metadata.annotations };
   if (revision !== undefined) annotations[revisionKey] = String(revision);
   if (spec.replicas === replicas && (revision === undefined || revisionOf(rs) === revision)) return rs;
-  return api.update(R.replicasets, { ...rs, metadata: { ...rs.metadata, annotations }, spec: { ...spec, replicas } } as KubeObject);
+  const out = api.update(R.replicasets, { ...rs, metadata: { ...rs.metadata, annotations }, spec: { ...spec, replicas } } as KubeObject);
+  const was = num(spec.replicas as JsonValue);
+  if (was !== replicas) {
+    const message = replicas > was ? `Scaled up replica set ${rs.metadata.name ?? ''} from ${was} to ${replicas}` : `Scaled down replica set ${rs.metadata.name ?? ''} from ${was} to ${replicas}`;
+    recordEvent(api, opts.owner, { type: 'Normal', reason: 'ScalingReplicaSet', message, component: 'deployment-controller' });
+  }
+  return out;
 }
 
 /** Reconciles one Deployment: ReplicaSets, revision annotation, status. */
@@ -114,14 +122,16 @@ export function reconcileDeployment(api: InternalClient, d: KubeObject): void {
   let current = owned.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
   // paused: a changed template is not rolled out (the newest ReplicaSet stays current)
   if (!current && paused) current = [...owned].sort((a, b) => revisionOf(b) - revisionOf(a))[0];
-  if (!current) current = api.create(R.replicasets, newReplicaSet(d, hash, maxRev + 1));
-  else if (!paused) current = syncReplicas(api, current, desired, revisionOf(current) === maxRev ? undefined : maxRev + 1);
+  if (!current) {
+    current = api.create(R.replicasets, newReplicaSet(d, hash, maxRev + 1));
+    recordEvent(api, d, { type: 'Normal', reason: 'ScalingReplicaSet', message: `Scaled up replica set ${current.metadata.name ?? ''} from 0 to ${desired}`, component: 'deployment-controller' });
+  } else if (!paused) current = syncReplicas(api, current, { replicas: desired, revision: revisionOf(current) === maxRev ? undefined : maxRev + 1, owner: d });
   const olds = owned.filter((rs) => rs.metadata.uid !== current?.metadata.uid);
   // RollingUpdate keeps old pods until the new ReplicaSet is fully available (availability holds, as with a
   // real surge rollout; a failing new template leaves the old pods serving); Recreate drops them at once.
   const rolling = (specOf(d).strategy as JsonObject | undefined)?.type !== 'Recreate';
   const newReady = num(statusOf(current).availableReplicas) >= desired;
-  if (!paused && (!rolling || newReady)) for (const rs of olds) syncReplicas(api, rs, 0);
+  if (!paused && (!rolling || newReady)) for (const rs of olds) syncReplicas(api, rs, { replicas: 0, owner: d });
   const limit = typeof spec.revisionHistoryLimit === 'number' ? spec.revisionHistoryLimit : 10;
   const retired = olds.filter((rs) => num(statusOf(rs).replicas) === 0).sort((a, b) => revisionOf(a) - revisionOf(b));
   for (const rs of retired.slice(0, Math.max(0, retired.length - limit))) api.delete(R.replicasets, rs.metadata.name ?? '', rs.metadata.namespace);

@@ -7,6 +7,7 @@
 import { isJsonObject, type JsonObject, type JsonValue, type KubeObject } from '../../../kube/object.js';
 import type { InternalClient, ResourceRef } from '../../plugins.js';
 import { isRace, mergeConditions, nowStamp, R, specOf, statusOf, writeStatus, type Condition } from '../util.js';
+import { recordEvent } from '../events.js';
 import { activePods, ownedPods, podFromTemplate, podPhase, podReady, randomSuffix, templateHash } from './common.js';
 
 function tryCreate(api: InternalClient, ref: ResourceRef, o: KubeObject): void {
@@ -77,6 +78,8 @@ export function reconcileStatefulSet(api: InternalClient, sts: KubeObject): void
     else if (!p) {
       ensureClaims(api, sts, i);
       tryCreate(api, R.pods, stsPod(sts, i, revision));
+      const pod = `${sts.metadata.name ?? ''}-${i}`;
+      recordEvent(api, sts, { type: 'Normal', reason: 'SuccessfulCreate', message: `create Pod ${pod} in StatefulSet ${sts.metadata.name ?? ''} successful`, component: 'statefulset-controller' });
     }
   }
   for (const p of pods) if (Number(p.metadata.labels?.['apps.kubernetes.io/pod-index'] ?? -1) >= want) tryDelete(api, R.pods, p);
@@ -134,6 +137,23 @@ function finishedConditions(st: JsonObject): boolean {
   return conds.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
 }
 
+function jobStatus(old: JsonObject, c: { active: KubeObject[]; succeeded: number; failedCount: number; failed: boolean; complete: boolean; suspended: boolean }): JsonObject {
+  const now = nowStamp();
+  const status: JsonObject = { ...old };
+  for (const k of ['active', 'succeeded', 'failed']) delete status[k];
+  if (!c.suspended && status.startTime === undefined) status.startTime = now;
+  if (c.active.length > 0) status.active = c.active.length;
+  if (c.succeeded > 0) status.succeeded = c.succeeded;
+  if (c.failedCount > 0) status.failed = c.failedCount;
+  status.ready = c.active.filter(podReady).length;
+  status.terminating = 0;
+  status.uncountedTerminatedPods = {};
+  const conds = jobConditions({ failed: c.failed, complete: c.complete, suspended: c.suspended });
+  if (conds.length > 0) status.conditions = mergeConditions(old.conditions as JsonValue, conds, { now });
+  if (c.complete && status.completionTime === undefined) status.completionTime = now;
+  return status;
+}
+
 /** Reconciles a Job. */
 export function reconcileJob(api: InternalClient, job: KubeObject): void {
   if (job.metadata.deletionTimestamp || finishedConditions(statusOf(job))) return;
@@ -154,24 +174,16 @@ export function reconcileJob(api: InternalClient, job: KubeObject): void {
   } else {
     const want = Math.min(parallelism, completions - succeeded);
     for (let i = active.length; i < want; i++) {
-      tryCreate(api, R.pods, podFromTemplate(job, template(job), { name: `${job.metadata.name ?? ''}-${randomSuffix()}` }));
+      const name = `${job.metadata.name ?? ''}-${randomSuffix()}`;
+      tryCreate(api, R.pods, podFromTemplate(job, template(job), { name }));
+      recordEvent(api, job, { type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${name}`, component: 'job-controller' });
     }
     active = activePods(ownedPods(api, job.metadata.namespace, job));
   }
-  const old = statusOf(job);
-  const now = nowStamp();
-  const status: JsonObject = { ...old };
-  for (const k of ['active', 'succeeded', 'failed']) delete status[k];
-  if (!suspended && status.startTime === undefined) status.startTime = now;
-  if (active.length > 0) status.active = active.length;
-  if (succeeded > 0) status.succeeded = succeeded;
-  if (failedCount > 0) status.failed = failedCount;
-  status.ready = active.filter(podReady).length;
-  status.terminating = 0;
-  status.uncountedTerminatedPods = {};
-  const conds = jobConditions({ failed, complete, suspended });
-  if (conds.length > 0) status.conditions = mergeConditions(old.conditions as JsonValue, conds, { now });
-  if (complete && status.completionTime === undefined) status.completionTime = now;
+  const status = jobStatus(statusOf(job), { active, succeeded, failedCount, failed, complete, suspended });
   const latest = api.get(R.jobs, job.metadata.name ?? '', job.metadata.namespace);
-  if (latest) writeStatus(api, R.jobs, latest, status);
+  if (latest && writeStatus(api, R.jobs, latest, status)) {
+    if (complete) recordEvent(api, latest, { type: 'Normal', reason: 'Completed', message: 'Job completed', component: 'job-controller' });
+    if (failed) recordEvent(api, latest, { type: 'Warning', reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit', component: 'job-controller' });
+  }
 }

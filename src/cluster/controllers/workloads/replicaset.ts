@@ -2,6 +2,7 @@
 import { isJsonObject, type JsonObject, type KubeObject } from '../../../kube/object.js';
 import type { InternalClient } from '../../plugins.js';
 import { isRace, R, specOf, writeStatus } from '../util.js';
+import { recordEvent } from '../events.js';
 import { activePods, ownedPods, podFromTemplate, podReady, randomSuffix } from './common.js';
 
 /** The status a ReplicaSet has for its pods (zero counts omitted as the API server's JSON does). */
@@ -31,6 +32,7 @@ export function reconcileReplicaSet(api: InternalClient, rs: KubeObject): void {
       const name = `${rs.metadata.name ?? ''}-${randomSuffix()}`;
       try {
         api.create(R.pods, podFromTemplate(rs, template, { name }));
+        recordEvent(api, rs, { type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${name}`, component: 'replicaset-controller' });
       } catch (e) {
         if (!isRace(e)) throw e;
       }
@@ -40,6 +42,7 @@ export function reconcileReplicaSet(api: InternalClient, rs: KubeObject): void {
     for (const p of victims) {
       try {
         api.delete(R.pods, p.metadata.name ?? '', p.metadata.namespace);
+        recordEvent(api, rs, { type: 'Normal', reason: 'SuccessfulDelete', message: `Deleted pod: ${p.metadata.name ?? ''}`, component: 'replicaset-controller' });
       } catch (e) {
         if (!isRace(e)) throw e;
       }

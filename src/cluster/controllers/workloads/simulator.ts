@@ -7,6 +7,7 @@
  */
 import type { KubeObject } from '../../../kube/object.js';
 import type { ClusterController, InternalClient, ResourceRef, WatchEvent } from '../../plugins.js';
+import { recordEvent } from '../events.js';
 import { WorkQueue } from '../queue.js';
 import { controllerRef, isRace, objectKey, R, specOf, splitKey, writeStatus } from '../util.js';
 import { reconcileDeployment } from './deployment.js';
@@ -38,6 +39,20 @@ const kinds: Record<string, { ref: ResourceRef; prefix: string }> = {
 };
 
 const byPrefix = new Map(Object.values(kinds).map((k) => [k.prefix, k.ref]));
+
+/** The kubelet's events when a pod starts (or crash-loops). */
+function podEvents(api: InternalClient, pod: KubeObject, status: { containerStatuses?: unknown }): void {
+  const kubelet = 'kubelet';
+  recordEvent(api, pod, { type: 'Normal', reason: 'Scheduled', message: `Successfully assigned ${pod.metadata.namespace ?? ''}/${pod.metadata.name ?? ''} to lockstep-control-plane`, component: 'default-scheduler' });
+  const statuses = Array.isArray(status.containerStatuses) ? (status.containerStatuses as { name?: string; image?: string; state?: { waiting?: { reason?: string } } }[]) : [];
+  for (const cs of statuses) {
+    // (a kubelet also reports Pulled and Created; left out to keep the write volume down)
+    recordEvent(api, pod, { type: 'Normal', reason: 'Started', message: `Started container ${cs.name ?? ''}`, component: kubelet });
+    if (cs.state?.waiting?.reason === 'CrashLoopBackOff') {
+      recordEvent(api, pod, { type: 'Warning', reason: 'BackOff', message: `Back-off restarting failed container ${cs.name ?? ''} in pod ${pod.metadata.name ?? ''}_${pod.metadata.namespace ?? ''}(${pod.metadata.uid ?? ''})`, component: kubelet });
+    }
+  }
+}
 
 /** Creates the workload simulator. */
 export function workloadSimulator(opts: WorkloadSimulatorOptions = {}): ClusterController {
@@ -77,7 +92,10 @@ export function workloadSimulator(opts: WorkloadSimulatorOptions = {}): ClusterC
         return reconcileJob(c, o);
       case 'pod':
         if (o.metadata.deletionTimestamp) return;
-        return delayed(o, () => writeStatus(c, R.pods, o, simulatedPodStatus(o)));
+        return delayed(o, () => {
+          const status = simulatedPodStatus(o);
+          if (writeStatus(c, R.pods, o, status) && o.status && (o.status as { phase?: string }).phase === 'Pending') podEvents(c, o, status);
+        });
       case 'pvc':
         return delayed(o, () => reconcilePVC(c, o));
       case 'pdb':
