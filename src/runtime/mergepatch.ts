@@ -1,5 +1,5 @@
 /** JSON merge patch (RFC 7386) creation and deep equality, for status and metadata patches. */
-import type { JsonObject, JsonValue } from '../kube/object.js';
+import type { JsonObject } from '../kube/object.js';
 import { isJsonObject } from '../kube/object.js';
 
 /** Deep equality of JSON values (object key order ignored). */
@@ -47,4 +47,3 @@ export function asObject(v: unknown): JsonObject {
   return isJsonObject(v) ? v : {};
 }
 
-export type { JsonValue };

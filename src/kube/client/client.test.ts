@@ -262,6 +262,34 @@ test('a silent watch fails after its idle timeout (half-open connections do not 
   );
 });
 
+test('429 with Retry-After is retried; without it, it is returned', async () => {
+  let calls = 0;
+  await withServer(
+    [
+      (s, res) => {
+        if (s.url === '/throttled') {
+          calls++;
+          if (calls < 3) {
+            res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '0' }).end('{"kind":"Status","code":429,"reason":"TooManyRequests","message":"slow down"}');
+            return true;
+          }
+          return json(res, 200, { ok: true });
+        }
+        if (s.url === '/always') {
+          res.writeHead(429, { 'Content-Type': 'application/json' }).end('{"kind":"Status","code":429,"message":"no retry-after"}');
+          return true;
+        }
+        return false;
+      },
+    ],
+    async (client) => {
+      assert.deepEqual(await client.requestJson({ method: 'GET', path: '/throttled' }), { ok: true });
+      assert.equal(calls, 3);
+      await assert.rejects(client.requestJson({ method: 'GET', path: '/always' }), (e: unknown) => e instanceof KubeApiError && e.reason === ApiReason.TooManyRequests);
+    },
+  );
+});
+
 test('token bucket: burst at once, then qps', async () => {
   const b = new TokenBucket({ qps: 50, burst: 3 });
   const t0 = Date.now();

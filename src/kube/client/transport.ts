@@ -43,10 +43,12 @@ export interface TransportOptions {
   maxResponseBytes?: number;
   /** Sent as `User-Agent` (default `lockstep`). */
   userAgent?: string;
+  /** Retries of a 429 that carries a Retry-After (default 3). */
+  maxThrottleRetries?: number;
 }
 
 export function defaultTransportOptions(): Required<TransportOptions> {
-  return { qps: 50, burst: 300, timeoutMs: 30_000, maxResponseBytes: 256 * 1024 * 1024, userAgent: 'lockstep' };
+  return { qps: 50, burst: 300, timeoutMs: 30_000, maxResponseBytes: 256 * 1024 * 1024, userAgent: 'lockstep', maxThrottleRetries: 3 };
 }
 
 /** Builds `path?query` with every value URI-encoded. */
@@ -75,11 +77,23 @@ export class Transport {
     this.limiter = new TokenBucket({ qps: this.opts.qps, burst: this.opts.burst });
   }
 
-  /** Sends one request and reads the whole answer; rejects with {@link KubeApiError} unless 2xx. */
+  /**
+   * Sends one request and reads the whole answer; rejects with {@link KubeApiError} unless 2xx. A 429
+   * with a Retry-After (the server did not process the request) is retried up to `maxThrottleRetries`
+   * times after the delay asked for (capped at 10 s), as client-go does.
+   */
   async request(req: RawRequest): Promise<RawResponse> {
-    const res = await this.open(req, false);
-    const body = await readBody(res, this.opts.maxResponseBytes, { method: req.method, path: buildPath(req.path, req.query) });
-    return { status: res.statusCode ?? 0, headers: res.headers, body };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const res = await this.open(req, false);
+        const body = await readBody(res, this.opts.maxResponseBytes, { method: req.method, path: buildPath(req.path, req.query) });
+        return { status: res.statusCode ?? 0, headers: res.headers, body };
+      } catch (err) {
+        const wait = throttleDelay(err);
+        if (wait === undefined || attempt >= this.opts.maxThrottleRetries || req.signal?.aborted) throw err;
+        await new Promise((r) => setTimeout(r, wait));
+      }
+    }
   }
 
   /** Opens a streaming request (a watch); rejects with {@link KubeApiError} unless 2xx. The caller reads it. */
@@ -170,6 +184,12 @@ export class Transport {
       r.end();
     });
   }
+}
+
+/** The delay before retrying a throttled request, or undefined when it must not be retried. */
+function throttleDelay(err: unknown): number | undefined {
+  if (!(err instanceof KubeApiError) || err.reason !== ApiReason.TooManyRequests || err.retryAfterSeconds === undefined) return undefined;
+  return Math.min(10_000, Math.max(0, err.retryAfterSeconds * 1000));
 }
 
 function headerValue(v: string | string[] | undefined): string | undefined {
