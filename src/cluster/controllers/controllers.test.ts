@@ -7,7 +7,7 @@ import { computeStatus } from '../../kube/kstatus/index.js';
 import { defaultAdmissionPlugins } from '../admission/index.js';
 import type { InternalClient } from '../plugins.js';
 import { rbacAuthorizer } from '../rbac/index.js';
-import { defaultControllers } from './index.js';
+import { defaultControllers, expireEvents } from './index.js';
 import { R } from './util.js';
 
 let cluster: TestCluster;
@@ -270,6 +270,16 @@ describe('cluster controllers', () => {
     const cm = api.get({ group: '', version: 'v1', resource: 'configmaps' }, 'held', 'gone') as KubeObject;
     api.update({ group: '', version: 'v1', resource: 'configmaps' }, { ...cm, metadata: { ...cm.metadata, finalizers: [] } });
     await eventually(() => assert.equal(api.get(R.namespaces, 'gone'), undefined), { timeoutMs: 10_000 });
+  });
+
+  test('events are written for workloads and expire after their TTL', () => {
+    const events = api.list(R.events, { namespace: 'd4' }).items;
+    const reasons = new Set(events.map((e) => String(e.reason)));
+    for (const r of ['SuccessfulCreate', 'Completed', 'BackoffLimitExceeded', 'Scheduled', 'Started']) assert.ok(reasons.has(r), `${r} in ${[...reasons].join(',')}`);
+    assert.equal(expireEvents(api, 3_600_000), 0);
+    const n = expireEvents(api, 3_600_000, Date.now() + 2 * 3_600_000);
+    assert.ok(n >= events.length, `${n} >= ${events.length}`);
+    assert.equal(api.list(R.events, { namespace: 'd4' }).items.length, 0);
   });
 
   test('CRDs become Established', async () => {

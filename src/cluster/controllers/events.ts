@@ -44,3 +44,19 @@ export function recordEvent(api: InternalClient, about: KubeObject, e: EventSpec
     // events are best effort (e.g. the namespace is terminating)
   }
 }
+
+/** Deletes Events whose `lastTimestamp` (or creation) is older than `ttlMs`, as the API server's event TTL does. */
+export function expireEvents(api: InternalClient, ttlMs: number, now = Date.now()): number {
+  let n = 0;
+  for (const ev of api.list(R.events).items) {
+    const t = Date.parse(String(ev.lastTimestamp ?? ev.metadata.creationTimestamp ?? ''));
+    if (!Number.isFinite(t) || now - t < ttlMs) continue;
+    try {
+      api.delete(R.events, ev.metadata.name ?? '', ev.metadata.namespace);
+      n++;
+    } catch {
+      // gone already
+    }
+  }
+  return n;
+}

@@ -17,6 +17,7 @@ export { workloadSimulator, type WorkloadSimulatorOptions } from './workloads/si
 export { simulatedPodStatus } from './workloads/pod.js';
 export { deploymentStatus } from './workloads/deployment.js';
 export { WorkQueue, type WorkQueueOptions } from './queue.js';
+export { recordEvent, expireEvents, type EventSpec } from './events.js';
 export { simulateAnnotation, mergeConditions } from './util.js';
 
 /** Options of {@link defaultControllers}. */

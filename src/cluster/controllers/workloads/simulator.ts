@@ -7,7 +7,7 @@
  */
 import type { KubeObject } from '../../../kube/object.js';
 import type { ClusterController, InternalClient, ResourceRef, WatchEvent } from '../../plugins.js';
-import { recordEvent } from '../events.js';
+import { expireEvents, recordEvent } from '../events.js';
 import { WorkQueue } from '../queue.js';
 import { controllerRef, isRace, objectKey, R, specOf, splitKey, writeStatus } from '../util.js';
 import { reconcileDeployment } from './deployment.js';
@@ -24,6 +24,8 @@ export interface WorkloadSimulatorOptions {
   delayMs?: number;
   /** Called with unexpected reconcile errors (they are retried with backoff). */
   onError?: (key: string, err: unknown) => void;
+  /** Events older than this are deleted (default 1 h, as the API server's event TTL); checked every minute. */
+  eventTtlMs?: number;
 }
 
 const kinds: Record<string, { ref: ResourceRef; prefix: string }> = {
@@ -60,6 +62,7 @@ export function workloadSimulator(opts: WorkloadSimulatorOptions = {}): ClusterC
   const firstSeen = new Map<string, number>();
   const unsubs: (() => void)[] = [];
   let api: InternalClient | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
 
   /** ms still to wait before this object may turn ready (0 when due). */
   const wait = (o: KubeObject): number => {
@@ -177,6 +180,15 @@ export function workloadSimulator(opts: WorkloadSimulatorOptions = {}): ClusterC
       } catch (e) {
         opts.onError?.('node', e);
       }
+      const ttl = opts.eventTtlMs ?? 3_600_000;
+      sweeper = setInterval(() => {
+        try {
+          expireEvents(client, ttl);
+        } catch (e) {
+          opts.onError?.('events', e);
+        }
+      }, Math.min(60_000, ttl));
+      sweeper.unref();
       const rv = client.currentResourceVersion();
       for (const { ref } of Object.values(kinds)) {
         try {
@@ -188,6 +200,7 @@ export function workloadSimulator(opts: WorkloadSimulatorOptions = {}): ClusterC
       }
     },
     async stop() {
+      if (sweeper) clearInterval(sweeper);
       for (const u of unsubs.splice(0)) u();
       queue.stop();
       await Promise.resolve();
