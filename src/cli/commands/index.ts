@@ -5,5 +5,12 @@ import { versionCommand } from './version.js';
 import { clusterCommands } from './cluster.js';
 import { kustomizeBuildCommand } from './kustomize.js';
 import { createCommands } from './create.js';
+import { getCommands } from './get.js';
+import { reconcileCommands } from './reconcile.js';
+import { suspendCommands } from './suspend.js';
+import { resumeCommands } from './resume.js';
+import { exportCommands } from './export.js';
+import { eventsCommand } from './events.js';
 
-export const commands: readonly Command[] = [kustomizeBuildCommand, versionCommand, controllersCommand, ...clusterCommands, ...createCommands];
+export const commands: readonly Command[] = [kustomizeBuildCommand, versionCommand, controllersCommand, ...clusterCommands,
+  ...createCommands, ...getCommands, ...reconcileCommands, ...suspendCommands, ...resumeCommands, ...exportCommands, eventsCommand];

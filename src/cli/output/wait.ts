@@ -54,7 +54,7 @@ export function readyState(obj: KubeObject): ReadyState {
   const st = (obj as { status?: unknown }).status;
   const observed = isJsonObject(st) ? st['observedGeneration'] : undefined;
   const ready = conditionOf(obj, 'Ready');
-  if (typeof gen === 'number' && typeof observed === 'number' && observed < gen) return { state: 'progressing', message: ready?.message ?? '', reason: ready?.reason ?? '' };
+  if (typeof gen === 'number' && typeof observed === 'number' && observed < gen) return { state: 'progressing', message: ready?.message ?? 'waiting to be reconciled', reason: ready?.reason ?? '' };
   if (ready?.status === 'True') return { state: 'ready', message: ready.message, reason: ready.reason };
   if (ready?.status === 'False') return { state: 'failed', message: ready.message, reason: ready.reason };
   return { state: 'progressing', message: ready?.message ?? 'waiting to be reconciled', reason: ready?.reason ?? '' };

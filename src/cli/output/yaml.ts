@@ -2,7 +2,7 @@
  * Object output: YAML as the flux CLI prints it (sigs.k8s.io/yaml: keys sorted, sequences not indented
  * under their key, multi-line strings as literal blocks, each document after `---`) and JSON.
  */
-import { stringify } from 'yaml';
+import { Document, isScalar, visit } from 'yaml';
 import type { JsonValue } from '../../kube/object.js';
 import { isJsonObject } from '../../kube/object.js';
 
@@ -17,9 +17,37 @@ export function sortKeysDeep(v: JsonValue): JsonValue {
   return v;
 }
 
-/** One YAML document (`---` line included) with sorted keys. */
+const yaml11NonString = [
+  /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
+  /^(?:~|null|Null|NULL|)$/,
+  /^[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0o?[0-7_]+|[0-9][0-9_]*)$/,
+  /^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$/,
+  /^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$/,
+  /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/,
+  /^\d{4}-\d\d?-\d\d?(?:(?:[Tt]|[ \t]+)\d\d?:\d\d:\d\d(?:\.\d*)?(?:[ \t]*(?:Z|[-+]\d\d?(?::\d\d)?))?)?$/,
+];
+
+/**
+ * Whether go-yaml v2 (YAML 1.1 resolution) would read this plain string as something else (bool, null,
+ * number, timestamp): such strings are double-quoted, as flux and kubectl print them (`"true"`, `"1"`).
+ */
+export function resolvesAsNonString(s: string): boolean {
+  return yaml11NonString.some((r) => r.test(s));
+}
+
+/**
+ * One YAML document (`---` line included) with sorted keys, quoted as go-yaml v2 quotes: strings that
+ * YAML 1.1 would read as another type in double quotes, strings that cannot be plain (`>=1.0`) in single
+ * quotes, multi-line strings as `|-` blocks.
+ */
 export function toFluxYaml(obj: JsonValue): string {
-  return '---\n' + stringify(sortKeysDeep(obj), { indentSeq: false, lineWidth: 0, minContentWidth: 0, singleQuote: true });
+  const doc = new Document(sortKeysDeep(obj));
+  visit(doc, {
+    Scalar(_key, node) {
+      if (isScalar(node) && typeof node.value === 'string' && !node.value.includes('\n') && resolvesAsNonString(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return '---\n' + doc.toString({ indentSeq: false, lineWidth: 0, minContentWidth: 0, singleQuote: true });
 }
 
 /** Output formats of `-o`. */
