@@ -5,6 +5,7 @@ import { runTool } from '../../../test/harness/tools.js';
 import { KubeClient, loadKubeConfig } from '../client/index.js';
 import type { KubeObject } from '../object.js';
 import { ApplyError, HealthCheckError, ResourceManager, inventoryRefs, refOfTarget, staleEntries, versionedRefOf } from './index.js';
+import { isCertainNoOp } from './fastpath.js';
 
 let cluster: TestCluster;
 let client: KubeClient;
@@ -234,4 +235,28 @@ test('inventory round trip: refs of an inventory read back the objects', async (
   assert.deepEqual(refs, [versionedRefOf(ns('inv')), versionedRefOf(cm('inv', 'one', {}))]);
   const res = await rm.wait(refs, { timeoutMs: 5000, intervalMs: 50 });
   assert.equal(res.objects.length, 2);
+});
+
+test('no-op fast path: certain for applied objects (Deployment with server defaults); edits by other managers still detected', async () => {
+  await rm.apply([ns('fast')]);
+  const objs = [deployment('fast', 'web', { replicas: 2 }), cm('fast', 'c1', { a: '1' }), cm('fast', 'c2', { a: '2' }), cm('fast', 'c3', { a: '3' })];
+  await rm.apply(objs, { ownerLabels: owner });
+  const withLabels = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, labels: { ...owner } } });
+  for (const o of objs) {
+    const live = await client.get({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name ?? '', namespace: 'fast' });
+    assert.equal(isCertainNoOp(withLabels(o), live, 'kustomize-controller'), true, `${o.kind}/${o.metadata.name}`);
+    assert.equal(isCertainNoOp(withLabels(o), live, 'someone-else'), false);
+    const changed = { ...withLabels(o), metadata: { ...withLabels(o).metadata, annotations: { x: 'y' } } };
+    assert.equal(isCertainNoOp(changed, live, 'kustomize-controller'), false, 'a new field is not a no-op');
+    assert.equal(isCertainNoOp({ ...o, metadata: { ...o.metadata } }, live, 'kustomize-controller'), false, 'dropping owned labels is not a no-op');
+  }
+  // an operator (not a kubectl manager) changes a value we own and adds one we do not
+  await client.patch({ apiVersion: 'v1', kind: 'ConfigMap', name: 'c2', namespace: 'fast' }, { data: { a: 'operator', b: 'added' } }, { type: 'merge', fieldManager: 'some-operator' });
+  const cs = await rm.apply(objs, { ownerLabels: owner });
+  assert.deepEqual(actions(cs), ['Deployment/fast/web unchanged', 'ConfigMap/fast/c1 unchanged', 'ConfigMap/fast/c2 configured', 'ConfigMap/fast/c3 unchanged']);
+  assert.deepEqual((await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'c2', namespace: 'fast' }))['data'], { a: '2', b: 'added' }, 'our value restored, their field kept');
+  // an object that exists without our labels (created out of band) is found and adopted, not "created"
+  await client.create(cm('fast', 'c4', { a: 'old' }));
+  const adopt = await rm.apply([...objs, cm('fast', 'c4', { a: '4' })], { ownerLabels: owner });
+  assert.deepEqual(adopt.entries.map((e) => e.action), ['unchanged', 'unchanged', 'unchanged', 'unchanged', 'configured']);
 });

@@ -12,7 +12,7 @@ import { maskSecrets, toYaml, unifiedDiff } from './diff.js';
 import { ApplyError, type ObjectFailure } from './errors.js';
 import { waitForSet } from './health.js';
 import { normalizeForCompare, stageOf, type Stage } from './normalize.js';
-import { clientRef, failure, planObject, type PlanContext, type Planned } from './plan.js';
+import { clientRef, failure, planObject, type LiveHint, type PlanContext, type Planned } from './plan.js';
 import { mapLimit, sleep } from './pool.js';
 import type { ApplyOptions, ChangeSetEntry, DeleteAllOptions, DiffOptions, HealthResult, ObjectDiff, ResourceManagerOptions, VersionedRef, WaitOptions } from './types.js';
 
@@ -29,6 +29,9 @@ export const defaultCleanupManagers: readonly string[] = [
   'kubectl-scale',
   'before-first-apply',
 ];
+
+/** Objects of one kind and namespace from which apply lists instead of reading one by one. */
+export const PREFETCH_MIN = 3;
 
 /** Most objects one apply/diff/deleteAll call accepts. */
 export const MAX_OBJECTS = 20_000;
@@ -103,7 +106,8 @@ export class ResourceManager {
     const stages = byStage(prepared, (o) => stageOf(objectRefOf(o)));
     for (const [i, stage] of stages.entries()) {
       if (stage.length === 0) continue;
-      const planned = await mapLimit(stage, this.concurrency, (o) => planObject(this.ctx(opts.force ?? false), o));
+      const hints = await this.prefetch(stage, opts.ownerLabels);
+      const planned = await mapLimit(stage, this.concurrency, (o) => planObject(this.ctx(opts.force ?? false), o, hints.get(o)));
       const failures = planned.filter(isFailure);
       if (failures.length > 0) throw new ApplyError(failures, cs);
       const plans = planned.filter((p): p is Planned => !isFailure(p));
@@ -115,6 +119,35 @@ export class ResourceManager {
       if (i < 2 && (opts.waitForStages ?? true)) await this.waitStage(plans, cs, opts);
     }
     return cs;
+  }
+
+  /**
+   * Reads the live objects of a stage with one list per kind and namespace, filtered by the owner labels
+   * (objects we applied carry them), for groups of at least {@link PREFETCH_MIN} objects. Objects of a
+   * group whose list failed get no hint (they are read one by one).
+   */
+  private async prefetch(objects: readonly KubeObject[], ownerLabels: Record<string, string> | undefined): Promise<Map<KubeObject, LiveHint>> {
+    const hints = new Map<KubeObject, LiveHint>();
+    if (!ownerLabels || Object.keys(ownerLabels).length === 0) return hints;
+    const groups = new Map<string, KubeObject[]>();
+    for (const o of objects) {
+      const key = JSON.stringify([o.apiVersion, o.kind, o.metadata.namespace ?? '']);
+      groups.set(key, [...(groups.get(key) ?? []), o]);
+    }
+    const selector = Object.entries(ownerLabels).map(([k, v]) => `${k}=${v}`).join(',');
+    await mapLimit([...groups.values()].filter((g) => g.length >= PREFETCH_MIN), this.concurrency, async (group) => {
+      const first = group[0] as KubeObject;
+      const ns = first.metadata.namespace ?? '';
+      let items: KubeObject[];
+      try {
+        items = (await this.opts.client.list({ apiVersion: first.apiVersion, kind: first.kind }, { namespace: ns || undefined, labelSelector: selector, maxItems: MAX_OBJECTS })).items;
+      } catch {
+        return;
+      }
+      const byName = new Map(items.filter((it) => (it.metadata.namespace ?? '') === ns).map((it) => [it.metadata.name, it]));
+      for (const o of group) hints.set(o, { live: byName.get(o.metadata.name) });
+    });
+    return hints;
   }
 
   /** Writes the changed plans; entries land in `cs`; failures throw ApplyError after all were tried. */
@@ -211,7 +244,8 @@ export class ResourceManager {
    */
   async diff(objects: readonly KubeObject[], opts: DiffOptions = {}): Promise<ObjectDiff[]> {
     const prepared = prepare(objects, opts.ownerLabels);
-    const planned = await mapLimit(prepared, this.concurrency, (o) => planObject(this.ctx(false), o));
+    const hints = await this.prefetch(prepared, opts.ownerLabels);
+    const planned = await mapLimit(prepared, this.concurrency, (o) => planObject(this.ctx(false), o, hints.get(o)));
     const failures = planned.filter(isFailure);
     if (failures.length > 0) throw new ApplyError(failures, new ChangeSet());
     return planned.filter((p): p is Planned => !isFailure(p)).map((p) => {

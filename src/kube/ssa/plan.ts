@@ -9,6 +9,7 @@ import { SsaPolicy, isForceEnabled, isIgnored, ssaPolicyOf } from './annotations
 import { cleanupPatch, type JsonPatchOp } from './cleanup.js';
 import { apiMessage, type ObjectFailure } from './errors.js';
 import { versionedRefOf } from './inventory.js';
+import { isCertainNoOp } from './fastpath.js';
 import { hasDrifted } from './normalize.js';
 import type { ChangeAction, VersionedRef } from './types.js';
 
@@ -55,19 +56,40 @@ export function failure(p: { ref: VersionedRef | undefined; subject: string }, p
   return { ref: p.ref, subject: p.subject, phase, message: apiMessage(err), reason: err instanceof KubeApiError ? err.reason : undefined, cause: err };
 }
 
-/** Plans one object (see the module comment). Never throws: failures come back as {@link ObjectFailure}. */
-export async function planObject(ctx: PlanContext, desired: KubeObject): Promise<Planned | ObjectFailure> {
+/** What is already known about the live object: read by a list (absent from it = probably absent). */
+export interface LiveHint {
+  live: KubeObject | undefined;
+}
+
+function skipReason(desired: KubeObject, live: KubeObject | undefined): boolean {
+  if (isIgnored(desired) || isIgnored(live)) return true;
+  return live !== undefined && ssaPolicyOf(desired) === SsaPolicy.IfNotPresent;
+}
+
+/**
+ * Plans one object (see the module comment). Never throws: failures come back as {@link ObjectFailure}.
+ * With a `hint` the GET is skipped; an object absent from the hint whose dry-run shows it exists (a
+ * resourceVersion) is then read. An existing object for which {@link isCertainNoOp} holds is
+ * `unchanged` without a dry-run.
+ */
+export async function planObject(ctx: PlanContext, desired: KubeObject, hint?: LiveHint): Promise<Planned | ObjectFailure> {
   const ref = versionedRefOf(desired);
   const subject = formatObjectRef(ref);
   const base = { desired, ref, subject, dryRun: undefined, recreate: false, cleanup: undefined };
   let live: KubeObject | undefined;
   try {
-    live = await ctx.client.tryGet(clientRef(ref));
+    live = hint ? hint.live : await ctx.client.tryGet(clientRef(ref));
   } catch (err) {
     return failure({ ref, subject }, 'dry-run', err);
   }
-  if (isIgnored(desired) || isIgnored(live)) return { ...base, live, action: 'skipped' };
-  if (live && ssaPolicyOf(desired) === SsaPolicy.IfNotPresent) return { ...base, live, action: 'skipped' };
+  if (skipReason(desired, live)) return { ...base, live, action: 'skipped' };
+  let cleanup: JsonPatchOp[] | undefined;
+  try {
+    cleanup = live ? cleanupOf(ctx, desired, live) : undefined;
+  } catch (err) {
+    return failure({ ref, subject }, 'dry-run', err);
+  }
+  if (live && !cleanup && isCertainNoOp(desired, live, ctx.fieldManager)) return { ...base, live, action: 'unchanged' };
   let dryRun: KubeObject;
   try {
     dryRun = await ctx.client.apply(desired, { fieldManager: ctx.fieldManager, force: true, dryRun: true });
@@ -77,13 +99,16 @@ export async function planObject(ctx: PlanContext, desired: KubeObject): Promise
     }
     return failure({ ref, subject }, 'dry-run', err);
   }
-  if (!live) return { ...base, live, dryRun, action: 'created' };
-  let cleanup: JsonPatchOp[] | undefined;
-  try {
-    cleanup = ssaPolicyOf(desired) === SsaPolicy.Merge ? undefined : cleanupPatch(live, { managers: ctx.cleanupManagers, owner: ctx.fieldManager, apiVersion: desired.apiVersion });
-  } catch (err) {
-    return failure({ ref, subject }, 'dry-run', err);
+  if (!live && hint && dryRun.metadata.resourceVersion) {
+    // not in the owner-labelled list but it exists (adoption): read it and plan again from it
+    return planObject(ctx, desired);
   }
+  if (!live) return { ...base, live, dryRun, action: 'created' };
   const action = cleanup !== undefined || hasDrifted(live, dryRun) ? 'configured' : 'unchanged';
   return { ...base, live, dryRun, action, cleanup };
+}
+
+function cleanupOf(ctx: PlanContext, desired: KubeObject, live: KubeObject): JsonPatchOp[] | undefined {
+  if (ssaPolicyOf(desired) === SsaPolicy.Merge) return undefined;
+  return cleanupPatch(live, { managers: ctx.cleanupManagers, owner: ctx.fieldManager, apiVersion: desired.apiVersion });
 }
