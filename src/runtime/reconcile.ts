@@ -104,7 +104,10 @@ export function isSuspended(obj: KubeObject): boolean {
   return spec?.suspend === true;
 }
 
-/** Reconciles the object at `key` (`namespace/name`). Never throws for reconcile errors. */
+/**
+ * Reconciles the object at `key` (`namespace/name`). Errors of the steps become the outcome (never a
+ * rejection); only a failure to read the object rejects (the queue then retries with backoff).
+ */
 export async function reconcileKey<T extends KubeObject>(def: ReconcilerDefinition<T>, deps: ShellDeps, key: string): Promise<ShellResult> {
   const started = Date.now();
   const ref = { ...def.type, ...parseKey(key) };
@@ -149,7 +152,7 @@ export async function reconcileKey<T extends KubeObject>(def: ReconcilerDefiniti
     if (requested !== undefined) (statusRecord(obj))['lastHandledReconcileAt'] = requested;
     const observed = statusRecord(obj)['observedGeneration'];
     if (obj.metadata.generation !== undefined && observed !== obj.metadata.generation) {
-      const from = typeof observed === 'number' ? observed : -1;
+      const from = typeof observed === 'number' ? observed : 0; // Flux prints 0 for a new object
       markReconciling(obj, Reason.Progressing, `processing object: new generation ${from} -> ${obj.metadata.generation}`, setOpts);
       if (getCondition(obj, ConditionType.Ready)?.status !== 'False') markUnknown(obj, { type: ConditionType.Ready, reason: Reason.Progressing, message: 'reconciliation in progress' }, setOpts);
       await patcher.patch(obj);
