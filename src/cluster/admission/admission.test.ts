@@ -5,7 +5,7 @@ import { builtinSchemas } from '../../kube/schema/index.js';
 import type { ResourceInfo } from '../../kube/schema/types.js';
 import { ApiError, statusBody } from '../errors.js';
 import type { AdmissionRequest } from '../plugins.js';
-import { defaultAdmissionPlugins, type AdmissionRequestExtras } from './index.js';
+import { defaultAdmissionPlugins, namespaceProtectionPlugin, type AdmissionRequestExtras } from './index.js';
 
 const crd: KubeObject = {
   apiVersion: 'apiextensions.k8s.io/v1',
@@ -102,8 +102,10 @@ test('no new objects in a terminating namespace', () => {
 test('the default, kube-system and kube-public namespaces may not be deleted', () => {
   const nsRes = resource('', 'v1', 'Namespace', 'namespaces');
   const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-  assert.throws(() => run({ operation: 'DELETE', resource: nsRes, name: 'kube-system', oldObject: ns('kube-system') }), (e: unknown) => e instanceof ApiError && e.code === 403 && e.message === 'namespaces "kube-system" is forbidden: this namespace may not be deleted');
-  assert.doesNotThrow(() => run({ operation: 'DELETE', resource: nsRes, name: 'team', oldObject: ns('team') }));
+  const p = namespaceProtectionPlugin();
+  const req = (name: string): AdmissionRequest => ({ operation: 'DELETE', resource: nsRes, name, oldObject: ns(name), user: { name: 'u', groups: [] }, dryRun: false, catalog: { registry: builtinSchemas(), crdFor: () => undefined } });
+  assert.throws(() => p.validate?.(req('kube-system')), (e: unknown) => e instanceof ApiError && e.code === 403 && e.message === 'namespaces "kube-system" is forbidden: this namespace may not be deleted');
+  assert.doesNotThrow(() => p.validate?.(req('team')));
 });
 
 test('unknown fields of built-in kinds are dropped (the served schema decides), metadata untouched', () => {

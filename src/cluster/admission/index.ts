@@ -173,7 +173,10 @@ export function namespaceLifecyclePlugin(opts: NamespaceLifecycleOptions = {}): 
 
 const immortalNamespaces = new Set(['default', 'kube-system', 'kube-public']);
 
-/** Refuses to delete the `default`, `kube-system` and `kube-public` namespaces (403), as the API server does. */
+/**
+ * Refuses to delete the `default`, `kube-system` and `kube-public` namespaces (403), as the API server does.
+ * Not in {@link defaultAdmissionPlugins}: the server core enforces it already; for cores that do not.
+ */
 export function namespaceProtectionPlugin(): AdmissionPlugin {
   return {
     name: 'NamespaceProtection',
@@ -203,7 +206,6 @@ export function defaultAdmissionPlugins(opts: AdmissionOptions = {}): AdmissionP
   const rbac = opts.rbac;
   return [
     ...(opts.getNamespace ? [namespaceLifecyclePlugin(opts)] : []),
-    namespaceProtectionPlugin(),
     builtinDefaultsPlugin(),
     builtinPrunePlugin(),
     customResourcePlugin(),
