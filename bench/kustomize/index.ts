@@ -5,8 +5,8 @@
  * controller; its cold first build shown beside) and the ratio. Targets: >= 10x, 1,000 resources < 250 ms.
  * Run: npm run bench, or node --import tsx bench/kustomize/index.ts
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -81,6 +81,31 @@ function time(fn: () => void, runs: number): number {
   return median(t);
 }
 
+/** CPU milliseconds (user + system) of one engine build, median of `runs`. */
+function engineCpu(fn: () => void, runs: number): number {
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const c = process.cpuUsage();
+    fn();
+    const d = process.cpuUsage(c);
+    t.push((d.user + d.system) / 1000);
+  }
+  return median(t);
+}
+
+/** CPU milliseconds of one kubectl run, measured by /usr/bin/time (undefined when it is not installed). */
+function binaryCpu(kubectl: string, dir: string, runs: number): number | undefined {
+  if (!existsSync('/usr/bin/time')) return undefined;
+  const t: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', kubectl, 'kustomize', dir], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const m = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr);
+    if (!m) return undefined;
+    t.push((Number(m[1]) + Number(m[2])) * 1000);
+  }
+  return median(t);
+}
+
 const scratch = mkdtempSync(join(tmpdir(), 'lockstep-bench-kustomize-'));
 try {
   const trees = [
@@ -102,9 +127,13 @@ try {
     for (let i = 0; i < 5; i++) build(top, { fenceRoot: root });
     const engineMs = time(() => build(top, { fenceRoot: root }), 15);
     const binaryMs = time(() => execFileSync(kubectl, ['kustomize', top], { maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] }), 5);
+    // Wall time suffers when other processes share the cores; CPU time is the steadier comparison.
+    const engineCpuMs = engineCpu(() => build(top, { fenceRoot: root }), 9);
+    const binaryCpuMs = binaryCpu(kubectl, top, 3);
+    const cpu = binaryCpuMs === undefined ? '' : `   cpu: engine ${engineCpuMs.toFixed(0)} ms vs ${binaryCpuMs.toFixed(0)} ms, ratio ${(binaryCpuMs / engineCpuMs).toFixed(1)}x`;
     console.log(
       `${t.name.padEnd(28)} engine ${engineMs.toFixed(1).padStart(7)} ms (cold ${coldMs.toFixed(0)} ms)   kubectl kustomize ${binaryMs.toFixed(1).padStart(7)} ms   ` +
-        `ratio ${(binaryMs / engineMs).toFixed(1)}x   identical output: ${same}`,
+        `ratio ${(binaryMs / engineMs).toFixed(1)}x${cpu}   identical output: ${same}`,
     );
   }
 } finally {
