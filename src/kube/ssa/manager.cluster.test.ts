@@ -260,3 +260,21 @@ test('no-op fast path: certain for applied objects (Deployment with server defau
   const adopt = await rm.apply([...objs, cm('fast', 'c4', { a: '4' })], { ownerLabels: owner });
   assert.deepEqual(adopt.entries.map((e) => e.action), ['unchanged', 'unchanged', 'unchanged', 'unchanged', 'configured']);
 });
+
+test('deleteAll: CRs before their CRD, dry run deletes nothing; wait aborts on the signal', async () => {
+  const crd: KubeObject = {
+    apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'bolts.prune.lockstep.dev' },
+    spec: { group: 'prune.lockstep.dev', scope: 'Namespaced', names: { plural: 'bolts', singular: 'bolt', kind: 'Bolt', listKind: 'BoltList' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] },
+  };
+  const cs = await rm.apply([crd, ns('bolts'), { apiVersion: 'prune.lockstep.dev/v1', kind: 'Bolt', metadata: { name: 'b', namespace: 'bolts' } }], { ownerLabels: owner, stageIntervalMs: 50 });
+  const refs = inventoryRefs(cs.toInventory());
+  const dry = await rm.deleteAll(refs, { ownerLabels: owner, dryRun: true });
+  assert.deepEqual(actions(dry), ['Bolt/bolts/b deleted', 'CustomResourceDefinition/bolts.prune.lockstep.dev deleted', 'Namespace/bolts deleted']);
+  assert.ok(await client.tryGet({ apiVersion: 'prune.lockstep.dev/v1', kind: 'Bolt', name: 'b', namespace: 'bolts' }), 'dry run kept the object');
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 200);
+  const aborted = await rm.wait([refOfTarget({ apiVersion: 'v1', kind: 'ConfigMap', name: 'never', namespace: 'bolts' })], { timeoutMs: 30_000, intervalMs: 50, signal: ac.signal }).catch((e: unknown) => e);
+  assert.ok(aborted instanceof HealthCheckError && aborted.reason === 'Aborted', String(aborted));
+  const real = await rm.deleteAll(refs, { ownerLabels: owner });
+  assert.deepEqual(actions(real), actions(dry));
+});

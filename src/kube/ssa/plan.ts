@@ -43,12 +43,14 @@ export function clientRef(ref: VersionedRef): ClientRef {
 }
 
 /**
- * True for a 422 whose message says a field is immutable. Kubernetes gives no distinct reason for this
- * case (it is a FieldValueInvalid cause), so the message is matched — the one place we do, as Flux does.
+ * True for a 422 whose message says a field is immutable (built-in validation, CEL rules, webhooks).
+ * Kubernetes gives no distinct reason for this case (it is a FieldValueInvalid cause), so the message is
+ * matched — the one place we do. Deliberately narrower than Flux, which recreates on ANY Invalid or
+ * Conflict under force: an object the server rejects for another reason must not lose its live copy.
  */
 export function isImmutableError(err: unknown): boolean {
   if (!(err instanceof KubeApiError) || err.code !== 422) return false;
-  return /field is immutable|is immutable|may not change|cannot change|updates to .* are forbidden/i.test(apiMessage(err));
+  return /is immutable|immutable field|may not change|cannot change|updates to .* are forbidden/i.test(apiMessage(err));
 }
 
 /** A failure record for an object. */

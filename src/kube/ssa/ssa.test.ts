@@ -124,3 +124,33 @@ test('unifiedDiff: hunks with context, equal texts give nothing', () => {
   );
   assert.equal(unifiedDiff('', 'x\n'), ['--- live', '+++ merged', '@@ -0,0 +1,1 @@', '+x', ''].join('\n'));
 });
+
+test('isImmutableError: only 422 with an immutability message', async () => {
+  const { KubeApiError } = await import('../client/index.js');
+  const mk = (code: number, message: string) => new KubeApiError({ code, reason: code === 422 ? 'Invalid' : 'Conflict', message, target: { method: 'PATCH', path: '/x' }, status: { message } });
+  const { isImmutableError } = await import('./plan.js');
+  assert.equal(isImmutableError(mk(422, 'Deployment.apps "x" is invalid: spec.selector: Invalid value: {}: field is immutable')), true);
+  assert.equal(isImmutableError(mk(422, 'spec.x: Invalid value: "a": Value is immutable')), true);
+  assert.equal(isImmutableError(mk(422, 'metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain must consist of')), false);
+  assert.equal(isImmutableError(mk(409, 'field is immutable')), false);
+  assert.equal(isImmutableError(new Error('field is immutable')), false);
+});
+
+test('isCertainNoOp: subset and exact ownership', async () => {
+  const { isCertainNoOp, isSubset } = await import('./fastpath.js');
+  const fieldsV1 = FieldSet.of([['f:data', 'f:a'], ['f:metadata', 'f:labels', 'f:l']]).toFieldsV1();
+  const live: KubeObject = {
+    apiVersion: 'v1', kind: 'ConfigMap',
+    metadata: { name: 'c', namespace: 'ns', labels: { l: '1', other: 'x' }, managedFields: [{ manager: 'me', operation: 'Apply', apiVersion: 'v1', time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1 }] },
+    data: { a: '1', b: 'theirs' },
+  };
+  const desired: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns', labels: { l: '1' } }, data: { a: '1' } };
+  assert.equal(isCertainNoOp(desired, live, 'me'), true);
+  assert.equal(isCertainNoOp({ ...desired, apiVersion: 'v2' }, live, 'me'), false, 'other apiVersion');
+  assert.equal(isCertainNoOp({ ...desired, data: { a: '2' } }, live, 'me'), false, 'changed value');
+  assert.equal(isCertainNoOp({ ...desired, data: { a: '1', b: 'theirs' } }, live, 'me'), false, 'a field we do not own');
+  assert.equal(isCertainNoOp({ ...desired, data: {} }, live, 'me'), false, 'a field we own was dropped');
+  assert.equal(isCertainNoOp({ ...desired, data: { a: null } } as unknown as KubeObject, live, 'me'), false, 'null deletes');
+  assert.equal(isSubset({ a: [1, { b: 2 }] }, { a: [1, { b: 2, c: 3 }], d: 4 }), true);
+  assert.equal(isSubset({ a: [1] }, { a: [1, 2] }), false);
+});
