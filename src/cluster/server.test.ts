@@ -57,6 +57,16 @@ describe('local cluster API', () => {
     const groups = json(await req('/apis')) as unknown as { groups: { name: string }[] };
     assert.ok(groups.groups.some((g) => g.name === 'apps'));
     assert.equal((await req('/apis/nope.example/v1')).status, 404);
+    const accept = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json';
+    const agg = await req('/apis', { headers: { Accept: accept } });
+    assert.equal(agg.headers['content-type'], 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+    const items = (agg.json as { items: { metadata: { name: string }; versions: { version: string; resources: { resource: string; scope: string; subresources?: { subresource: string }[] }[] }[] }[] }).items;
+    const appsV1 = items.find((g) => g.metadata.name === 'apps')?.versions.find((v) => v.version === 'v1');
+    const deploy = appsV1?.resources.find((x) => x.resource === 'deployments');
+    assert.equal(deploy?.scope, 'Namespaced');
+    assert.deepEqual(deploy?.subresources?.map((x) => x.subresource), ['status', 'scale']);
+    const coreAgg = (await req('/api', { headers: { Accept: accept } })).json as { items: { metadata: { name: string } }[] };
+    assert.deepEqual(coreAgg.items.map((g) => g.metadata.name), ['']);
   });
 
   test('create assigns uid, resourceVersion, generation; duplicate is 409 AlreadyExists', async () => {

@@ -87,3 +87,49 @@ export function resourceList(catalog: ResourceCatalog, group: string, version: s
     resources: rs.flatMap(resourceDoc),
   };
 }
+
+/** The media type of aggregated discovery (`apidiscovery.k8s.io/v2`), or undefined when the client did not ask for it. */
+export function aggregatedDiscoveryType(accept: string | undefined): string | undefined {
+  if (!accept) return undefined;
+  for (const part of accept.split(',')) {
+    if (!/as=APIGroupDiscoveryList/.test(part) || !/g=apidiscovery\.k8s\.io/.test(part)) continue;
+    const v = /v=(v2beta1|v2)\b/.exec(part)?.[1];
+    if (v) return `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`;
+  }
+  return undefined;
+}
+
+function resourceDiscovery(r: ServedResource): JsonObject {
+  const d: JsonObject = {
+    resource: r.plural,
+    responseKind: { group: r.group, version: r.version, kind: r.kind },
+    scope: r.namespaced ? 'Namespaced' : 'Cluster',
+    singularResource: r.singular,
+    verbs: [...r.verbs],
+  };
+  if (r.shortNames.length > 0) d.shortNames = [...r.shortNames];
+  if (r.categories.length > 0) d.categories = [...r.categories];
+  const subs: JsonObject[] = [];
+  for (const s of r.subresources) {
+    const verbs = SUBRESOURCE_VERBS[s];
+    if (!verbs) continue;
+    const kind = s === 'scale' ? { group: 'autoscaling', version: 'v1', kind: 'Scale' } : { group: r.group, version: r.version, kind: r.kind };
+    subs.push({ subresource: s, responseKind: kind, verbs: [...verbs] });
+  }
+  if (subs.length > 0) d.subresources = subs;
+  return d;
+}
+
+/**
+ * Aggregated discovery (`/api` or `/apis` with the APIGroupDiscoveryList media type): every group, its
+ * versions in preference order and their resources, in one document, so kubectl needs two requests
+ * instead of one per group version.
+ */
+export function aggregatedDiscovery(catalog: ResourceCatalog, core: boolean, apiVersion: string): JsonObject {
+  const groups: { name: string; versions: string[] }[] = core ? [{ name: '', versions: ['v1'] }] : catalog.groups().map((g) => ({ name: g.name, versions: [g.preferredVersion, ...g.versions.filter((v) => v !== g.preferredVersion)] }));
+  const items = groups.map((g) => ({
+    metadata: { name: g.name, creationTimestamp: null },
+    versions: g.versions.map((v) => ({ version: v, resources: catalog.resourcesIn(g.name, v).map(resourceDiscovery), freshness: 'Current' })),
+  }));
+  return { kind: 'APIGroupDiscoveryList', apiVersion, metadata: {}, items };
+}

@@ -13,7 +13,7 @@ import { ApiError, StatusReason, badRequest, forbidden, statusBody, toApiError }
 import { groupVersion } from '../meta.js';
 import type { Authorizer, DeleteOptions, RequestAttributes, UserInfo } from '../plugins.js';
 import { decodeBody, patchTypeOf, readBody } from './body.js';
-import { coreVersions, groupInfo, groupList, resourceList, versionInfo } from './discovery.js';
+import { aggregatedDiscovery, aggregatedDiscoveryType, coreVersions, groupInfo, groupList, resourceList, versionInfo } from './discovery.js';
 import type { ResourcePath } from './route.js';
 import { parsePath } from './route.js';
 import { type IncludeObject, toTable, wantsTable } from './table.js';
@@ -182,9 +182,15 @@ async function route(deps: HandlerDeps, req: IncomingMessage, res: ServerRespons
   const parsed = parsePath(url.pathname);
   switch (parsed.kind) {
     case 'discovery-core':
-      return sendJson(res, 200, coreVersions(deps.serverAddress));
-    case 'discovery-groups':
-      return sendJson(res, 200, groupList(deps.core.catalog));
+    case 'discovery-groups': {
+      const core = parsed.kind === 'discovery-core';
+      const agg = aggregatedDiscoveryType(req.headers.accept);
+      if (agg) {
+        const apiVersion = `apidiscovery.k8s.io/${/v=(v2beta1|v2)/.exec(agg)?.[1] ?? 'v2'}`;
+        return sendJson(res, 200, aggregatedDiscovery(deps.core.catalog, core, apiVersion), { 'Content-Type': agg });
+      }
+      return sendJson(res, 200, core ? coreVersions(deps.serverAddress) : groupList(deps.core.catalog));
+    }
     case 'discovery-group': {
       const g = groupInfo(deps.core.catalog, parsed.group);
       if (!g) throw notFoundPath();
