@@ -64,7 +64,7 @@ describe('local cluster API', () => {
     const appsV1 = items.find((g) => g.metadata.name === 'apps')?.versions.find((v) => v.version === 'v1');
     const deploy = appsV1?.resources.find((x) => x.resource === 'deployments');
     assert.equal(deploy?.scope, 'Namespaced');
-    assert.deepEqual(deploy?.subresources?.map((x) => x.subresource), ['status', 'scale']);
+    assert.deepEqual(deploy?.subresources?.map((x) => x.subresource).sort(), ['scale', 'status']);
     const coreAgg = (await req('/api', { headers: { Accept: accept } })).json as { items: { metadata: { name: string } }[] };
     assert.deepEqual(coreAgg.items.map((g) => g.metadata.name), ['']);
   });
