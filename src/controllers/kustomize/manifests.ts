@@ -51,12 +51,17 @@ export interface ManifestRendererOptions {
   tmpDir?: string;
   /** Most objects one build may produce (default 20,000). */
   maxResources?: number;
+  /** Downloaded artifacts kept in memory, in bytes (default 64 MiB). */
+  maxCachedArtifactBytes?: number;
 }
 
 /** See the module comment. */
 export class ManifestRenderer {
   private readonly cache = new Map<string, JsonObject[]>();
   private readonly inflight = new Map<string, Promise<JsonObject[]>>();
+  /** Downloaded (digest-verified) artifacts by digest, bounded by total bytes. */
+  private readonly artifacts = new Map<string, Promise<Buffer>>();
+  private artifactBytes = 0;
 
   constructor(private readonly opts: ManifestRendererOptions = {}) {}
 
@@ -80,10 +85,31 @@ export class ManifestRenderer {
     return structuredClone(objects);
   }
 
+  /** The artifact bytes: one download per digest while cached (Kustomizations sharing a source share it). */
+  private download(req: RenderRequest): Promise<Buffer> {
+    const hit = this.artifacts.get(req.digest);
+    if (hit) return hit;
+    const p = downloadArtifact(req.url, { expectedDigest: req.digest, maxBytes: this.opts.maxArtifactBytes ?? 256 * 1024 * 1024, timeoutMs: this.opts.downloadTimeoutMs ?? 60_000 });
+    this.artifacts.set(req.digest, p);
+    p.then(
+      (b) => {
+        this.artifactBytes += b.length;
+        const max = this.opts.maxCachedArtifactBytes ?? 64 * 1024 * 1024;
+        for (const [d, old] of this.artifacts) {
+          if (this.artifactBytes <= max || this.artifacts.size <= 1) break;
+          this.artifacts.delete(d);
+          void old.then((ob) => (this.artifactBytes -= ob.length)).catch(() => undefined);
+        }
+      },
+      () => this.artifacts.delete(req.digest),
+    );
+    return p;
+  }
+
   private async renderFresh(req: RenderRequest): Promise<JsonObject[]> {
     let body: Buffer;
     try {
-      body = await downloadArtifact(req.url, { expectedDigest: req.digest, maxBytes: this.opts.maxArtifactBytes ?? 256 * 1024 * 1024, timeoutMs: this.opts.downloadTimeoutMs ?? 60_000 });
+      body = await this.download(req);
     } catch (err) {
       throw new ManifestError(`failed to download artifact from ${req.url}: ${(err as Error).message}`, 'artifact', { cause: err });
     }
