@@ -356,7 +356,7 @@ let n = 0;
 const names = Object.keys(FEATURES);
 // One tree per single feature, then random combinations.
 const combos = names.map((f) => [f]);
-while (combos.length < 150) {
+while (combos.length < 130) {
   const k = 2 + Math.floor(rnd() * 5);
   const set = new Set();
   while (set.size < k) set.add(pick(names));
