@@ -5,11 +5,13 @@
  * Covered: type (with nullable and int-or-string), required, enum, minimum/maximum (and exclusive),
  * multipleOf, minLength/maxLength, pattern, formats (date-time, date, uuid, ipv4, ipv6, byte, email, hostname),
  * minItems/maxItems, uniqueItems, list-type set/map uniqueness, min/maxProperties, embedded resources,
- * allOf/anyOf/oneOf/not (value checks only). Not covered: CEL `x-kubernetes-validations`.
+ * allOf/anyOf/oneOf/not (value checks only), and `x-kubernetes-validations` rules within the CEL subset of
+ * `cel.ts` (rules outside it, and transition rules, are not enforced).
  */
 import { isJsonObject, type JsonObject, type JsonValue } from '../../../kube/object.js';
 import { fieldErr, goLiteral, type FieldError } from '../field-errors.js';
 import { jsonEqual } from '../validation/go-format.js';
+import { evalRule } from './cel.js';
 import { embedded, fieldSchema, itemsSchema, join, jsonTypeOf, maxDepth } from './schema-walk.js';
 
 interface Ctx {
@@ -144,6 +146,21 @@ function checkCombinators(v: JsonValue, s: JsonObject, path: string, ctx: Ctx): 
   if (isJsonObject(s.not) && sub(s.not)) ctx.errs.push(fieldErr.invalid(path, v, `${path} in body should not validate the schema (not)`));
 }
 
+/** `x-kubernetes-validations` rules of a node (the supported CEL subset; undecidable rules are not enforced). */
+function checkRules(v: JsonValue, s: JsonObject, path: string, ctx: Ctx): void {
+  const rules = s['x-kubernetes-validations'];
+  if (!Array.isArray(rules)) return;
+  for (const r of rules) {
+    if (!isJsonObject(r) || typeof r.rule !== 'string' || evalRule(r.rule, v) !== false) continue;
+    const message = typeof r.message === 'string' && r.message ? r.message : `failed rule: ${r.rule}`;
+    const field = typeof r.fieldPath === 'string' && r.fieldPath ? `${path}${r.fieldPath.startsWith('.') ? '' : '.'}${r.fieldPath}`.replace(/^\./, '') : path;
+    if (r.reason === 'FieldValueForbidden') ctx.errs.push(fieldErr.forbidden(field, message));
+    else if (r.reason === 'FieldValueRequired') ctx.errs.push(fieldErr.required(field, message));
+    else if (r.reason === 'FieldValueDuplicate') ctx.errs.push({ ...fieldErr.duplicate(field, String(s.type ?? 'object')), detail: message });
+    else ctx.errs.push(fieldErr.invalid(field, String(s.type ?? 'object'), message));
+  }
+}
+
 function validateNode(v: JsonValue, s: JsonObject, path: string, ctx: Ctx): void {
   if (ctx.depth > maxDepth) return;
   if (v === null) {
@@ -164,6 +181,7 @@ function validateNode(v: JsonValue, s: JsonObject, path: string, ctx: Ctx): void
   else if (Array.isArray(v)) checkArray(v, s, path, ctx);
   else if (isJsonObject(v)) checkObject(v, s, path, ctx);
   checkCombinators(v, s, path, ctx);
+  checkRules(v, s, path, ctx);
 }
 
 /**
