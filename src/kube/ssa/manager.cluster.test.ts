@@ -68,8 +68,8 @@ test('created → unchanged without a write → configured after kubectl edits, 
   await rm.apply([ns('drift')]);
   const objs = [deployment('drift', 'web', { replicas: 2 }), cm('drift', 'settings', { mode: 'a' })];
   const first = await rm.apply(objs, { ownerLabels: owner });
-  assert.deepEqual(actions(first), ['Deployment/drift/web created', 'ConfigMap/drift/settings created']);
-  assert.equal(first.toMessage(), 'Deployment/drift/web created\nConfigMap/drift/settings created');
+  assert.deepEqual(actions(first), ['ConfigMap/drift/settings created', 'Deployment/drift/web created'], 'Flux order: ConfigMaps before Deployments');
+  assert.equal(first.toMessage(), 'ConfigMap/drift/settings created\nDeployment/drift/web created');
   const rv = (await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: 'drift' })).metadata.resourceVersion;
   const second = await rm.apply(objs, { ownerLabels: owner });
   assert.deepEqual(second.entries.map((e) => e.action), ['unchanged', 'unchanged']);
@@ -87,7 +87,7 @@ test('created → unchanged without a write → configured after kubectl edits, 
   assert.equal(p3.code, 0, p3.stderr);
 
   const third = await rm.apply(objs, { ownerLabels: owner });
-  assert.deepEqual(actions(third), ['Deployment/drift/web configured', 'ConfigMap/drift/settings configured']);
+  assert.deepEqual(actions(third), ['ConfigMap/drift/settings configured', 'Deployment/drift/web configured']);
   const liveCm = await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: 'drift' });
   assert.deepEqual(liveCm['data'], { mode: 'a' }, 'edited value reverted and added key removed');
   const liveDep = await client.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'drift' });
@@ -123,7 +123,7 @@ test('ssa annotations: Ignore, IfNotPresent, Merge, Override', async () => {
     assert.equal(r.code, 0, r.stderr);
   }
   const cs = await rm.apply(['Ignore', 'IfNotPresent', 'Merge', 'Override'].map((v) => desired(v, v.toLowerCase())));
-  assert.deepEqual(actions(cs), ['ConfigMap/anno/ignore skipped', 'ConfigMap/anno/ifnotpresent skipped', 'ConfigMap/anno/merge unchanged', 'ConfigMap/anno/override configured']);
+  assert.deepEqual(actions(cs), ['ConfigMap/anno/ifnotpresent skipped', 'ConfigMap/anno/ignore skipped', 'ConfigMap/anno/merge unchanged', 'ConfigMap/anno/override configured']);
   assert.equal(await client.tryGet({ apiVersion: 'v1', kind: 'ConfigMap', name: 'ignore', namespace: 'anno' }), undefined, 'Ignore: never created');
   const data = async (name: string) => (await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name, namespace: 'anno' }))['data'];
   assert.deepEqual(await data('ifnotpresent'), { k: 'git', other: 'x' });
@@ -178,7 +178,7 @@ test('prune: stale objects with our owner labels only, prune: disabled kept, rev
   const stale = staleEntries(old, next);
   assert.deepEqual(stale.map((r) => r.name), ['prune', 'a', 'keep', 'foreign', 'gone']);
   const cs = await rm.deleteAll(stale, { ownerLabels: owner });
-  assert.deepEqual(actions(cs), ['ConfigMap/prune/a deleted', 'ConfigMap/prune/keep skipped', 'ConfigMap/prune/foreign skipped', 'Namespace/prune deleted']);
+  assert.deepEqual(actions(cs), ['ConfigMap/prune/keep skipped', 'ConfigMap/prune/foreign skipped', 'ConfigMap/prune/a deleted', 'Namespace/prune deleted'], 'reverse apply order');
   assert.equal(cs.toMessage(), 'ConfigMap/prune/a deleted\nNamespace/prune deleted');
   assert.equal(await client.tryGet({ apiVersion: 'v1', kind: 'ConfigMap', name: 'a', namespace: 'prune' }), undefined);
 });
@@ -188,7 +188,8 @@ test('wait: healthy, fail → Failed fast, never-ready → timeout message', asy
   const sim = (mode: string) => ({ 'cluster.lockstep.dev/simulate': mode });
   const objs = [deployment('health', 'ok'), deployment('health', 'bad', { annotations: sim('fail') }), deployment('health', 'slow', { annotations: sim('never-ready') })];
   const cs = await rm.apply(objs);
-  const [ok, bad, slow] = cs.entries.map((e) => e.ref);
+  const byName = (n: string) => cs.entries.find((e) => e.ref.name === n)?.ref;
+  const [ok, bad, slow] = [byName('ok'), byName('bad'), byName('slow')];
   assert.ok(ok && bad && slow);
   const healthy = await rm.wait([ok, refOfTarget({ apiVersion: 'v1', kind: 'Namespace', name: 'health' })], { timeoutMs: 10_000, intervalMs: 100 });
   assert.deepEqual(healthy.objects.map((o) => o.status), ['Current', 'Current']);
@@ -213,17 +214,17 @@ test('diff: unified diff of drift with Secret values masked; dryRun apply writes
   const secret = (token: string, other: string): KubeObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'diff' }, stringData: { token, other } });
   await rm.apply([secret('hunter2', 'same-value'), cm('diff', 'c', { a: '1' })]);
   const diffs = await rm.diff([secret('swordfish', 'same-value'), cm('diff', 'c', { a: '2' }), cm('diff', 'new', { z: '9' })]);
-  assert.deepEqual(diffs.map((d) => `${d.subject} ${d.action}`), ['Secret/diff/s configured', 'ConfigMap/diff/c configured', 'ConfigMap/diff/new created']);
-  const sdiff = diffs[0]?.diff ?? '';
+  assert.deepEqual(diffs.map((d) => `${d.subject} ${d.action}`), ['ConfigMap/diff/c configured', 'ConfigMap/diff/new created', 'Secret/diff/s configured']);
+  const sdiff = diffs[2]?.diff ?? '';
   for (const plain of ['hunter2', 'swordfish', 'same-value', Buffer.from('hunter2').toString('base64'), Buffer.from('swordfish').toString('base64'), Buffer.from('same-value').toString('base64')]) {
     assert.ok(!sdiff.includes(plain), `secret value leaked in diff:\n${sdiff}`);
   }
   assert.match(sdiff, /^- {2}token: "?\*{6} \(before\)"?$/m);
   assert.match(sdiff, /^\+ {2}token: "?\*{6} \(after\)"?$/m);
   assert.ok(!/^[-+] {2}other/m.test(sdiff), 'unchanged secret key is not in the changed lines');
-  assert.match(diffs[1]?.diff ?? '', /^- {2}a: "1"$/m);
-  assert.match(diffs[1]?.diff ?? '', /^\+ {2}a: "2"$/m);
-  assert.match(diffs[2]?.diff ?? '', /^\+kind: ConfigMap$/m);
+  assert.match(diffs[0]?.diff ?? '', /^- {2}a: "1"$/m);
+  assert.match(diffs[0]?.diff ?? '', /^\+ {2}a: "2"$/m);
+  assert.match(diffs[1]?.diff ?? '', /^\+kind: ConfigMap$/m);
   const dry = await rm.apply([cm('diff', 'c', { a: '2' })], { dryRun: true });
   assert.deepEqual(actions(dry), ['ConfigMap/diff/c configured']);
   assert.deepEqual((await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'c', namespace: 'diff' }))['data'], { a: '1' });
@@ -253,12 +254,12 @@ test('no-op fast path: certain for applied objects (Deployment with server defau
   // an operator (not a kubectl manager) changes a value we own and adds one we do not
   await client.patch({ apiVersion: 'v1', kind: 'ConfigMap', name: 'c2', namespace: 'fast' }, { data: { a: 'operator', b: 'added' } }, { type: 'merge', fieldManager: 'some-operator' });
   const cs = await rm.apply(objs, { ownerLabels: owner });
-  assert.deepEqual(actions(cs), ['Deployment/fast/web unchanged', 'ConfigMap/fast/c1 unchanged', 'ConfigMap/fast/c2 configured', 'ConfigMap/fast/c3 unchanged']);
+  assert.deepEqual(actions(cs), ['ConfigMap/fast/c1 unchanged', 'ConfigMap/fast/c2 configured', 'ConfigMap/fast/c3 unchanged', 'Deployment/fast/web unchanged']);
   assert.deepEqual((await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'c2', namespace: 'fast' }))['data'], { a: '2', b: 'added' }, 'our value restored, their field kept');
   // an object that exists without our labels (created out of band) is found and adopted, not "created"
   await client.create(cm('fast', 'c4', { a: 'old' }));
   const adopt = await rm.apply([...objs, cm('fast', 'c4', { a: '4' })], { ownerLabels: owner });
-  assert.deepEqual(adopt.entries.map((e) => e.action), ['unchanged', 'unchanged', 'unchanged', 'unchanged', 'configured']);
+  assert.deepEqual(actions(adopt), ['ConfigMap/fast/c1 unchanged', 'ConfigMap/fast/c2 unchanged', 'ConfigMap/fast/c3 unchanged', 'ConfigMap/fast/c4 configured', 'Deployment/fast/web unchanged']);
 });
 
 test('deleteAll: CRs before their CRD, dry run deletes nothing; wait aborts on the signal', async () => {
@@ -269,7 +270,7 @@ test('deleteAll: CRs before their CRD, dry run deletes nothing; wait aborts on t
   const cs = await rm.apply([crd, ns('bolts'), { apiVersion: 'prune.lockstep.dev/v1', kind: 'Bolt', metadata: { name: 'b', namespace: 'bolts' } }], { ownerLabels: owner, stageIntervalMs: 50 });
   const refs = inventoryRefs(cs.toInventory());
   const dry = await rm.deleteAll(refs, { ownerLabels: owner, dryRun: true });
-  assert.deepEqual(actions(dry), ['Bolt/bolts/b deleted', 'CustomResourceDefinition/bolts.prune.lockstep.dev deleted', 'Namespace/bolts deleted']);
+  assert.deepEqual(actions(dry), ['Bolt/bolts/b deleted', 'Namespace/bolts deleted', 'CustomResourceDefinition/bolts.prune.lockstep.dev deleted']);
   assert.ok(await client.tryGet({ apiVersion: 'prune.lockstep.dev/v1', kind: 'Bolt', name: 'b', namespace: 'bolts' }), 'dry run kept the object');
   const ac = new AbortController();
   setTimeout(() => ac.abort(), 200);

@@ -11,7 +11,7 @@ import { ChangeSet } from './changeset.js';
 import { maskSecrets, toYaml, unifiedDiff } from './diff.js';
 import { ApplyError, type ObjectFailure } from './errors.js';
 import { waitForSet } from './health.js';
-import { normalizeForCompare, stageOf, type Stage } from './normalize.js';
+import { compareForApply, normalizeForCompare, stageOf, type Stage } from './normalize.js';
 import { clientRef, failure, planObject, type LiveHint, type PlanContext, type Planned } from './plan.js';
 import { mapLimit, sleep } from './pool.js';
 import type { ApplyOptions, ChangeSetEntry, DeleteAllOptions, DiffOptions, HealthResult, ObjectDiff, ResourceManagerOptions, VersionedRef, WaitOptions } from './types.js';
@@ -74,6 +74,13 @@ function byStage<T>(items: readonly T[], stage: (t: T) => Stage): T[][] {
   return stages;
 }
 
+/** Objects sorted in Flux's apply order (see {@link compareForApply}). */
+function sortForApply(objects: readonly KubeObject[]): KubeObject[] {
+  const keyed = objects.map((o) => ({ o, ref: objectRefOf(o) }));
+  keyed.sort((a, b) => compareForApply(a.ref, b.ref));
+  return keyed.map((k) => k.o);
+}
+
 const labelsMatch = (obj: KubeObject, want: Record<string, string>): boolean => Object.entries(want).every(([k, v]) => obj.metadata.labels?.[k] === v);
 
 /** See the module comment. One instance per controller; safe to share between reconciles. */
@@ -98,10 +105,11 @@ export class ResourceManager {
    * is thrown and nothing of that stage (or later) is written. Then only created/configured objects are
    * written: foreign managers (kubectl edits…) are first merged into ours unless `ssa: Merge`, and
    * immutable-field failures are recreated when forced. `ssa: Ignore`/`reconcile: disabled` objects and
-   * existing `ssa: IfNotPresent` ones are `skipped`. Objects keep their input order within a stage.
+   * existing `ssa: IfNotPresent` ones are `skipped`. Within a stage objects go in Flux's order (kind rank,
+   * group, kind, namespace, name), which is also the change set's order.
    */
   async apply(objects: readonly KubeObject[], opts: ApplyOptions = {}): Promise<ChangeSet> {
-    const prepared = prepare(objects, opts.ownerLabels);
+    const prepared = sortForApply(prepare(objects, opts.ownerLabels));
     const cs = new ChangeSet();
     const stages = byStage(prepared, (o) => stageOf(objectRefOf(o)));
     for (const [i, stage] of stages.entries()) {
@@ -243,7 +251,7 @@ export class ResourceManager {
    * added by foreign managers show no diff although apply would remove them (action is `configured`).
    */
   async diff(objects: readonly KubeObject[], opts: DiffOptions = {}): Promise<ObjectDiff[]> {
-    const prepared = prepare(objects, opts.ownerLabels);
+    const prepared = sortForApply(prepare(objects, opts.ownerLabels));
     const hints = await this.prefetch(prepared, opts.ownerLabels);
     const planned = await mapLimit(prepared, this.concurrency, (o) => planObject(this.ctx(false), o, hints.get(o)));
     const failures = planned.filter(isFailure);
@@ -259,7 +267,7 @@ export class ResourceManager {
 
   /**
    * Deletes the referenced objects in reverse staging order (the rest, then `*Class`, then CRDs/Namespaces/
-   * ClusterRoles; input order within a stage), background propagation. An object is `skipped` when its
+   * ClusterRoles; within a stage the reverse of the apply order), background propagation. An object is `skipped` when its
    * live labels lack any of `ownerLabels` or it is prune-disabled (`prune: disabled`, `ssa: Ignore`,
    * `reconcile: disabled`) and `respectPruneDisabled` (default true). Absent objects are ignored (not in
    * the change set). Failures are collected and thrown as one {@link ApplyError} after trying every
@@ -268,7 +276,8 @@ export class ResourceManager {
   async deleteAll(refs: readonly VersionedRef[], opts: DeleteAllOptions): Promise<ChangeSet> {
     const cs = new ChangeSet();
     const failures: ObjectFailure[] = [];
-    const stages = byStage(refs, stageOf).reverse();
+    const sorted = [...refs].sort((a, b) => compareForApply(b, a));
+    const stages = byStage(sorted, stageOf).reverse();
     for (const stage of stages) {
       const results = await mapLimit(stage, this.concurrency, (ref) => this.deleteOne(ref, opts));
       for (const r of results) {

@@ -51,3 +51,29 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 export function hasDrifted(live: KubeObject, dryRun: KubeObject): boolean {
   return !jsonEqual(normalizeForCompare(live), normalizeForCompare(dryRun));
 }
+
+/** Kinds applied first, in this order (a Service before what uses it…); the order Flux and kubectl use. */
+const FIRST_KINDS = [
+  'CustomResourceDefinition', 'Namespace', 'ResourceQuota', 'StorageClass', 'ServiceAccount', 'PodSecurityPolicy', 'Role', 'ClusterRole',
+  'RoleBinding', 'ClusterRoleBinding', 'ConfigMap', 'Secret', 'Service', 'LimitRange', 'PriorityClass', 'Deployment', 'StatefulSet',
+  'CronJob', 'PodDisruptionBudget',
+];
+/** Kinds applied last (admission webhooks, so they cannot block the rest). */
+const LAST_KINDS = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
+
+function kindRank(kind: string): number {
+  const f = FIRST_KINDS.indexOf(kind);
+  if (f >= 0) return f - FIRST_KINDS.length;
+  const l = LAST_KINDS.indexOf(kind);
+  return l >= 0 ? l + 1 : 0;
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Flux's deterministic apply order: by kind rank ({@link FIRST_KINDS} first, webhooks last, other kinds
+ * in between), then group, kind, namespace, name. Change sets and events list objects in this order.
+ */
+export function compareForApply(a: ObjectRef, b: ObjectRef): number {
+  return kindRank(a.kind) - kindRank(b.kind) || cmp(a.group, b.group) || cmp(a.kind, b.kind) || cmp(a.namespace, b.namespace) || cmp(a.name, b.name);
+}
