@@ -11,6 +11,12 @@ import { suspendCommands } from './suspend.js';
 import { resumeCommands } from './resume.js';
 import { exportCommands } from './export.js';
 import { eventsCommand } from './events.js';
+import { buildCommands } from './build.js';
+import { diffCommands } from './diff.js';
+import { treeCommands } from './tree.js';
+import { traceCommand } from './trace.js';
+import { logsCommand } from './logs.js';
 
 export const commands: readonly Command[] = [kustomizeBuildCommand, versionCommand, controllersCommand, ...clusterCommands,
-  ...createCommands, ...getCommands, ...reconcileCommands, ...suspendCommands, ...resumeCommands, ...exportCommands, eventsCommand];
+  ...createCommands, ...getCommands, ...reconcileCommands, ...suspendCommands, ...resumeCommands, ...exportCommands, eventsCommand,
+  ...buildCommands, ...diffCommands, ...treeCommands, traceCommand, logsCommand];

@@ -67,3 +67,8 @@ export function formatObjects(objects: readonly JsonValue[], format: OutputForma
   const body: JsonValue = opts.single && objects.length === 1 ? (objects[0] as JsonValue) : { apiVersion: 'v1', kind: 'List', items: [...objects] };
   return JSON.stringify(body, null, 2) + '\n';
 }
+
+/** Several YAML documents separated by `---` lines, the first without one (as `flux build` prints). */
+export function yamlStream(objects: readonly JsonValue[]): string {
+  return objects.map((o) => toFluxYaml(o)).join('').replace(/^---\n/, '');
+}
