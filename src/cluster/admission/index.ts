@@ -1,7 +1,9 @@
 /**
- * The local cluster's admission chain (D2): built-in defaults, built-in validation (immutable fields,
- * required fields), custom resources against their CRD's structural schema (defaults, pruning, validation),
- * and namespace lifecycle (no new objects in a terminating namespace).
+ * The local cluster's admission chain (D2), in the order {@link defaultAdmissionPlugins} returns it:
+ * built-in defaults (and Service IP allocation, Secret stringData folding), dropping fields of built-in kinds the
+ * served schema does not know, custom resources against their CRD's structural schema (defaults, pruning,
+ * validation incl. a CEL subset), built-in validation (ObjectMeta, immutable and required fields, 422 with the
+ * API server's causes) and — with `rbac` — RBAC escalation prevention.
  *
  * `fieldValidation` and warnings: the server may pass `fieldValidation` ('Ignore' | 'Warn' | 'Strict', default
  * Warn as the API server) and a `warnings: string[]` array on the request object (see
@@ -24,7 +26,6 @@ export { validateBuiltin } from './validation/index.js';
 export { pruneBuiltinUnknownFields } from './prune-builtin.js';
 export { applyDefaults as applyCustomResourceDefaults, pruneUnknownFields, validateCustomResource, crdVersionSchema } from './crd/index.js';
 export { FieldErrorType, fieldErr, errorBody, formatFieldError, aggregateMessage, invalidMessage, type FieldError } from './field-errors.js';
-
 
 /** Optional extras the server may put on an {@link AdmissionRequest}. */
 export interface AdmissionRequestExtras {
