@@ -123,3 +123,26 @@ export function unifiedDiff(a: string, b: string, opts: { labelA?: string; label
   }
   return `${out.join('\n')}\n`;
 }
+
+/**
+ * `message` with every value of a Secret's `data` (base64 and decoded) and `stringData` replaced by
+ * {@link secretMask}, for error texts that might echo them. Values shorter than 4 characters are left
+ * (masking them would garble unrelated words). Non-Secrets: the message unchanged.
+ */
+export function scrubSecretValues(message: string, obj: KubeObject | undefined): string {
+  if (!isSecret(obj) || !obj) return message;
+  const values: string[] = [];
+  for (const key of ['data', 'stringData']) {
+    const m = obj[key];
+    if (!isJsonObject(m)) continue;
+    for (const v of Object.values(m)) {
+      if (typeof v !== 'string') continue;
+      values.push(v);
+      if (key === 'data') values.push(Buffer.from(v, 'base64').toString('utf8'));
+      else values.push(Buffer.from(v, 'utf8').toString('base64'));
+    }
+  }
+  let out = message;
+  for (const v of values.filter((x) => x.length >= 4).sort((a, b) => b.length - a.length)) out = out.split(v).join(secretMask);
+  return out;
+}

@@ -14,10 +14,11 @@ export interface ObjectFailure {
   ref: VersionedRef | undefined;
   subject: string;
   phase: ApplyPhase;
-  /** The API server's own message (without method and URL). */
+  /** The API server's own message (without method and URL); Secret values masked. */
   message: string;
   /** The API reason when the failure came from the server. */
   reason: ApiReason | undefined;
+  /** The original error (may hold unmasked text: do not print it). */
   cause: unknown;
 }
 

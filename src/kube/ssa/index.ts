@@ -17,3 +17,5 @@ export * from './inventory.js';
 export * from './errors.js';
 export * from './annotations.js';
 export * from './manager.js';
+export { maskSecrets, scrubSecretValues, secretMask, unifiedDiff } from './diff.js';
+export { compareForApply, stageOf } from './normalize.js';

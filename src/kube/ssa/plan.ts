@@ -7,6 +7,7 @@ import { formatObjectRef } from '../identity.js';
 import type { KubeObject } from '../object.js';
 import { SsaPolicy, isForceEnabled, isIgnored, ssaPolicyOf } from './annotations.js';
 import { cleanupPatch, type JsonPatchOp } from './cleanup.js';
+import { scrubSecretValues } from './diff.js';
 import { apiMessage, type ObjectFailure } from './errors.js';
 import { versionedRefOf } from './inventory.js';
 import { isCertainNoOp } from './fastpath.js';
@@ -53,9 +54,10 @@ export function isImmutableError(err: unknown): boolean {
   return /is immutable|immutable field|may not change|cannot change|updates to .* are forbidden/i.test(apiMessage(err));
 }
 
-/** A failure record for an object. */
-export function failure(p: { ref: VersionedRef | undefined; subject: string }, phase: ObjectFailure['phase'], err: unknown): ObjectFailure {
-  return { ref: p.ref, subject: p.subject, phase, message: apiMessage(err), reason: err instanceof KubeApiError ? err.reason : undefined, cause: err };
+/** A failure record for an object; Secret values of `desired` are masked in the message. */
+export function failure(p: { ref: VersionedRef | undefined; subject: string; desired?: KubeObject }, phase: ObjectFailure['phase'], err: unknown): ObjectFailure {
+  const message = scrubSecretValues(apiMessage(err), p.desired);
+  return { ref: p.ref, subject: p.subject, phase, message, reason: err instanceof KubeApiError ? err.reason : undefined, cause: err };
 }
 
 /** What is already known about the live object: read by a list (absent from it = probably absent). */
@@ -82,14 +84,14 @@ export async function planObject(ctx: PlanContext, desired: KubeObject, hint?: L
   try {
     live = hint ? hint.live : await ctx.client.tryGet(clientRef(ref));
   } catch (err) {
-    return failure({ ref, subject }, 'dry-run', err);
+    return failure({ ref, subject, desired }, 'dry-run', err);
   }
   if (skipReason(desired, live)) return { ...base, live, action: 'skipped' };
   let cleanup: JsonPatchOp[] | undefined;
   try {
     cleanup = live ? cleanupOf(ctx, desired, live) : undefined;
   } catch (err) {
-    return failure({ ref, subject }, 'dry-run', err);
+    return failure({ ref, subject, desired }, 'dry-run', err);
   }
   if (live && !cleanup && isCertainNoOp(desired, live, ctx.fieldManager)) return { ...base, live, action: 'unchanged' };
   let dryRun: KubeObject;
@@ -99,7 +101,7 @@ export async function planObject(ctx: PlanContext, desired: KubeObject, hint?: L
     if (live && isImmutableError(err) && (ctx.force || isForceEnabled(desired) || isForceEnabled(live))) {
       return { ...base, live, action: 'configured', recreate: true };
     }
-    return failure({ ref, subject }, 'dry-run', err);
+    return failure({ ref, subject, desired }, 'dry-run', err);
   }
   if (!live && hint && dryRun.metadata.resourceVersion) {
     // not in the owner-labelled list but it exists (adoption): read it and plan again from it

@@ -154,3 +154,21 @@ test('isCertainNoOp: subset and exact ownership', async () => {
   assert.equal(isSubset({ a: [1, { b: 2 }] }, { a: [1, { b: 2, c: 3 }], d: 4 }), true);
   assert.equal(isSubset({ a: [1] }, { a: [1, 2] }), false);
 });
+
+test('scrubSecretValues: data (base64 and decoded) and stringData values masked in messages', async () => {
+  const { scrubSecretValues } = await import('./diff.js');
+  const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { a: Buffer.from('hunter22').toString('base64') }, stringData: { b: 'swordfish' } };
+  const msg = `data[a]: Invalid value: "hunter22" / ${Buffer.from('hunter22').toString('base64')}; stringData b="swordfish" ${Buffer.from('swordfish').toString('base64')}`;
+  const out = scrubSecretValues(msg, secret);
+  for (const leak of ['hunter22', 'swordfish', Buffer.from('hunter22').toString('base64'), Buffer.from('swordfish').toString('base64')]) assert.ok(!out.includes(leak), out);
+  assert.ok(out.includes('data[a]: Invalid value: "******"'), out);
+  assert.equal(scrubSecretValues('hunter22', cm('x')), 'hunter22');
+});
+
+test('compareForApply: Flux kind order, then group/kind/namespace/name', async () => {
+  const { compareForApply } = await import('./normalize.js');
+  const r = (kind: string, name: string, group = '') => ({ group, kind, namespace: 'ns', name });
+  const refs = [r('ValidatingWebhookConfiguration', 'w', 'admissionregistration.k8s.io'), r('Widget', 'b', 'example.com'), r('Deployment', 'd', 'apps'), r('Service', 's'), r('ConfigMap', 'b'), r('ConfigMap', 'a'), r('Namespace', 'n'), r('CustomResourceDefinition', 'c', 'apiextensions.k8s.io'), r('Ingress', 'i', 'networking.k8s.io')];
+  refs.sort(compareForApply);
+  assert.deepEqual(refs.map((x) => `${x.kind}/${x.name}`), ['CustomResourceDefinition/c', 'Namespace/n', 'ConfigMap/a', 'ConfigMap/b', 'Service/s', 'Deployment/d', 'Widget/b', 'Ingress/i', 'ValidatingWebhookConfiguration/w']);
+});
