@@ -88,7 +88,7 @@ test('build renders like the controller; diff exits 0, 1 with a masked Secret, 2
   let r = await run('build', 'kustomization', 'root', '--path', join(repo.work, 'apps'));
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`(?:^|\\n---\\n)apiVersion: v1\\nkind: Secret\\nmetadata:\\n  labels:\\n    kustomize.toolkit.fluxcd.io/name: root\\n    kustomize.toolkit.fluxcd.io/namespace: ${ns}\\n  name: creds\\n  namespace: ${ns}\\n`));
-  assert.match(r.stdout, /(?:^|\n---\n)apiVersion: v1\ndata:\n  color: green\nkind: ConfigMap\n/);
+  assert.match(r.stdout, /(?:^|\n---\n)apiVersion: v1\ndata:\n {2}color: green\nkind: ConfigMap\n/);
   assert.equal(r.stdout.split('\n---\n').length, 3);
 
   const ksFile = join(repo.work, 'ks.yaml');
