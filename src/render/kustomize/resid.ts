@@ -24,11 +24,20 @@ export function parseApiVersion(apiVersion: string): { group: string; version: s
   return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
 
-/** The GVK of an object (empty strings for missing parts). */
+const gvkCache = new Map<string, Gvk>();
+
+/** The GVK of an object (empty strings for missing parts). The result is shared and frozen: never mutate it. */
 export function gvkOf(obj: JsonObject): Gvk {
   const av = typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
   const kind = typeof obj.kind === 'string' ? obj.kind : '';
-  return { ...parseApiVersion(av), kind };
+  const key = `${av}\u0000${kind}`;
+  let g = gvkCache.get(key);
+  if (!g) {
+    g = Object.freeze({ ...parseApiVersion(av), kind });
+    if (gvkCache.size > 10_000) gvkCache.clear();
+    gvkCache.set(key, g);
+  }
+  return g;
 }
 
 /** `apiVersion` text of a GVK. */
@@ -94,8 +103,11 @@ const CLUSTER_SCOPED = new Set([
  * apiVersion; everything else (including CRD-defined kinds) is namespaced.
  */
 export function isClusterScoped(g: Gvk): boolean {
+  if (g.kind === '' || !CLUSTER_KINDS.has(g.kind)) return false;
   return CLUSTER_SCOPED.has(`${apiVersionOf(g)} ${g.kind}`);
 }
+
+const CLUSTER_KINDS = new Set([...CLUSTER_SCOPED].map((s) => s.slice(s.indexOf(' ') + 1)));
 
 const ORDER_FIRST = [
   'Namespace', 'ResourceQuota', 'StorageClass', 'CustomResourceDefinition', 'ServiceAccount',
