@@ -3,7 +3,7 @@
  * GitOps user runs, outputs asserted.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -75,6 +75,7 @@ describe('kubectl journey', () => {
   });
   after(async () => {
     await c.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('create namespace (protobuf body) and get it', async () => {

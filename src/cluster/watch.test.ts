@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -110,6 +110,7 @@ describe('watch', () => {
       finished = true;
       await inf.stop();
       await c.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
