@@ -16,7 +16,9 @@ import { diffCommands } from './diff.js';
 import { treeCommands } from './tree.js';
 import { traceCommand } from './trace.js';
 import { logsCommand } from './logs.js';
+import { upCommand } from './up.js';
 
 export const commands: readonly Command[] = [kustomizeBuildCommand, versionCommand, controllersCommand, ...clusterCommands,
   ...createCommands, ...getCommands, ...reconcileCommands, ...suspendCommands, ...resumeCommands, ...exportCommands, eventsCommand,
-  ...buildCommands, ...diffCommands, ...treeCommands, traceCommand, logsCommand];
+  ...buildCommands, ...diffCommands, ...treeCommands, traceCommand, logsCommand,
+  upCommand];

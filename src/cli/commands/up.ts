@@ -1,0 +1,93 @@
+/**
+ * `lockstep up`: the local GitOps loop in one command (see src/cli/up/run.ts).
+ */
+import { resolve } from 'node:path';
+import { formatDuration } from '../../api/duration.js';
+import type { Command } from '../command.js';
+import { UsageError, bool, durationFlag, guard, str } from '../output/context.js';
+import { defaultUpPath, runUp } from '../up/run.js';
+
+const help = `Usage: lockstep up [flags]
+
+Runs the whole GitOps loop on this machine: starts the local cluster (data under .lockstep/), copies
+the bundled example repository to .lockstep/repo (first time only) and serves it over git HTTP on
+127.0.0.1, bootstraps it (GitRepository and Kustomization "flux-system" on ./${defaultUpPath}), runs the
+source and kustomize controllers in this process and shows progress until every Kustomization is
+Ready. Then it keeps reconciling, printing each revision applied and each failure, until Ctrl-C.
+
+Commit in .lockstep/repo (or clone the printed URL and push): the change is applied within seconds.
+
+Flags:
+  --once               exit when every Kustomization is Ready (0), or one fails / --timeout passes (1)
+  --timeout DURATION   how long --once waits (default 5m)
+  --repo URL|PATH      your own repository instead of the example (a local path is served over HTTP)
+  --branch NAME        branch to sync (default main)
+  --path DIR           entry point in the repository (default ${defaultUpPath})
+  --interval DURATION  how often the GitRepository is fetched (default 1m)
+  --kubeconfig PATH    use this cluster instead of the local one (controllers still run in-process)
+  --context NAME       kubeconfig context
+  --data DIR           where state is kept (default .lockstep)
+  --metrics-addr ADDR  metrics and health endpoints (default 127.0.0.1:0, a free port)
+
+Exit codes: 0 all Ready (or interrupted after Ready), 1 a failure or timeout (reason on stderr),
+2 wrong usage, 130 interrupted before Ready.
+
+Examples:
+  lockstep up --once
+  lockstep up                                  # keep running; edit .lockstep/repo and commit
+  lockstep up --repo ../my-fleet --path clusters/dev
+  lockstep up --repo https://git.example.com/fleet.git --branch main --path clusters/prod --kubeconfig ~/.kube/config
+`;
+
+function interruption(): Promise<void> {
+  return new Promise((done) => {
+    const on = (): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      done();
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+export const upCommand: Command = {
+  path: ['up'],
+  summary: 'Run the local cluster, a git repo and the controllers: the whole loop',
+  help,
+  options: {
+    once: { type: 'boolean' },
+    timeout: { type: 'string' },
+    repo: { type: 'string' },
+    branch: { type: 'string' },
+    path: { type: 'string' },
+    interval: { type: 'string' },
+    kubeconfig: { type: 'string' },
+    context: { type: 'string' },
+    data: { type: 'string' },
+    'metrics-addr': { type: 'string' },
+  },
+  run: (args, io) =>
+    guard(io, async () => {
+      if (args.positionals.length) throw new UsageError(`unexpected arguments: ${args.positionals.join(' ')}`);
+      const path = str(args, 'path') ?? defaultUpPath;
+      if (path.startsWith('/') || path.split('/').includes('..')) throw new UsageError(`--path must be relative to the repository root, got "${path}"`);
+      return runUp(
+        {
+          dataDir: resolve(io.cwd, str(args, 'data') ?? '.lockstep'),
+          repo: str(args, 'repo'),
+          branch: str(args, 'branch') ?? 'main',
+          path,
+          kubeconfig: str(args, 'kubeconfig'),
+          context: str(args, 'context'),
+          once: bool(args, 'once'),
+          timeoutMs: durationFlag(args, 'timeout', 5 * 60_000),
+          interval: formatDuration(durationFlag(args, 'interval', 60_000)),
+          metricsAddr: str(args, 'metrics-addr') ?? '127.0.0.1:0',
+          pollMs: 500,
+          interrupted: interruption(),
+        },
+        io,
+      );
+    }),
+};

@@ -1,0 +1,155 @@
+/**
+ * Progress of `lockstep up`: a snapshot of every GitRepository and Kustomization, the verdict on it
+ * (all Ready, one failed, still going) and two renderers — a live table redrawn in place on a TTY, and
+ * plain lines (one per change) elsewhere, so logs and CI stay readable.
+ */
+import type { KubeObject } from '../../kube/object.js';
+import { isJsonObject } from '../../kube/object.js';
+import { formatTable } from '../output/table.js';
+import { readyState, type ReadyState } from '../output/wait.js';
+import { CliLogger } from '../output/logger.js';
+
+/** One object as the progress view shows it. */
+export interface ProgressRow {
+  kind: 'GitRepository' | 'Kustomization';
+  namespace: string;
+  name: string;
+  state: ReadyState['state'];
+  reason: string;
+  message: string;
+  /** Artifact revision (sources) or last applied revision (Kustomizations). */
+  revision: string;
+}
+
+/** Reasons a Kustomization reports while it waits on something else: not failures yet. */
+const waitingReasons = new Set(['DependencyNotReady', 'Progressing', 'ProgressingWithRetry']);
+
+function statusField(obj: KubeObject, field: string): string {
+  const st = (obj as { status?: unknown }).status;
+  if (!isJsonObject(st)) return '';
+  const v = st[field];
+  if (typeof v === 'string') return v;
+  if (field === 'artifact' && isJsonObject(v) && typeof v['revision'] === 'string') return v['revision'];
+  return '';
+}
+
+/** The row of one object. */
+export function rowOf(obj: KubeObject): ProgressRow {
+  const kind = obj.kind === 'GitRepository' ? 'GitRepository' : 'Kustomization';
+  const s = readyState(obj);
+  const revision = kind === 'GitRepository' ? statusField(obj, 'artifact') : statusField(obj, 'lastAppliedRevision');
+  return { kind, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name ?? '', state: s.state, reason: s.reason, message: s.message, revision };
+}
+
+/** Where a snapshot stands. */
+export interface Verdict {
+  /** Every Kustomization (at least one) and every GitRepository is Ready. */
+  allReady: boolean;
+  /** The first object that failed for a reason that is not waiting on another. */
+  failed?: ProgressRow | undefined;
+}
+
+/** Judges a snapshot; a Kustomization whose source is not Ready yet is waiting, not failed. */
+export function verdictOf(rows: readonly ProgressRow[]): Verdict {
+  const sources = rows.filter((r) => r.kind === 'GitRepository');
+  const kss = rows.filter((r) => r.kind === 'Kustomization');
+  const sourcesReady = sources.every((r) => r.state === 'ready');
+  const failed = rows.find((r) => {
+    if (r.state !== 'failed') return false;
+    if (r.kind === 'GitRepository') return true;
+    if (waitingReasons.has(r.reason)) return false;
+    return !(r.reason === 'ArtifactFailed' && !sourcesReady);
+  });
+  return { allReady: kss.length > 0 && rows.every((r) => r.state === 'ready'), failed };
+}
+
+const stateWord: Record<ReadyState['state'], string> = { ready: 'True', failed: 'False', progressing: 'Unknown' };
+
+/** Short revision for tables: `main@sha1:0123456789ab`. */
+export function shortRevision(rev: string): string {
+  return rev.replace(/(sha1|sha256):([0-9a-f]{12})[0-9a-f]+/, '$1:$2');
+}
+
+/** The table of a snapshot (KIND/NAME, READY, REVISION, MESSAGE), message cut at `width` when given. */
+export function progressTable(rows: readonly ProgressRow[], width?: number): string {
+  const body = rows.map((r) => {
+    const msg = r.message || (r.state === 'progressing' ? 'waiting to be reconciled' : '');
+    return [`${r.kind}/${r.name}`, r.namespace, stateWord[r.state], shortRevision(r.revision), msg];
+  });
+  const text = formatTable(['name', 'namespace', 'ready', 'revision', 'message'], body);
+  if (!width) return text;
+  return text
+    .split('\n')
+    .map((l) => (l.replace(/\t/g, '  ').length > width ? l.replace(/\t/g, '  ').slice(0, Math.max(10, width - 1)) + '…' : l.replace(/\t/g, '  ')))
+    .join('\n');
+}
+
+/** Renders snapshots to a stream. */
+export interface ProgressRenderer {
+  /** Shows a snapshot (waiting phase). */
+  update(rows: readonly ProgressRow[]): void;
+  /** Ends the live part; prints the final table. */
+  finish(rows: readonly ProgressRow[], headline: string): void;
+}
+
+/** A live table redrawn in place (TTY). */
+export class LiveTable implements ProgressRenderer {
+  private lines = 0;
+  private frame = 0;
+  private readonly started = Date.now();
+
+  constructor(
+    private readonly stream: NodeJS.WritableStream & { columns?: number },
+  ) {}
+
+  private draw(text: string): void {
+    const clear = this.lines > 0 ? `\x1b[${this.lines}A\r\x1b[J` : '';
+    this.stream.write(clear + text);
+    this.lines = text.split('\n').length - 1;
+  }
+
+  update(rows: readonly ProgressRow[]): void {
+    const frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+    const secs = Math.floor((Date.now() - this.started) / 1000);
+    const ready = rows.filter((r) => r.kind === 'Kustomization' && r.state === 'ready').length;
+    const total = rows.filter((r) => r.kind === 'Kustomization').length;
+    const head = `${frames[this.frame++ % frames.length]} reconciling: ${ready}/${total} Kustomizations Ready (${secs}s)\n`;
+    this.draw(head + progressTable(rows, this.stream.columns));
+  }
+
+  finish(rows: readonly ProgressRow[], headline: string): void {
+    this.draw(`${headline}\n` + progressTable(rows, this.stream.columns));
+    this.lines = 0;
+  }
+}
+
+/** One line per change of an object's state, message or revision (pipes, files, CI). */
+export class PlainLines implements ProgressRenderer {
+  private readonly seen = new Map<string, string>();
+  private readonly log: CliLogger;
+
+  constructor(
+    private readonly stream: NodeJS.WritableStream,
+    env: NodeJS.ProcessEnv = {},
+  ) {
+    this.log = new CliLogger(stream, env);
+  }
+
+  update(rows: readonly ProgressRow[]): void {
+    for (const r of rows) {
+      const key = `${r.kind}/${r.namespace}/${r.name}`;
+      const sig = `${r.state}|${r.message}|${r.revision}`;
+      if (this.seen.get(key) === sig) continue;
+      this.seen.set(key, sig);
+      const what = `${r.kind}/${r.name}.${r.namespace}`;
+      if (r.state === 'ready') this.log.success(`${what} Ready${r.revision ? ` at ${shortRevision(r.revision)}` : ''}`);
+      else if (r.state === 'failed') this.log.failure(`${what}: ${r.message || r.reason}`);
+      else this.log.waiting(`${what}: ${r.message || 'waiting to be reconciled'}`);
+    }
+  }
+
+  finish(rows: readonly ProgressRow[], headline: string): void {
+    this.update(rows);
+    this.stream.write(`${headline}\n${progressTable(rows)}`);
+  }
+}

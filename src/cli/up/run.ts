@@ -1,0 +1,208 @@
+/**
+ * `lockstep up`, the whole loop: cluster → served repo → CRDs and sync objects → controllers → progress
+ * until every Kustomization is Ready (`--once` ends there) → then watch, printing each revision applied
+ * and each failure, until interrupted.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { allCrds } from '../../api/crd.js';
+import type { KubeClient } from '../../kube/client/index.js';
+import type { JsonObject, KubeObject } from '../../kube/object.js';
+import { syncObjects } from '../../install/sync.js';
+import { packageRoot } from '../../util/paths.js';
+import type { CommandIO } from '../command.js';
+import { CliLogger } from '../output/logger.js';
+import { sleep } from '../output/context.js';
+import { applyObjects, gitRepositoryType, kustomizationType } from './apply.js';
+import { LiveTable, PlainLines, type ProgressRenderer, type ProgressRow, rowOf, shortRevision, verdictOf } from './progress.js';
+import { prepareLocalRepo } from './repo.js';
+import { openCluster, serveRepo, startUpControllers, type ServedRepo, type UpCluster, type UpControllers } from './session.js';
+
+/** Options of {@link runUp}. */
+export interface UpOptions {
+  /** Everything `up` keeps: cluster data, repo copy, artifacts, logs (default `<cwd>/.lockstep`). */
+  dataDir: string;
+  /** The user's repository (URL or local path); default: the bundled example copied to `<dataDir>/repo`. */
+  repo?: string | undefined;
+  branch: string;
+  /** Entry point in the repo (`clusters/NAME`). */
+  path: string;
+  kubeconfig?: string | undefined;
+  context?: string | undefined;
+  once: boolean;
+  timeoutMs: number;
+  /** GitRepository interval (Go duration). */
+  interval: string;
+  /** Probe server address (default 127.0.0.1:0). */
+  metricsAddr: string;
+  /** Poll period of the progress view. */
+  pollMs: number;
+  /** Resolves when the user interrupts (SIGINT/SIGTERM); tests pass their own. */
+  interrupted: Promise<void>;
+}
+
+/** The bundled example's entry point. */
+export const defaultUpPath = 'clusters/staging';
+
+/** An `up` failure with the one-line reason printed to the user. */
+export class UpError extends Error {
+  override readonly name = 'UpError';
+}
+
+async function snapshot(client: KubeClient): Promise<ProgressRow[]> {
+  const [gits, kss] = await Promise.all([client.list(gitRepositoryType), client.list(kustomizationType)]);
+  const rows = [...gits.items, ...kss.items].map((o) => rowOf(o as KubeObject));
+  return rows.sort((a, b) => (a.kind === b.kind ? `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`) : a.kind === 'GitRepository' ? -1 : 1));
+}
+
+interface Resources {
+  cluster?: UpCluster;
+  served?: ServedRepo;
+  controllers?: UpControllers;
+}
+
+async function closeAll(r: Resources): Promise<void> {
+  await r.controllers?.stop().catch(() => undefined);
+  await r.served?.server.close().catch(() => undefined);
+  await r.cluster?.close().catch(() => undefined);
+}
+
+function isLocalPath(repo: string): boolean {
+  return !/^[a-z][a-z0-9+.-]*:\/\//i.test(repo) && !/^[^/]+@[^/]+:/.test(repo);
+}
+
+/** Decides the repository to sync: the example copy, a served local path, or a remote URL. */
+async function resolveRepo(o: UpOptions, io: CommandIO, r: Resources, onPush: () => void): Promise<{ url: string; localDir?: string }> {
+  if (o.repo === undefined || isLocalPath(o.repo)) {
+    let dir: string;
+    if (o.repo === undefined) {
+      const made = await prepareLocalRepo({ dir: join(o.dataDir, 'repo'), source: join(packageRoot(), 'examples'), branch: o.branch });
+      dir = made.dir;
+      if (made.created) new CliLogger(io.stderr, io.env).generate(`copied the example repository to ${dir} (initial commit on ${o.branch})`);
+    } else {
+      dir = resolve(io.cwd, o.repo);
+      if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UpError(`--repo ${o.repo}: no such directory`);
+      if (!existsSync(join(dir, '.git')) && !existsSync(join(dir, 'HEAD'))) throw new UpError(`--repo ${o.repo}: not a git repository (run "git init" and commit your manifests first)`);
+    }
+    r.served = await serveRepo(dir, onPush);
+    return { url: r.served.url, localDir: dir };
+  }
+  return { url: o.repo };
+}
+
+function printWhere(io: CommandIO, info: { cluster: UpCluster; url: string; localDir?: string | undefined; controllers: UpControllers; branch: string }): void {
+  const log = new CliLogger(io.stderr, io.env);
+  log.success(`cluster: ${info.cluster.description}`);
+  log.success(`kubectl: export KUBECONFIG=${info.cluster.kubeconfigPath}`);
+  if (info.localDir) log.success(`git: ${info.url} (branch ${info.branch}); local clone: ${info.localDir} — commit there or push to the URL`);
+  else log.success(`git: ${info.url} (branch ${info.branch})`);
+  if (info.controllers.probeUrl) log.success(`controllers: metrics ${info.controllers.probeUrl}/metrics, health ${info.controllers.probeUrl}/healthz, ${info.controllers.probeUrl}/readyz; logs ${info.controllers.logFile}`);
+}
+
+/** Requests an immediate reconcile of the GitRepository (after a push to the served repo). */
+async function requestSourceReconcile(client: KubeClient): Promise<void> {
+  await client.patch(
+    { ...gitRepositoryType, namespace: 'flux-system', name: 'flux-system' },
+    { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': new Date().toISOString() } } },
+    { type: 'merge' },
+  );
+}
+
+/** Polls until all Ready (resolves 'ready'), a failure, the deadline, or the interrupt. */
+async function waitUntilReady(client: KubeClient, o: UpOptions, view: ProgressRenderer, stop: { interrupted: boolean }): Promise<{ result: 'ready' | 'failed' | 'timeout' | 'interrupted'; rows: ProgressRow[]; failed?: ProgressRow }> {
+  const deadline = Date.now() + o.timeoutMs;
+  let rows: ProgressRow[] = [];
+  for (;;) {
+    if (stop.interrupted) return { result: 'interrupted', rows };
+    rows = await snapshot(client);
+    const v = verdictOf(rows);
+    if (v.allReady) return { result: 'ready', rows };
+    if (v.failed && o.once) return { result: 'failed', rows, failed: v.failed };
+    if (Date.now() > deadline && o.once) return { result: 'timeout', rows };
+    view.update(rows);
+    await sleep(o.pollMs);
+  }
+}
+
+/** After Ready: prints each new applied revision and each new failure until interrupted. */
+async function watchChanges(client: KubeClient, io: CommandIO, o: UpOptions & { stop: { interrupted: boolean } }, initial: readonly ProgressRow[]): Promise<void> {
+  const stop = o.stop;
+  const log = new CliLogger(io.stdout, io.env);
+  const last = new Map(initial.map((r) => [`${r.kind}/${r.namespace}/${r.name}`, `${r.state}|${r.revision}|${r.message}`]));
+  log.waiting('watching for changes (Ctrl-C to stop)');
+  while (!stop.interrupted) {
+    await sleep(o.pollMs);
+    let rows: ProgressRow[];
+    try {
+      rows = await snapshot(client);
+    } catch (err) {
+      log.warning(`cannot read status: ${(err as Error).message}`);
+      continue;
+    }
+    for (const r of rows) {
+      const key = `${r.kind}/${r.namespace}/${r.name}`;
+      const sig = `${r.state}|${r.revision}|${r.message}`;
+      const prev = last.get(key);
+      if (prev === sig) continue;
+      last.set(key, sig);
+      const prevRevision = prev?.split('|')[1];
+      if (r.kind === 'Kustomization' && r.state === 'ready' && r.revision && r.revision !== prevRevision) log.success(`Kustomization/${r.name}.${r.namespace} applied revision ${shortRevision(r.revision)}`);
+      else if (r.kind === 'GitRepository' && r.state === 'ready' && r.revision !== prevRevision) log.success(`GitRepository/${r.name}.${r.namespace} fetched revision ${shortRevision(r.revision)}`);
+      else if (r.state === 'failed' && verdictOf(rows).failed === r) log.failure(`${r.kind}/${r.name}.${r.namespace}: ${r.message || r.reason}`);
+    }
+  }
+}
+
+function syncObjectsFor(o: UpOptions, url: string, localServed: boolean): JsonObject[] {
+  return [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system', labels: { 'app.kubernetes.io/instance': 'flux-system', 'app.kubernetes.io/part-of': 'lockstep' } } },
+    ...syncObjects({ name: 'flux-system', namespace: 'flux-system', url, branch: o.branch, path: o.path, interval: localServed ? '1m0s' : o.interval }),
+  ];
+}
+
+/** Runs `up`; resolves to the exit code. Every failure ends with one line on stderr. */
+export async function runUp(o: UpOptions, io: CommandIO): Promise<number> {
+  const r: Resources = {};
+  const stop = { interrupted: false };
+  void o.interrupted.then(() => (stop.interrupted = true));
+  const log = new CliLogger(io.stderr, io.env);
+  try {
+    log.action(o.kubeconfig || o.context ? 'connecting to the cluster' : `starting the local cluster (data in ${join(o.dataDir, 'cluster')})`);
+    r.cluster = await openCluster({ kubeconfig: o.kubeconfig, context: o.context, clusterDir: join(o.dataDir, 'cluster') });
+    const client = r.cluster.client;
+    try {
+      await client.requestJson({ method: 'GET', path: '/version' });
+    } catch (err) {
+      throw new UpError(`cannot reach the cluster at ${client.server}: ${(err as Error).message}`);
+    }
+    const repo = await resolveRepo(o, io, r, () => void requestSourceReconcile(client).catch(() => undefined));
+    log.action('installing CRDs and the sync objects (GitRepository and Kustomization flux-system)');
+    await applyObjects(client, [...allCrds(), ...syncObjectsFor(o, repo.url, repo.localDir !== undefined)]);
+    r.controllers = await startUpControllers({ client, storageDir: join(o.dataDir, 'storage'), logFile: join(o.dataDir, 'logs', 'controllers.log'), metricsAddr: o.metricsAddr });
+    printWhere(io, { cluster: r.cluster, url: repo.url, localDir: repo.localDir, controllers: r.controllers, branch: o.branch });
+    const tty = (io.stdout as { isTTY?: boolean }).isTTY === true;
+    const view: ProgressRenderer = tty ? new LiveTable(io.stdout as NodeJS.WritableStream & { columns?: number }) : new PlainLines(io.stdout, io.env);
+    const res = await waitUntilReady(client, o, view, stop);
+    if (res.result === 'interrupted') return 130;
+    if (res.result === 'failed' && res.failed) {
+      view.finish(res.rows, '✗ reconciliation failed');
+      io.stderr.write(`✗ ${res.failed.kind}/${res.failed.name}.${res.failed.namespace} failed: ${res.failed.message || res.failed.reason}\n`);
+      return 1;
+    }
+    if (res.result === 'timeout') {
+      view.finish(res.rows, '✗ timed out');
+      const pending = res.rows.filter((x) => x.state !== 'ready').map((x) => `${x.kind}/${x.name}: ${x.message || 'waiting'}`);
+      io.stderr.write(`✗ timeout after ${Math.round(o.timeoutMs / 1000)}s waiting for ${pending.join('; ') || 'a Kustomization to appear'}\n`);
+      return 1;
+    }
+    view.finish(res.rows, '✔ all Kustomizations are Ready');
+    if (o.once) return 0;
+    await watchChanges(client, io, { ...o, stop }, res.rows);
+    return 0;
+  } catch (err) {
+    io.stderr.write(`✗ ${(err as Error).message.replace(/\s*\n\s*/g, '; ')}\n`);
+    return 1;
+  } finally {
+    await closeAll(r);
+  }
+}

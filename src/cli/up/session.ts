@@ -1,0 +1,109 @@
+/**
+ * The pieces `lockstep up` starts and stops: the cluster (the local one in-process, an already running
+ * `lockstep cluster start`, or a real one from a kubeconfig), the served git repository, and the
+ * controllers (source + kustomize from the ControllerRegistry) in this process.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import pino from 'pino';
+import { startLocalCluster, type LocalCluster } from '../../cluster/server.js';
+import { startGitServer, type GitServer } from '../../gitserver/index.js';
+import { KubeClient } from '../../kube/client/index.js';
+import { Manager, createLogger } from '../../runtime/index.js';
+import { loadControllerRegistry } from '../commands/controllers.js';
+
+/** The cluster `up` talks to. */
+export interface UpCluster {
+  client: KubeClient;
+  kubeconfigPath: string;
+  /** Where it came from, for the summary. */
+  description: string;
+  close(): Promise<void>;
+}
+
+function aliveRecord(dir: string): { pid: number; url: string } | undefined {
+  try {
+    const r = JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')) as { pid?: unknown; url?: unknown };
+    if (typeof r.pid !== 'number' || typeof r.url !== 'string') return undefined;
+    process.kill(r.pid, 0);
+    return { pid: r.pid, url: r.url };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Connects to the cluster: `kubeconfig`/`context` when given; else a local cluster already running from
+ * `clusterDir` (`lockstep cluster start`); else starts one in this process with its data in `clusterDir`.
+ */
+export async function openCluster(opts: { kubeconfig?: string | undefined; context?: string | undefined; clusterDir: string }): Promise<UpCluster> {
+  if (opts.kubeconfig || opts.context) {
+    const client = KubeClient.fromKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context });
+    return { client, kubeconfigPath: opts.kubeconfig ?? '(default kubeconfig)', description: `cluster ${client.server}`, close: async () => client.close() };
+  }
+  const rec = aliveRecord(opts.clusterDir);
+  if (rec && existsSync(join(opts.clusterDir, 'kubeconfig'))) {
+    const kubeconfigPath = join(opts.clusterDir, 'kubeconfig');
+    const client = KubeClient.fromKubeConfig({ kubeconfig: kubeconfigPath });
+    return { client, kubeconfigPath, description: `local cluster ${rec.url} (pid ${rec.pid})`, close: async () => client.close() };
+  }
+  mkdirSync(opts.clusterDir, { recursive: true });
+  const cluster: LocalCluster = await startLocalCluster({ port: 0, dataDir: opts.clusterDir });
+  const client = KubeClient.fromKubeConfig({ kubeconfig: cluster.kubeconfigPath }, { qps: 200, burst: 400 });
+  return {
+    client,
+    kubeconfigPath: cluster.kubeconfigPath,
+    description: `local cluster ${cluster.url} (data in ${opts.clusterDir})`,
+    close: async () => {
+      client.close();
+      await cluster.close();
+    },
+  };
+}
+
+/** A repository served over HTTP from this process. */
+export interface ServedRepo {
+  url: string;
+  server: GitServer;
+}
+
+/** Serves the git work tree or bare repo at `dir` (its parent becomes the server root). */
+export async function serveRepo(dir: string, onPush?: () => void): Promise<ServedRepo> {
+  const abs = resolve(dir);
+  const server = await startGitServer({ root: dirname(abs), onPush: () => onPush?.() });
+  return { url: server.repoUrl(basename(abs)), server };
+}
+
+/** The in-process controllers. */
+export interface UpControllers {
+  manager: Manager;
+  probeUrl: string | undefined;
+  logFile: string;
+  stop(): Promise<void>;
+}
+
+/** Starts source + kustomize controllers; logs go to `logFile` (JSON lines, what `lockstep logs` reads). */
+export async function startUpControllers(opts: { client: KubeClient; storageDir: string; logFile: string; metricsAddr: string }): Promise<UpControllers> {
+  const registry = await loadControllerRegistry();
+  const factories = registry.select(['source', 'kustomize']);
+  mkdirSync(dirname(opts.logFile), { recursive: true });
+  const dest = pino.destination({ dest: opts.logFile, mkdir: true, sync: false });
+  const logger = createLogger({ destination: dest });
+  const manager = new Manager({
+    client: opts.client,
+    factories,
+    logger,
+    metricsAddr: opts.metricsAddr || undefined,
+    settings: { concurrent: 4, storageDir: opts.storageDir, storageAddr: '127.0.0.1:0' },
+  });
+  await manager.start();
+  return {
+    manager,
+    probeUrl: manager.probeUrl,
+    logFile: opts.logFile,
+    stop: async () => {
+      await manager.stop();
+      dest.flushSync();
+    },
+  };
+}
