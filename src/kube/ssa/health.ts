@@ -1,5 +1,6 @@
 /** Health polling of a set of objects with kstatus (used by `ResourceManager.wait` and stage waits). */
 import type { KubeClient } from '../client/index.js';
+import type { KubeObject } from '../object.js';
 import { formatObjectRef } from '../identity.js';
 import { Status, computeStatus } from '../kstatus/index.js';
 import { HealthCheckError } from './errors.js';
@@ -7,16 +8,51 @@ import { clientRef } from './plan.js';
 import { mapLimit, sleep } from './pool.js';
 import type { HealthResult, ObjectHealth, VersionedRef, WaitOptions } from './types.js';
 
-/** One poll: the status of each object (NotFound when absent, Unknown with the error on a read failure). */
-export async function pollHealth(client: KubeClient, refs: readonly VersionedRef[], concurrency: number): Promise<ObjectHealth[]> {
-  return mapLimit(refs, concurrency, async (ref) => {
-    const subject = formatObjectRef(ref);
+/** Refs of one kind and namespace that are polled with one list instead of one read each. */
+const LIST_MIN = 3;
+/** The largest collection a poll lists; bigger ones (or failed lists) fall back to reads. */
+const LIST_MAX_ITEMS = 20_000;
+
+function healthOf(ref: VersionedRef, live: KubeObject | undefined): ObjectHealth {
+  const subject = formatObjectRef(ref);
+  if (!live) return { ref, subject, status: Status.NotFound, message: 'Resource not found' };
+  return { ref, subject, ...computeStatus(live) };
+}
+
+/** Lists the collections of groups of at least {@link LIST_MIN} refs; `undefined` for groups not listed. */
+async function listGroups(client: KubeClient, refs: readonly VersionedRef[], concurrency: number): Promise<Map<VersionedRef, KubeObject | undefined>> {
+  const groups = new Map<string, VersionedRef[]>();
+  for (const r of refs) {
+    const key = JSON.stringify([r.group, r.version, r.kind, r.namespace]);
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const found = new Map<VersionedRef, KubeObject | undefined>();
+  await mapLimit([...groups.values()].filter((g) => g.length >= LIST_MIN), concurrency, async (group) => {
+    const first = group[0] as VersionedRef;
+    const { apiVersion, kind, namespace } = clientRef(first);
     try {
-      const live = await client.tryGet(clientRef(ref));
-      if (!live) return { ref, subject, status: Status.NotFound, message: 'Resource not found' };
-      return { ref, subject, ...computeStatus(live) };
+      const list = await client.list({ apiVersion, kind }, { namespace, maxItems: LIST_MAX_ITEMS });
+      const byName = new Map(list.items.filter((it) => (it.metadata.namespace ?? '') === first.namespace).map((it) => [it.metadata.name, it]));
+      for (const r of group) found.set(r, byName.get(r.name));
+    } catch {
+      // read one by one below
+    }
+  });
+  return found;
+}
+
+/**
+ * One poll: the status of each object (NotFound when absent, Unknown with the error on a read failure).
+ * Refs sharing kind and namespace are read with one list.
+ */
+export async function pollHealth(client: KubeClient, refs: readonly VersionedRef[], concurrency: number): Promise<ObjectHealth[]> {
+  const listed = await listGroups(client, refs, concurrency);
+  return mapLimit(refs, concurrency, async (ref) => {
+    if (listed.has(ref)) return healthOf(ref, listed.get(ref));
+    try {
+      return healthOf(ref, await client.tryGet(clientRef(ref)));
     } catch (err) {
-      return { ref, subject, status: Status.Unknown, message: err instanceof Error ? err.message : String(err) };
+      return { ref, subject: formatObjectRef(ref), status: Status.Unknown, message: err instanceof Error ? err.message : String(err) };
     }
   });
 }
