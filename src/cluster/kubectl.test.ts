@@ -230,6 +230,18 @@ describe('kubectl journey', () => {
     assert.match(await ok('-n', 'journey', 'get', 'gd', 'g1', '-o', 'name'), /^gadget\.example\.com\/g1\n$/);
   });
 
+  test('client-certificate kubeconfigs: the CN is the user, O the groups, RBAC decides', async () => {
+    const eve = file('eve.kubeconfig', c.kubeconfigFor({ name: 'eve', groups: ['devs'] }));
+    const denied = await runTool('kubectl', ['-n', 'journey', 'get', 'configmaps'], { env: { KUBECONFIG: eve } });
+    assert.notEqual(denied.code, 0);
+    assert.match(denied.stderr, /User "eve" cannot list resource "configmaps" in API group "" in the namespace "journey"/);
+    await ok('create', 'rolebinding', 'devs-view', '-n', 'journey', '--clusterrole=view', '--group=devs');
+    await eventually(async () => {
+      const allowed = await runTool('kubectl', ['-n', 'journey', 'get', 'configmaps', 'cfg', '-o', 'name'], { env: { KUBECONFIG: eve } });
+      assert.equal(allowed.stdout.trim(), 'configmap/cfg', allowed.stderr);
+    });
+  });
+
   test('the default namespace may not be deleted', async () => {
     const r = await k('delete', 'namespace', 'default');
     assert.notEqual(r.code, 0);
