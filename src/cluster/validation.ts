@@ -12,8 +12,9 @@ const MAX_REPORTED = 50;
 export function unknownFieldPaths(obj: unknown, schema: SchemaNode): string[] {
   const out: string[] = [];
   walk(obj as JsonValue, schema, '', out);
-  // managedFields are server-maintained (a patch result carries the stored ones, whose `subresource` the 1.21 schema lacks)
-  return out.filter((p) => !p.startsWith('metadata.managedFields'));
+  // managedFields are server-maintained (a patch result carries the stored ones, whose `subresource` the 1.21 schema lacks);
+  // `x-kubernetes-*` schema extensions newer than the served schema (e.g. CRDs' x-kubernetes-validations) are accepted
+  return out.filter((p) => !p.startsWith('metadata.managedFields') && !/(^|\.)x-kubernetes-[^.]*$/.test(p));
 }
 
 function walk(v: JsonValue, s: SchemaNode, path: string, out: string[]): void {
