@@ -29,6 +29,8 @@ function prune(v: JsonValue, s: SchemaNode, w: Walk): void {
     const p = path ? `${path}.${k}` : k;
     if (depth === 0 && (k === 'metadata' || k === 'apiVersion' || k === 'kind')) continue;
     const f = s.field(k);
+    // schema vendor extensions newer than the served schema (CRDs' x-kubernetes-validations…) are kept
+    if (!f && k.startsWith('x-kubernetes-')) continue;
     if (!f) {
       if (s.kind === 'struct' && !s.preserveUnknownFields) {
         delete v[k];

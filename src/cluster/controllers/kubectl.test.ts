@@ -3,10 +3,13 @@
  * `wait --for=condition=Available` follows the workload simulation, cascading and namespace deletion.
  */
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { eventually } from '../../../test/harness/eventually.js';
 import { startTestCluster, type TestCluster } from '../../../test/harness/cluster.js';
 import { runTool } from '../../../test/harness/tools.js';
+import { packageRoot } from '../../util/paths.js';
 import { defaultAdmissionPlugins } from '../admission/index.js';
 import { rbacAuthorizer } from '../rbac/index.js';
 import { defaultControllers } from './index.js';
@@ -146,6 +149,18 @@ spec:
     const good = await kubectl(['apply', '-f', '-', '-o', 'jsonpath={.spec.replicas}'], 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w, namespace: team}\nspec: {mode: fast}\n');
     assert.equal(good.code, 0, good.stderr);
     assert.equal(good.stdout, '1');
+  });
+
+  test("Flux's CRDs apply with kubectl (x-kubernetes-validations kept) and their CEL rules are enforced", async () => {
+    const dir = join(packageRoot(), '..', 'shared', 'reference', 'flux-crds');
+    const r = await kubectl(['apply', '-f', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim().split('\n').length, readdirSync(dir).filter((f) => f.endsWith('.yaml')).length);
+    const w = await kubectl(['wait', '--for=condition=Established', 'crd/helmreleases.helm.toolkit.fluxcd.io', '--timeout=10s']);
+    assert.equal(w.code, 0, w.stderr);
+    const hr = await kubectl(['apply', '-f', '-'], 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: x, namespace: team}\nspec: {interval: 5m}\n');
+    assert.equal(hr.code, 1);
+    assert.match(hr.stderr, /The HelmRelease "x" is invalid: spec: Invalid value: "object": either chart or chartRef must be set/);
   });
 
   test('client-side apply, then server-side apply (managed-fields migration), then diff: no errors, no drift', async () => {
