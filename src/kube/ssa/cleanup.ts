@@ -2,12 +2,15 @@
  * Taking ownership back from imperative edits (fluxcd/pkg `ssa` cleanup behaviour): field entries of
  * foreign managers (`kubectl-edit`, `kubectl-client-side-apply`, `before-first-apply`…) are merged into
  * our Apply entry so the next apply reverts or removes what they changed; kubectl's
- * last-applied-configuration annotation is dropped.
+ * last-applied-configuration annotation and kustomize-controller's legacy checksum annotation are dropped;
+ * an Update entry under our own manager name (pre-SSA controllers) is merged like a foreign one.
  */
 import type { JsonValue, KubeObject } from '../object.js';
 import { FieldSet, decodeManagedFields, encodeManagedFields, managerId, type ManagerEntry } from '../merge/ssa/index.js';
 
 export const lastAppliedAnnotation = 'kubectl.kubernetes.io/last-applied-configuration';
+/** Written by kustomize-controller before it used server-side apply; removed as Flux does. */
+export const legacyChecksumAnnotation = 'kustomize.toolkit.fluxcd.io/checksum';
 
 /** A JSON patch (RFC 6902) operation. */
 export type JsonPatchOp = { op: 'test' | 'replace' | 'add'; path: string; value: JsonValue } | { op: 'remove'; path: string };
@@ -25,9 +28,11 @@ function escapePointer(s: string): string {
  */
 export function cleanupPatch(live: KubeObject, opts: { managers: ReadonlySet<string>; owner: string; apiVersion: string }): JsonPatchOp[] | undefined {
   const managed = decodeManagedFields(live);
-  const foreign = [...managed.entries()].filter(([, e]) => opts.managers.has(e.manager) && !e.subresource);
+  // foreign managers, and our own name as an Update manager (left by old controllers that did not use SSA)
+  const foreign = [...managed.entries()].filter(([, e]) => !e.subresource && (opts.managers.has(e.manager) || (e.manager === opts.owner && e.operation === 'Update')));
   const hasLastApplied = live.metadata.annotations?.[lastAppliedAnnotation] !== undefined;
-  if (foreign.length === 0 && !hasLastApplied) return undefined;
+  const hasChecksum = live.metadata.annotations?.[legacyChecksumAnnotation] !== undefined;
+  if (foreign.length === 0 && !hasLastApplied && !hasChecksum) return undefined;
   const ops: JsonPatchOp[] = [];
   if (live.metadata.resourceVersion) ops.push({ op: 'test', path: '/metadata/resourceVersion', value: live.metadata.resourceVersion });
   if (foreign.length > 0) {
@@ -42,5 +47,6 @@ export function cleanupPatch(live: KubeObject, opts: { managers: ReadonlySet<str
     ops.push({ op: 'replace', path: '/metadata/managedFields', value: encodeManagedFields(managed) });
   }
   if (hasLastApplied) ops.push({ op: 'remove', path: `/metadata/annotations/${escapePointer(lastAppliedAnnotation)}` });
+  if (hasChecksum) ops.push({ op: 'remove', path: `/metadata/annotations/${escapePointer(legacyChecksumAnnotation)}` });
   return ops;
 }

@@ -172,3 +172,15 @@ test('compareForApply: Flux kind order, then group/kind/namespace/name', async (
   refs.sort(compareForApply);
   assert.deepEqual(refs.map((x) => `${x.kind}/${x.name}`), ['CustomResourceDefinition/c', 'Namespace/n', 'ConfigMap/a', 'ConfigMap/b', 'Service/s', 'Deployment/d', 'Widget/b', 'Ingress/i', 'ValidatingWebhookConfiguration/w']);
 });
+
+test('cleanupPatch: our own legacy Update entry and the checksum annotation are cleaned too', () => {
+  const fieldsV1 = FieldSet.of([['f:data', 'f:x']]).toFieldsV1();
+  const live: KubeObject = {
+    apiVersion: 'v1', kind: 'ConfigMap',
+    metadata: { name: 'a', annotations: { 'kustomize.toolkit.fluxcd.io/checksum': 'abc' }, managedFields: [{ manager: 'kustomize-controller', operation: 'Update', apiVersion: 'v1', time: '2026-01-01T00:00:00Z', fieldsType: 'FieldsV1', fieldsV1 }] },
+  };
+  const ops = cleanupPatch(live, { managers: new Set(), owner: 'kustomize-controller', apiVersion: 'v1' }) ?? [];
+  const mf = ops.find((o) => o.path === '/metadata/managedFields');
+  assert.deepEqual((mf && 'value' in mf ? (mf.value as { operation: string }[]) : []).map((e) => e.operation), ['Apply']);
+  assert.deepEqual(ops.at(-1), { op: 'remove', path: '/metadata/annotations/kustomize.toolkit.fluxcd.io~1checksum' });
+});
