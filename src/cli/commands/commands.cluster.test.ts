@@ -201,3 +201,18 @@ test('events lists, filters by --for and by type', async () => {
   assert.equal(r.stdout, '');
   assert.match(r.stderr, /no events found/);
 });
+
+test('get --watch prints the table, then a row per change, until --timeout', async () => {
+  const watching = run('get', 'ks', 'apps', '--watch', '--timeout=2s');
+  await new Promise((r) => setTimeout(r, 500));
+  revision.value = 'main@sha1:4444444444444444444444444444444444444444';
+  await client.patch({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', name: 'apps', namespace: ns }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': 'watch-1' } } }, { type: 'merge' });
+  const r = await watching;
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.match(lines[0] ?? '', /^NAME\s*\tREVISION/);
+  assert.match(lines[1] ?? '', /^apps\s*\tmain@sha1:3{40}/);
+  assert.ok(lines.some((l) => /^apps\s*\tmain@sha1:4{40}\s*\tFalse\s*\tTrue/.test(l)), r.stdout);
+  r.code = (await run('get', 'all', '--watch')).code;
+  assert.equal(r.code, 2);
+});
