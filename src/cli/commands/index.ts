@@ -17,8 +17,10 @@ import { treeCommands } from './tree.js';
 import { traceCommand } from './trace.js';
 import { logsCommand } from './logs.js';
 import { upCommand } from './up.js';
+import { installCommand, uninstallCommand } from './install.js';
+import { checkCommand } from './check.js';
 
 export const commands: readonly Command[] = [kustomizeBuildCommand, versionCommand, controllersCommand, ...clusterCommands,
   ...createCommands, ...getCommands, ...reconcileCommands, ...suspendCommands, ...resumeCommands, ...exportCommands, eventsCommand,
   ...buildCommands, ...diffCommands, ...treeCommands, traceCommand, logsCommand,
-  upCommand];
+  upCommand, installCommand, uninstallCommand, checkCommand];
