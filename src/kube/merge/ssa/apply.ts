@@ -18,11 +18,16 @@ import { MergeError, MergeErrorCode } from '../errors.js';
 import type { FieldConflict } from './conflicts.js';
 import { FieldSet } from './fieldset.js';
 import type { ManagedFields, ManagerEntry } from './managedfields.js';
-import { ManagedFieldsError, decodeManagedFields, managerId, setManagedFields, withoutManagedFields } from './managedfields.js';
+import { ManagedFieldsError, decodeManagedFields, decodeManagedFieldsCopied, managerId, setManagedFields, setManagedFieldsTaking, withoutManagedFields } from './managedfields.js';
 import { pathToString } from './pathelement.js';
-import { jsonCopy, jsonEqual, withItemKeyMemo } from './shape.js';
+import { removeMember, sortedCopy } from './rawset.js';
+import { jsonEqual, withItemKeyMemo } from './shape.js';
 import type { Comparison } from './typed.js';
-import { FieldPathError, compareValues, ensureNamedFieldsAreMembers, fieldSetOf, isSame, mergeValuesShared, removeItems } from './typed.js';
+import { FieldPathError, compareValues, ensureNamedFieldsAreMembers, fieldSetOf, isSame, removeItems } from './typed.js';
+import type { RawNode } from './rawset.js';
+import { UNTRACKED_PATHS } from './untracked.js';
+import type { ApplyWalkOptions, ApplyWalkResult } from './walk.js';
+import { InvalidConfiguration, applyWalk, collectConfig } from './walk.js';
 import { zeroObject } from './zero.js';
 
 /** The manager that owns everything of an untracked object when it is first applied to. */
@@ -65,15 +70,7 @@ export interface UpdateOptions {
 }
 
 /** Fields the API server never tracks (stripped from the acting manager's set after each operation). */
-const STRIPPED = FieldSet.of([
-  ['f:apiVersion'],
-  ['f:kind'],
-  ['f:metadata'],
-  ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map((n) => [
-    'f:metadata',
-    `f:${n}`,
-  ]),
-]);
+const STRIPPED = FieldSet.of(UNTRACKED_PATHS);
 
 /** The API server keeps at most this many Update entries; older ones are merged into {@link ANCIENT_CHANGES_MANAGER}. */
 export const MAX_UPDATE_MANAGERS = 10;
@@ -120,7 +117,7 @@ function gvString(apiVersion: string): string {
 
 function decodeOrThrow(obj: KubeObject | undefined): ManagedFields {
   try {
-    return decodeManagedFields(obj);
+    return decodeManagedFieldsCopied(obj);
   } catch (e) {
     if (e instanceof ManagedFieldsError) throw new MergeError(MergeErrorCode.invalidPatch, '/metadata/managedFields', `failed to decode managed fields: ${e.message}`);
     throw e;
@@ -147,8 +144,17 @@ interface UpdateStep {
  * fields (conflicts, returned) and removed fields. With `force` false and conflicts, `managed` is left
  * untouched.
  */
-function takeChanged(opts: { oldObj: JsonValue; newObj: JsonValue; schema: SchemaNode | undefined; managed: ManagedFields; actor: string; force: boolean }): UpdateStep {
-  const comparison = compareValues(opts.oldObj, opts.newObj, opts.schema);
+function takeChanged(opts: {
+  oldObj: JsonValue;
+  newObj: JsonValue;
+  schema: SchemaNode | undefined;
+  managed: ManagedFields;
+  actor: string;
+  force: boolean;
+  /** The comparison of oldObj with newObj, when already known. */
+  comparison?: Comparison;
+}): UpdateStep {
+  const comparison = opts.comparison ?? compareValues(opts.oldObj, opts.newObj, opts.schema);
   const changed = comparison.modified.union(comparison.added);
   const conflicts = new Map<string, FieldSet>();
   const removedHits = new Map<string, FieldSet>();
@@ -238,62 +244,121 @@ function checkApplied(applied: KubeObject): void {
  * out of the result. The result shares nothing with the inputs.
  */
 export function serverSideApply(opts: ApplyOptions): ApplyResult {
-  return withItemKeyMemo(() => applyOnce(opts));
-}
-
-function applyOnce(opts: ApplyOptions): ApplyResult {
   const { live, applied, schema, force } = opts;
   checkApplied(applied);
   const now = opts.now ?? nowRfc3339();
   const subresource = opts.subresource ?? '';
   const managed = decodeOrThrow(live);
   const liveBody: JsonObject = live ? (withoutManagedFields(live) as unknown as JsonObject) : {};
+  const applierId = managerId({ manager: opts.manager, operation: 'Apply', apiVersion: applied.apiVersion, subresource });
+  const previous = managed.get(applierId);
+  // One walk: the merged object (fresh), live compared with it, the configuration validated and its
+  // fields checked against the previous set.
+  const walk = walkOrThrow({ live: liveBody, applied: applied as unknown as JsonObject, schema, ...previousOf(previous) });
 
-  let configSet: FieldSet;
+  if (live && managed.size === 0) {
+    const entry = { manager: BEFORE_FIRST_APPLY_MANAGER, operation: 'Update' as const, apiVersion: applied.apiVersion, time: now };
+    withItemKeyMemo(() => recordChanges({ oldObj: zeroObject(schema, live.apiVersion, live.kind), newObj: liveBody, schema, managed, entry }));
+  }
+
+  // The configuration's set (unstripped, as managers see it while pruning), unless it is the previous one.
+  const config = walk.sameAsPrevious ? undefined : collectConfig(applied as unknown as JsonObject, schema);
+  const applierEntry: ManagerEntry = { manager: opts.manager, operation: 'Apply', apiVersion: applied.apiVersion, fields: previous?.fields ?? new FieldSet() };
+  if (config) applierEntry.fields = FieldSet.lazy(config.raw as unknown as JsonObject);
+  if (subresource) applierEntry.subresource = subresource;
+  managed.set(applierId, applierEntry);
+  // A previous set within the new one: nothing to prune (the common re-apply).
+  const previousSize = !previous ? 0 : config ? previous.fields.subsetSizeIn(config.raw as unknown as JsonObject) : previous.fields.size();
+  const result = previous && previousSize < 0 ? pruned({ walk, liveBody, managed, lastSet: previous.fields, schema }) : walkResult(walk);
+
+  const step = takeChanged({ oldObj: liveBody, newObj: result.merged, schema, managed, actor: applierId, force, comparison: result.comparison });
+  if (step.conflicts.size > 0 && !force) {
+    return { object: live ? structuredClone(live) : structuredClone(applied), conflicts: conflictList(step.conflicts, managed) };
+  }
+  recordApplier({ managed, applierId, entry: applierEntry, previous, previousSize, config, changed: result.changed, now });
+  capUpdateManagers(managed);
+  return { object: setManagedFieldsTaking(result.merged as unknown as KubeObject, managed), conflicts: [] };
+}
+
+/** The previous set to check the configuration's against (when it is undecoded FieldsV1, as decoded here). */
+function previousOf(previous: ManagerEntry | undefined): Pick<ApplyWalkOptions, 'previous'> {
+  const raw = previous?.fields.undecodedFieldsV1() as RawNode | undefined;
+  return previous && raw ? { previous: { raw, size: previous.fields.size() } } : {};
+}
+
+interface Outcome {
+  merged: JsonObject;
+  comparison: Comparison;
+  /** The result differs from live. */
+  changed: boolean;
+}
+
+function walkResult(walk: ApplyWalkResult): Outcome {
+  return { merged: walk.merged, comparison: walk.comparison, changed: !isSame(walk.comparison) || walk.reordered };
+}
+
+/** The merge pruned of what the applier applied before and no longer does (compared with live again). */
+function pruned(opts: { walk: ApplyWalkResult; liveBody: JsonObject; managed: ManagedFields; lastSet: FieldSet; schema: SchemaNode | undefined }): Outcome {
+  const { liveBody, managed, lastSet, schema } = opts;
+  return withItemKeyMemo(() => {
+    const merged = prune(opts.walk.merged, { managed, lastSet, schema });
+    const comparison = compareValues(liveBody, merged, schema);
+    return { merged, comparison, changed: !isSame(comparison) || !jsonEqual(liveBody, merged) };
+  });
+}
+
+/**
+ * The applier's entry after a successful apply: the fields it applied but those never tracked, the time
+ * kept when neither the fields nor the object changed; no entry when it owns nothing.
+ */
+function recordApplier(opts: {
+  managed: ManagedFields;
+  applierId: string;
+  entry: ManagerEntry;
+  previous: ManagerEntry | undefined;
+  /** Paths of the previous set, all in the configuration's set; -1 when some are not. */
+  previousSize: number;
+  /** The configuration's set, collected (undefined: it is the previous one). */
+  config: { raw: RawNode; size: number } | undefined;
+  changed: boolean;
+  now: string;
+}): void {
+  const { managed, applierId, previous, config } = opts;
+  const ownedSize = config ? ownedOf(config) : opts.previousSize;
+  if (ownedSize === 0) {
+    managed.delete(applierId);
+    return;
+  }
+  // Same fields as before: keep the previous set, so it is re-encoded as it was.
+  // (previous is stored stripped, so previous ⊆ configSet implies previous ⊆ owned).
+  const same = previous !== undefined && opts.previousSize === ownedSize;
+  const keepTime = same && !opts.changed && previous.time !== undefined;
+  const fields = same || !config ? (previous?.fields as FieldSet) : FieldSet.lazy(sortedCopy(config.raw) as unknown as JsonObject, { owned: true });
+  managed.set(applierId, { ...opts.entry, fields, time: keepTime ? previous.time : opts.now });
+}
+
+/** Strips the untracked fields from a collected configuration set; returns the number of paths left. */
+function ownedOf(config: { raw: RawNode; size: number }): number {
+  let size = config.size;
+  for (const path of UNTRACKED_PATHS) size -= removeMember(config.raw, path);
+  return size;
+}
+
+/** {@link applyWalk}, with an invalid configuration reported as the validator reports it. */
+function walkOrThrow(opts: ApplyWalkOptions): ApplyWalkResult {
   try {
-    configSet = fieldSetOf(applied as unknown as JsonObject, schema, { strict: true });
+    return applyWalk(opts);
+  } catch (e) {
+    if (!(e instanceof InvalidConfiguration)) throw e;
+  }
+  const applied = opts.applied as unknown as KubeObject;
+  try {
+    fieldSetOf(opts.applied, opts.schema, { strict: true });
   } catch (e) {
     if (e instanceof FieldPathError) throw validationError(e, applied);
     throw e;
   }
-
-  if (live && managed.size === 0) {
-    const entry = { manager: BEFORE_FIRST_APPLY_MANAGER, operation: 'Update' as const, apiVersion: applied.apiVersion, time: now };
-    recordChanges({ oldObj: zeroObject(schema, live.apiVersion, live.kind), newObj: liveBody, schema, managed, entry });
-  }
-
-  const applierId = managerId({ manager: opts.manager, operation: 'Apply', apiVersion: applied.apiVersion, subresource });
-  const previous = managed.get(applierId);
-  let merged = (mergeValuesShared(liveBody, applied as unknown as JsonObject, schema) ?? {}) as JsonObject;
-  const applierEntry: ManagerEntry = { manager: opts.manager, operation: 'Apply', apiVersion: applied.apiVersion, fields: configSet };
-  if (subresource) applierEntry.subresource = subresource;
-  managed.set(applierId, applierEntry);
-  // A previous set within the new one: nothing to prune (the common re-apply).
-  const previousSize = previous ? previous.fields.subsetSize(configSet) : 0;
-  const previousWithin = previousSize >= 0;
-  if (previous && !previousWithin) {
-    merged = prune(merged, { managed, lastSet: previous.fields, schema });
-  }
-
-  const step = takeChanged({ oldObj: liveBody, newObj: merged, schema, managed, actor: applierId, force });
-  if (step.conflicts.size > 0 && !force) {
-    return { object: live ? structuredClone(live) : structuredClone(applied), conflicts: conflictList(step.conflicts, managed) };
-  }
-
-  const owned = configSet.difference(STRIPPED);
-  const changed = !isSame(step.comparison) || !jsonEqual(liveBody, merged);
-  if (owned.isEmpty()) managed.delete(applierId);
-  else {
-    // Same fields as before: keep the previous (lazily decoded) set, so it is re-encoded by copying.
-    // (previous is stored stripped, so previous ⊆ configSet implies previous ⊆ owned).
-    const same = previous !== undefined && previousWithin && previousSize === owned.size();
-    const keepTime = same && !changed && previous.time !== undefined;
-    managed.set(applierId, { ...applierEntry, fields: same ? previous.fields : owned, time: keepTime ? previous.time : now });
-  }
-  capUpdateManagers(managed);
-  // The merge shared unchanged subtrees with the inputs: hand out a copy.
-  const object = jsonCopy(merged) as unknown as KubeObject;
-  return { object: setManagedFields(object, managed), conflicts: [] };
+  throw new Error('server-side apply: the apply walk refused a configuration the validator accepts');
 }
 
 /**

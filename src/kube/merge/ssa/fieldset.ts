@@ -12,6 +12,8 @@
 import type { JsonObject, JsonValue } from '../../object.js';
 import { isJsonObject } from '../../object.js';
 import { canonicalElement, compareElements, goJson, pathToString, quoteElement } from './pathelement.js';
+import type { RawNode } from './rawset.js';
+import { rawSubsetSize as rawSubsetSizeRaw } from './rawset.js';
 
 const EMPTY_MEMBERS: ReadonlySet<string> = new Set();
 
@@ -21,6 +23,10 @@ export class FieldSet {
   private c?: Map<string, FieldSet>;
   /** The FieldsV1 object this set was read from, until it is decoded (see {@link FieldSet.lazy}). */
   private raw?: JsonObject;
+  /** True while `raw` belongs to this set alone and may be handed out once (see {@link FieldSet.takeFieldsV1}). */
+  private owned = false;
+  /** The number of paths of `raw`, when known. */
+  private rawSize?: number;
 
   constructor(members?: Set<string>, children?: Map<string, FieldSet>) {
     this.m = members ?? new Set();
@@ -33,11 +39,13 @@ export class FieldSet {
    * canonical (as this module writes it) and is not copied: do not mutate it. Malformed content throws
    * when the set is first decoded.
    */
-  static lazy(raw: JsonObject): FieldSet {
+  static lazy(raw: JsonObject, opts: { owned?: boolean; size?: number } = {}): FieldSet {
     const s = new FieldSet();
     s.m = undefined;
     s.c = undefined;
     s.raw = raw;
+    s.owned = opts.owned ?? false;
+    s.rawSize = opts.size;
     return s;
   }
 
@@ -47,6 +55,7 @@ export class FieldSet {
     this.c = new Map();
     decodeInto(raw, this, 64);
     this.raw = undefined;
+    this.owned = false;
   }
 
   /** Path elements that are themselves in the set, at this level. */
@@ -201,7 +210,7 @@ export class FieldSet {
 
   /** Number of paths in the set. */
   size(): number {
-    if (this.raw) return rawSize(this.raw);
+    if (this.raw) return (this.rawSize ??= rawSize(this.raw));
     let n = this.members.size;
     for (const c of this.children.values()) n += c.size();
     return n;
@@ -225,6 +234,43 @@ export class FieldSet {
   toFieldsV1(): JsonObject {
     if (this.raw) return copyRaw(this.raw);
     return this.buildV1(false);
+  }
+
+  /**
+   * {@link toFieldsV1}, except that a lazy set built over an object it owns (`FieldSet.lazy(raw, {owned:
+   * true})`) hands that object out instead of a copy, the first time only. The set must not be used after
+   * the object it handed out is changed.
+   */
+  takeFieldsV1(): JsonObject {
+    if (this.raw && this.owned) {
+      this.owned = false;
+      return this.raw;
+    }
+    return this.toFieldsV1();
+  }
+
+  /** The FieldsV1 object a lazy set is over while it is not decoded (canonical; do not mutate it). */
+  undecodedFieldsV1(): JsonObject | undefined {
+    return this.raw;
+  }
+
+  /** {@link subsetSize} against a FieldsV1 object (canonical, as this module writes it) instead of a set. */
+  subsetSizeIn(raw: JsonObject): number {
+    if (this.raw) return rawSubsetSizeRaw(this.raw as unknown as RawNode, raw as unknown as RawNode);
+    let n = 0;
+    for (const m of this.members) {
+      const v = raw[m];
+      if (!isJsonObject(v) || !rawIsMember(v)) return -1;
+      n++;
+    }
+    for (const [pe, c] of this.children) {
+      const v = raw[pe];
+      if (!isJsonObject(v)) return -1;
+      const k = c.subsetSizeIn(v);
+      if (k < 0) return -1;
+      n += k;
+    }
+    return n;
   }
 
   private decoded(): FieldSet {

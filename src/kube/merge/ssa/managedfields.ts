@@ -10,6 +10,7 @@ import type { JsonObject, JsonValue, KubeObject } from '../../object.js';
 import { isJsonObject } from '../../object.js';
 import { FieldSet } from './fieldset.js';
 import { canonicalElement } from './pathelement.js';
+import { checkedCopy } from './rawset.js';
 
 /** The operation of a managedFields entry. */
 export type ManagedOperation = 'Apply' | 'Update';
@@ -66,13 +67,21 @@ function checkRaw(o: JsonObject, depth: number): boolean {
   return canonical;
 }
 
-/** A field set over a FieldsV1 value: decoded lazily when canonical (the common case), eagerly otherwise. */
-function readFieldsV1(v: JsonValue): FieldSet {
+/**
+ * A field set over a FieldsV1 value: decoded lazily when canonical (the common case), eagerly otherwise.
+ * With `copy`, the lazy set is over a copy made while checking (one walk), which the set owns.
+ */
+function readFieldsV1(v: JsonValue, copy: boolean): FieldSet {
   if (!isJsonObject(v)) return FieldSet.fromFieldsV1(v);
+  if (copy) {
+    const c = checkedCopy(v, 64);
+    return c ? FieldSet.lazy(c.raw as unknown as JsonObject, { owned: true, size: c.size }) : FieldSet.fromFieldsV1(v);
+  }
   return checkRaw(v, 64) ? FieldSet.lazy(v) : FieldSet.fromFieldsV1(v);
 }
 
-function decodeEntry(raw: JsonValue, index: number): ManagerEntry {
+function decodeEntry(raw: JsonValue, at: { index: number; copy: boolean }): ManagerEntry {
+  const { index } = at;
   if (!isJsonObject(raw)) throw new ManagedFieldsError(`managedFields[${index}] is not an object`);
   const { manager, operation, apiVersion, time, subresource, fieldsType, fieldsV1 } = raw;
   if (operation !== 'Apply' && operation !== 'Update') {
@@ -83,7 +92,7 @@ function decodeEntry(raw: JsonValue, index: number): ManagerEntry {
   }
   let fields: FieldSet;
   try {
-    fields = fieldsV1 === undefined || fieldsV1 === null ? new FieldSet() : readFieldsV1(fieldsV1);
+    fields = fieldsV1 === undefined || fieldsV1 === null ? new FieldSet() : readFieldsV1(fieldsV1, at.copy);
   } catch (e) {
     throw new ManagedFieldsError(`managedFields[${index}].fieldsV1: ${(e as Error).message}`);
   }
@@ -103,13 +112,25 @@ function decodeEntry(raw: JsonValue, index: number): ManagerEntry {
  * malformed entries or duplicate manager identities, as the API server refuses them.
  */
 export function decodeManagedFields(obj: Pick<KubeObject, 'metadata'> | undefined): ManagedFields {
+  return decode(obj, false);
+}
+
+/**
+ * {@link decodeManagedFields} into sets that own copies of the FieldsV1 objects (made in the same walk
+ * that checks them), so that {@link setManagedFieldsTaking} can hand them out without copying again.
+ */
+export function decodeManagedFieldsCopied(obj: Pick<KubeObject, 'metadata'> | undefined): ManagedFields {
+  return decode(obj, true);
+}
+
+function decode(obj: Pick<KubeObject, 'metadata'> | undefined, copy: boolean): ManagedFields {
   const out: ManagedFields = new Map();
   const raw = obj?.metadata?.managedFields;
   if (raw === undefined || raw === null) return out;
   if (!Array.isArray(raw)) throw new ManagedFieldsError('metadata.managedFields must be a list');
   if (raw.length > MAX_MANAGED_ENTRIES) throw new ManagedFieldsError(`metadata.managedFields has more than ${MAX_MANAGED_ENTRIES} entries`);
   raw.forEach((r: JsonValue, i) => {
-    const e = decodeEntry(r, i);
+    const e = decodeEntry(r, { index: i, copy });
     const id = managerId(e);
     if (out.has(id)) throw new ManagedFieldsError(`managedFields: duplicate entry for manager ${id}`);
     out.set(id, e);
@@ -132,6 +153,10 @@ function cmp(a: string, b: string): number {
  * them (operation — Apply before Update —, then time, manager, apiVersion, subresource).
  */
 export function encodeManagedFields(managed: ManagedFields): JsonObject[] {
+  return encode(managed, false);
+}
+
+function encode(managed: ManagedFields, take: boolean): JsonObject[] {
   const entries = [...managed.values()].filter((e) => !e.fields.isEmpty());
   entries.sort(
     (p, q) =>
@@ -145,7 +170,7 @@ export function encodeManagedFields(managed: ManagedFields): JsonObject[] {
     const o: JsonObject = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion };
     if (e.time !== undefined) o.time = e.time;
     o.fieldsType = 'FieldsV1';
-    o.fieldsV1 = e.fields.toFieldsV1();
+    o.fieldsV1 = take ? e.fields.takeFieldsV1() : e.fields.toFieldsV1();
     if (e.subresource) o.subresource = e.subresource;
     return o;
   });
@@ -161,7 +186,18 @@ export function withoutManagedFields<T extends Pick<KubeObject, 'metadata'>>(obj
 
 /** Sets (or, when empty, removes) `metadata.managedFields` on an object, in place. */
 export function setManagedFields(obj: KubeObject, managed: ManagedFields): KubeObject {
-  const encoded = encodeManagedFields(managed);
+  return set(obj, encode(managed, false));
+}
+
+/**
+ * {@link setManagedFields} that hands out the FieldsV1 objects the sets own (see
+ * {@link FieldSet.takeFieldsV1}) instead of copies: `managed` must not be used afterwards.
+ */
+export function setManagedFieldsTaking(obj: KubeObject, managed: ManagedFields): KubeObject {
+  return set(obj, encode(managed, true));
+}
+
+function set(obj: KubeObject, encoded: JsonObject[]): KubeObject {
   if (!isJsonObject(obj.metadata as unknown)) obj.metadata = {};
   if (encoded.length > 0) obj.metadata.managedFields = encoded;
   else delete obj.metadata.managedFields;

@@ -7,7 +7,7 @@
 import type { JsonObject, JsonValue } from '../../object.js';
 import { isJsonObject } from '../../object.js';
 import type { SchemaNode } from '../../schema/types.js';
-import { keyElement, singleKeyElement, valueElement } from './pathelement.js';
+import { goValueJson, keyElement, singleKeyElement, valueElement } from './pathelement.js';
 
 export const LEAF = 0;
 export const MAP = 1;
@@ -17,8 +17,49 @@ export type Shape = typeof LEAF | typeof MAP | typeof LIST;
 /** A schema, or undefined for untyped. */
 export type Schema = SchemaNode | undefined;
 
+/** What the apply walk needs to know of a field: its path element, its schema, whether the struct declares it. */
+export interface FieldFacts {
+  readonly pe: string;
+  readonly schema: Schema;
+  readonly declared: boolean;
+}
+
+/**
+ * The fields of one schema node, for looking up many names: facts of declared struct fields are built
+ * once per schema node and kept (they are schema-derived, so every call shares them); map keys and
+ * unknown fields are data and are not kept.
+ */
+export class FieldTable {
+  readonly #s: Schema;
+  readonly #declared: ReadonlySet<string>;
+  readonly #facts = new Map<string, FieldFacts>();
+  /** The schema of every value of a map node (undefined for structs and untyped). */
+  readonly #values: Schema;
+
+  constructor(s: Schema, declared: ReadonlySet<string>) {
+    this.#s = s;
+    this.#declared = declared;
+    this.#values = s !== undefined && s.kind === 'map' ? childSchema(s, '') : undefined;
+  }
+
+  /** {@link childSchema}, {@link isDeclaredField} and the field's path element in one lookup. */
+  get(name: string): FieldFacts {
+    const f = this.#facts.get(name);
+    if (f !== undefined) return f;
+    const s = this.#s;
+    if (s === undefined || s.kind !== 'struct') return { pe: `f:${name}`, schema: s?.kind === 'map' ? this.#values : childSchema(s, name), declared: false };
+    const declared = this.#declared.has(name);
+    const facts = { pe: `f:${name}`, schema: childSchema(s, name), declared };
+    if (declared) this.#facts.set(name, facts);
+    return facts;
+  }
+}
+
 interface NodeInfo {
   fields: ReadonlySet<string>;
+  table?: FieldTable;
+  /** Item schema of a list node, once looked up (null: untyped). */
+  items?: Schema | null;
 }
 const infoCache = new WeakMap<SchemaNode, NodeInfo>();
 
@@ -29,6 +70,28 @@ function info(s: SchemaNode): NodeInfo {
     infoCache.set(s, i);
   }
   return i;
+}
+
+const UNTYPED_TABLE = new FieldTable(undefined, new Set());
+
+/** The {@link FieldTable} of a schema node (shared per node). */
+export function fieldTable(s: Schema): FieldTable {
+  if (s === undefined) return UNTYPED_TABLE;
+  const i = info(s);
+  return (i.table ??= new FieldTable(s, i.fields));
+}
+
+/** {@link FieldTable.get} of one field. */
+export function fieldFacts(s: Schema, name: string): FieldFacts {
+  return fieldTable(s).get(name);
+}
+
+/** {@link itemSchema}, cached per schema node. */
+export function itemSchemaCached(s: Schema): Schema {
+  if (s === undefined || s.kind !== 'list') return undefined;
+  const i = info(s);
+  if (i.items === undefined) i.items = itemSchema(s) ?? null;
+  return i.items ?? undefined;
 }
 
 /** True when `name` is a declared field of a struct schema (not a map key or unknown field). */
@@ -78,6 +141,61 @@ function keyDefault(itemS: Schema, key: string): JsonValue | undefined {
   const field = itemS?.field(key) as (SchemaNode & { default?: JsonValue }) | undefined;
   if (field?.default !== undefined) return field.default;
   return KEY_DEFAULTS[key];
+}
+
+interface KeyFacts {
+  keys: readonly string[];
+  /** Default of each key field (undefined: none). */
+  defaults: readonly (JsonValue | undefined)[];
+}
+const keyFactsCache = new WeakMap<SchemaNode, KeyFacts>();
+
+function keyFacts(s: SchemaNode): KeyFacts {
+  let f = keyFactsCache.get(s);
+  if (!f) {
+    const keys = s.listMapKeys ?? [];
+    const itemS = itemSchema(s);
+    f = { keys, defaults: keys.map((k) => keyDefault(itemS, k)) };
+    keyFactsCache.set(s, f);
+  }
+  return f;
+}
+
+/** True when an item of an associative list (`s` the list schema) has a path element ({@link itemElement} would not throw). */
+export function hasItemKey(s: SchemaNode, item: JsonValue): boolean {
+  if (s.listType === 'map') {
+    if (!isJsonObject(item)) return false;
+    const { keys, defaults } = keyFacts(s);
+    for (let i = 0; i < keys.length; i++) if (item[keys[i] as string] !== undefined || defaults[i] !== undefined) return true;
+    return false;
+  }
+  return item !== null && typeof item !== 'object';
+}
+
+function sameKeyValue(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  return goValueJson(a) === goValueJson(b);
+}
+
+/**
+ * True when two items that have path elements ({@link hasItemKey}) have the same one, without building
+ * the strings: key fields (or their defaults) compared by value.
+ */
+export function sameItemKey(s: SchemaNode, a: JsonValue, b: JsonValue): boolean {
+  if (s.listType !== 'map') return a === b;
+  const { keys, defaults } = keyFacts(s);
+  const ao = a as JsonObject;
+  const bo = b as JsonObject;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    const d = defaults[i];
+    // A null key value is a value (only a missing one takes the default).
+    const av = ao[k] !== undefined ? ao[k] : d;
+    const bv = bo[k] !== undefined ? bo[k] : d;
+    if (!sameKeyValue(av, bv)) return false;
+  }
+  return true;
 }
 
 let memo: Map<JsonObject, string> | undefined;

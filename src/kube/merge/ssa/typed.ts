@@ -26,7 +26,8 @@ export class FieldPathError extends Error {
   }
 }
 
-function isEmptyObject(o: JsonObject): boolean {
+/** True for `{}`. */
+export function isEmptyObject(o: JsonObject): boolean {
   for (const _ in o) return false;
   return true;
 }
@@ -68,12 +69,44 @@ function scalarProblem(s: SchemaNode, v: JsonValue): string | undefined {
   }
 }
 
+function typeProblem(v: JsonValue, s: Schema): string | undefined {
+  if (s === undefined || v === null) return undefined;
+  if (s.kind === 'struct' || s.kind === 'map') return isJsonObject(v) ? undefined : `expected map, got ${typeName(v)}`;
+  if (s.kind === 'list') return Array.isArray(v) ? undefined : `expected list, got ${typeName(v)}`;
+  if (s.kind === 'scalar') return scalarProblem(s, v);
+  return undefined;
+}
+
+/**
+ * {@link shapeOf} of a non-null configuration value, or -1 when its type is not the one its schema asks
+ * for ({@link typeMatches}): the two checks in one.
+ */
+export function configShape(v: JsonValue, s: Schema): number {
+  if (s === undefined) return isJsonObject(v) ? MAP : LEAF;
+  switch (s.kind) {
+    case 'struct':
+    case 'map':
+      if (!isJsonObject(v)) return -1;
+      return s.mapType === 'atomic' ? LEAF : MAP;
+    case 'list':
+      if (!Array.isArray(v)) return -1;
+      return s.listType === 'set' || s.listType === 'map' ? LIST : LEAF;
+    case 'scalar':
+      return scalarProblem(s, v) === undefined ? LEAF : -1;
+    case 'untyped':
+      return isJsonObject(v) ? MAP : LEAF;
+    default:
+      return LEAF;
+  }
+}
+
+/** True when a value of an apply configuration has the type its schema asks for (null always does). */
+export function typeMatches(v: JsonValue, s: Schema): boolean {
+  return typeProblem(v, s) === undefined;
+}
+
 function checkType(v: JsonValue, s: Schema, w: Walk): void {
-  if (s === undefined || v === null) return;
-  let problem: string | undefined;
-  if (s.kind === 'struct' || s.kind === 'map') problem = isJsonObject(v) ? undefined : `expected map, got ${typeName(v)}`;
-  else if (s.kind === 'list') problem = Array.isArray(v) ? undefined : `expected list, got ${typeName(v)}`;
-  else if (s.kind === 'scalar') problem = scalarProblem(s, v);
+  const problem = typeProblem(v, s);
   if (problem) fail(w, MergeErrorCode.typeMismatch, problem);
 }
 
@@ -200,7 +233,8 @@ export interface Comparison {
   removed: FieldSet;
 }
 
-interface Cmp extends Comparison {
+/** A comparison being recorded: paths are inserted at `path` (the current path elements). */
+export interface Cmp extends Comparison {
   path: string[];
 }
 
@@ -232,12 +266,14 @@ function shapeOfPair(s: Schema, l: JsonValue | undefined, r: JsonValue | undefin
   return a === shapeOf(s, r) ? a : LEAF;
 }
 
-function emptyOrNil(v: JsonObject | JsonValue[] | undefined): boolean {
+/** True for undefined, `{}` and `[]`. */
+export function emptyOrNil(v: JsonObject | JsonValue[] | undefined): boolean {
   if (v === undefined) return true;
   return Array.isArray(v) ? v.length === 0 : isEmptyObject(v);
 }
 
-function cmpValue(l: JsonValue | undefined, r: JsonValue | undefined, s: Schema, c: Cmp): void {
+/** Records the comparison of `l` and `r` (at `c.path`) into `c`: what {@link compareValues} does below the root. */
+export function cmpValue(l: JsonValue | undefined, r: JsonValue | undefined, s: Schema, c: Cmp): void {
   // The same object on both sides (a subtree the merge left alone) cannot hold a change.
   if (l === r) return;
   const shape = shapeOfPair(s, l, r);
