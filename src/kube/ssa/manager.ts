@@ -9,7 +9,7 @@ import type { KubeObject } from '../object.js';
 import { isPruneDisabled } from './annotations.js';
 import { ChangeSet } from './changeset.js';
 import { maskSecrets, toYaml, unifiedDiff } from './diff.js';
-import { ApplyError, type ObjectFailure } from './errors.js';
+import { ApplyError, HealthCheckError, type ObjectFailure } from './errors.js';
 import { waitForSet } from './health.js';
 import { compareForApply, normalizeForCompare, stageOf, type Stage } from './normalize.js';
 import { clientRef, failure, planObject, type LiveHint, type PlanContext, type Planned } from './plan.js';
@@ -114,6 +114,7 @@ export class ResourceManager {
     const stages = byStage(prepared, (o) => stageOf(objectRefOf(o)));
     for (const [i, stage] of stages.entries()) {
       if (stage.length === 0) continue;
+      if (opts.signal?.aborted) throw new ApplyError([failure({ ref: undefined, subject: 'apply' }, 'apply', new Error('aborted before all stages were applied'))], cs);
       const hints = await this.prefetch(stage, opts.ownerLabels);
       const planned = await mapLimit(stage, this.concurrency, (o) => planObject(this.ctx(opts.force ?? false), o, hints.get(o)));
       const failures = planned.filter(isFailure);
@@ -235,8 +236,7 @@ export class ResourceManager {
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
     } catch (err) {
-      const objects = (err as { objects?: { ref: VersionedRef; subject: string; status: string; message: string }[] }).objects ?? [];
-      const bad = objects.filter((o) => o.status !== 'Current');
+      const bad = err instanceof HealthCheckError ? err.unhealthy : [];
       const failures: ObjectFailure[] = bad.length > 0 ? bad.map((o) => ({ ref: o.ref, subject: o.subject, phase: 'wait', message: `${o.status}: ${o.message}`, reason: undefined, cause: err })) : [failure({ ref: undefined, subject: 'stage' }, 'wait', err)];
       throw new ApplyError(failures, cs);
     }
