@@ -216,3 +216,15 @@ test('get --watch prints the table, then a row per change, until --timeout', asy
   r.code = (await run('get', 'all', '--watch')).code;
   assert.equal(r.code, 2);
 });
+
+test('create source git with --username/--password stores them in a Secret and references it', async () => {
+  const r = await run('create', 'source', 'git', 'private', '--url=https://example.invalid/private', '--branch=main', '-u', 'git', '-p', 's3cret', '--timeout=20s');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /► applying secret with repository credentials\n✔ authentication configured\n/);
+  const secret = await client.get({ apiVersion: 'v1', kind: 'Secret', name: 'private', namespace: ns });
+  assert.deepEqual((secret as { data?: Record<string, string> }).data, { username: Buffer.from('git').toString('base64'), password: Buffer.from('s3cret').toString('base64') });
+  const repo = await client.get({ apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', name: 'private', namespace: ns });
+  assert.deepEqual((repo as { spec?: { secretRef?: unknown } }).spec?.secretRef, { name: 'private' });
+  const ex = await run('create', 'source', 'git', 'private', '--url=https://example.invalid/private', '--branch=main', '-u', 'git', '-p', 's3cret', '--export');
+  assert.doesNotMatch(ex.stdout, /secretRef|s3cret/);
+});

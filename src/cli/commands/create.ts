@@ -180,6 +180,26 @@ async function upsertAndWait(obj: KubeObject, args: CommandArgs, io: CommandIO):
   });
 }
 
+/**
+ * Basic-auth credentials (`--username/--password`, http(s) only, no `--secret-ref`): upserts Secret
+ * `<name>` with them and points `spec.secretRef` at it, as flux does (not with `--export`).
+ */
+async function applyCredentials(obj: KubeObject, args: CommandArgs, io: CommandIO): Promise<void> {
+  const username = str(args, 'username');
+  const password = str(args, 'password');
+  if (obj.kind !== gitRepositoryKind || str(args, 'secret-ref') || (!username && !password)) return;
+  const spec = (obj as unknown as { spec: JsonObject }).spec;
+  if (String(spec['url']).startsWith('ssh:')) throw new UsageError('--username/--password are for http(s) URLs; for SSH create a Secret with identity and known_hosts and pass --secret-ref');
+  const log = new CliLogger(io.stderr, io.env);
+  if (String(spec['url']).startsWith('http:')) log.warning('insecure configuration: credentials configured for an HTTP URL');
+  const name = obj.metadata.name ?? '';
+  const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: obj.metadata.namespace }, type: 'Opaque', stringData: { ...(username ? { username } : {}), ...(password ? { password } : {}) } } as unknown as KubeObject;
+  log.action('applying secret with repository credentials');
+  await withKube(args, io, (k) => k.client.apply(secret, { fieldManager: 'lockstep', force: true }));
+  spec['secretRef'] = { name };
+  log.success('authentication configured');
+}
+
 async function runCreate(build: (a: CommandArgs) => KubeObject, args: CommandArgs, io: CommandIO): Promise<number> {
   return guard(io, async () => {
     const obj = build(args);
@@ -188,6 +208,7 @@ async function runCreate(build: (a: CommandArgs) => KubeObject, args: CommandArg
       return 0;
     }
     new CliLogger(io.stderr, io.env).generate(`generating ${obj.kind}`);
+    await applyCredentials(obj, args, io);
     return upsertAndWait(obj, args, io);
   });
 }
@@ -213,6 +234,8 @@ Flags:
   --ref-name REF       full git reference name (refs/...)
   --commit SHA         git commit (with --branch, the branch is cloned to find it)
   --secret-ref NAME    existing Secret with SSH or basic credentials
+  -u, --username NAME  basic auth username (stored in Secret NAME; not with --export)
+  -p, --password PASS  basic auth password
   --ignore-paths LIST  paths to ignore (comma-separated)
   --recurse-submodules include git submodules
   --fetch-timeout DURATION  git operation timeout
@@ -234,6 +257,8 @@ Examples:
     'ref-name': { type: 'string' },
     commit: { type: 'string' },
     'secret-ref': { type: 'string' },
+    username: { type: 'string', short: 'u' },
+    password: { type: 'string', short: 'p' },
     'ignore-paths': { type: 'string', multiple: true },
     'recurse-submodules': { type: 'boolean' },
     'fetch-timeout': { type: 'string' },
