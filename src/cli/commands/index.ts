@@ -19,8 +19,9 @@ import { logsCommand } from './logs.js';
 import { upCommand } from './up.js';
 import { installCommand, uninstallCommand } from './install.js';
 import { checkCommand } from './check.js';
+import { bootstrapGitCommand } from './bootstrap.js';
 
 export const commands: readonly Command[] = [kustomizeBuildCommand, versionCommand, controllersCommand, ...clusterCommands,
   ...createCommands, ...getCommands, ...reconcileCommands, ...suspendCommands, ...resumeCommands, ...exportCommands, eventsCommand,
   ...buildCommands, ...diffCommands, ...treeCommands, traceCommand, logsCommand,
-  upCommand, installCommand, uninstallCommand, checkCommand];
+  upCommand, installCommand, uninstallCommand, checkCommand, bootstrapGitCommand];
