@@ -1,0 +1,4 @@
+/** Entry point of the source controller process (GitRepository and its artifact server). */
+import { runSingleController } from './controller-main.js';
+
+await runSingleController('source');
