@@ -7,7 +7,7 @@
 import type { JsonObject, JsonValue } from '../../object.js';
 import { isJsonObject } from '../../object.js';
 import type { SchemaNode } from '../../schema/types.js';
-import { goValueJson, keyElement, singleKeyElement, valueElement } from './pathelement.js';
+import { goQuote, goValueJson, valueElement } from './pathelement.js';
 
 export const LEAF = 0;
 export const MAP = 1;
@@ -147,6 +147,10 @@ interface KeyFacts {
   keys: readonly string[];
   /** Default of each key field (undefined: none). */
   defaults: readonly (JsonValue | undefined)[];
+  /** Indices of `keys` in path element order (by name). */
+  order: readonly number[];
+  /** Each key name as a JSON string. */
+  quoted: readonly string[];
 }
 const keyFactsCache = new WeakMap<SchemaNode, KeyFacts>();
 
@@ -155,7 +159,8 @@ function keyFacts(s: SchemaNode): KeyFacts {
   if (!f) {
     const keys = s.listMapKeys ?? [];
     const itemS = itemSchema(s);
-    f = { keys, defaults: keys.map((k) => keyDefault(itemS, k)) };
+    const order = keys.map((_, i) => i).sort((a, b) => ((keys[a] as string) < (keys[b] as string) ? -1 : (keys[a] as string) > (keys[b] as string) ? 1 : 0));
+    f = { keys, defaults: keys.map((k) => keyDefault(itemS, k)), order, quoted: keys.map((k) => goQuote(k)) };
     keyFactsCache.set(s, f);
   }
   return f;
@@ -241,28 +246,22 @@ export function itemElement(s: SchemaNode, item: JsonValue): string {
   return valueElement(item);
 }
 
+/** `k:{…}` of a list-map item: key fields (or their defaults) by name, as {@link keyElement} writes them. */
 function keyOf(s: SchemaNode, item: JsonObject): string {
-  const keys = s.listMapKeys ?? [];
-  if (keys.length === 1) {
-    const k = keys[0] as string;
-    const v = item[k];
-    if (v !== undefined) return singleKeyElement(k, v);
+  const { keys, defaults, order, quoted } = keyFacts(s);
+  let fields = '';
+  for (const i of order) {
+    let v = item[keys[i] as string];
+    if (v === undefined) v = defaults[i];
+    if (v === undefined) continue;
+    fields += `${fields === '' ? '' : ','}${quoted[i] as string}:${typeof v === 'string' ? goQuote(v) : goValueJson(v)}`;
   }
-  const fields: [string, JsonValue][] = [];
-  for (const k of keys) {
-    const v = item[k];
-    if (v !== undefined) fields.push([k, v]);
-    else {
-      const d = keyDefault(itemSchema(s), k);
-      if (d !== undefined) fields.push([k, d]);
-    }
-  }
-  if (fields.length === 0) {
+  if (fields === '') {
     throw new ItemKeyError(
       `associative list with keys has an element that omits all key fields ${JSON.stringify(keys)} (and doesn't have default values for any key fields)`,
     );
   }
-  return keyElement(fields);
+  return `k:{${fields}}`;
 }
 
 /** Deep equality of JSON values (object key order ignored). */

@@ -71,6 +71,12 @@ interface State extends Cmp {
   leaf: boolean;
 }
 
+function keyCount(o: JsonObject): number {
+  let n = 0;
+  for (const _ in o) n++;
+  return n;
+}
+
 /** `o[k]` when `o` has it as its own property (not a prototype member such as `constructor`). */
 function ownValue(o: JsonObject, k: string): JsonValue | undefined {
   const v = o[k];
@@ -207,6 +213,7 @@ function mergeMap(lm: JsonObject | undefined, rm: JsonObject, s: Schema, w: Stat
   const out: JsonObject = {};
   const fields = fieldTable(s);
   let dropped = false;
+  let matched = 0;
   if (lm) {
     for (const k in lm) {
       const lv = lm[k] as JsonValue;
@@ -215,11 +222,14 @@ function mergeMap(lm: JsonObject | undefined, rm: JsonObject, s: Schema, w: Stat
         out[k] = jsonCopy(lv);
         continue;
       }
+      matched++;
       const mv = walkField(lv, rv, fields.get(k), w);
       if (mv === undefined) dropped = true;
       else out[k] = mv;
     }
   }
+  // Every configuration key was in live (the common re-apply): nothing left to add.
+  if (matched > 0 && matched === keyCount(rm)) return dropped && isEmptyObject(out) ? undefined : out;
   for (const k in rm) {
     if (lm !== undefined && ownValue(lm, k) !== undefined) continue;
     const mv = walkField(undefined, rm[k] as JsonValue, fields.get(k), w);
