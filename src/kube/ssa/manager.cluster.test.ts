@@ -279,3 +279,19 @@ test('deleteAll: CRs before their CRD, dry run deletes nothing; wait aborts on t
   const real = await rm.deleteAll(refs, { ownerLabels: owner });
   assert.deepEqual(actions(real), actions(dry));
 });
+
+test('diff and dry-run apply of a new CRD with its CR: both created, nothing written', async () => {
+  const crd: KubeObject = {
+    apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'nuts.dry.lockstep.dev' },
+    spec: { group: 'dry.lockstep.dev', scope: 'Namespaced', names: { plural: 'nuts', singular: 'nut', kind: 'Nut', listKind: 'NutList' }, versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] },
+  };
+  const cr: KubeObject = { apiVersion: 'dry.lockstep.dev/v1', kind: 'Nut', metadata: { name: 'n', namespace: 'default' }, spec: { size: 1 } };
+  const diffs = await rm.diff([cr, crd]);
+  assert.deepEqual(diffs.map((d) => `${d.subject} ${d.action}`), ['CustomResourceDefinition/nuts.dry.lockstep.dev created', 'Nut/default/n created']);
+  assert.match(diffs[1]?.diff ?? '', /^\+kind: Nut$/m);
+  const dry = await rm.apply([cr, crd], { dryRun: true });
+  assert.deepEqual(actions(dry), ['CustomResourceDefinition/nuts.dry.lockstep.dev created', 'Nut/default/n created']);
+  assert.equal(await client.tryGet({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', name: 'nuts.dry.lockstep.dev' }), undefined);
+  const unknown = await rm.diff([{ ...cr, apiVersion: 'other.lockstep.dev/v1' }]).catch((e: unknown) => e);
+  assert.ok(unknown instanceof ApplyError, 'a kind no CRD in the set defines still fails');
+});

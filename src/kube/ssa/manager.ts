@@ -74,6 +74,17 @@ function byStage<T>(items: readonly T[], stage: (t: T) => Stage): T[][] {
   return stages;
 }
 
+/** `group/Kind` of every CRD in the set (their objects cannot be dry-run before the CRD is applied). */
+function crdKinds(objects: readonly KubeObject[]): Set<string> {
+  const out = new Set<string>();
+  for (const o of objects) {
+    if (o.kind !== 'CustomResourceDefinition' || !o.apiVersion.startsWith('apiextensions.k8s.io/')) continue;
+    const spec = o['spec'] as { group?: unknown; names?: { kind?: unknown } } | undefined;
+    if (typeof spec?.group === 'string' && typeof spec.names?.kind === 'string') out.add(`${spec.group}/${spec.names.kind}`);
+  }
+  return out;
+}
+
 /** Objects sorted in Flux's apply order (see {@link compareForApply}). */
 function sortForApply(objects: readonly KubeObject[]): KubeObject[] {
   const keyed = objects.map((o) => ({ o, ref: objectRefOf(o) }));
@@ -93,8 +104,8 @@ export class ResourceManager {
     this.concurrency = Math.max(1, opts.concurrency ?? 4);
   }
 
-  private ctx(force: boolean): PlanContext {
-    return { client: this.opts.client, fieldManager: this.opts.fieldManager, cleanupManagers: this.cleanupManagers, force };
+  private ctx(force: boolean, pendingKinds?: ReadonlySet<string>): PlanContext {
+    return { client: this.opts.client, fieldManager: this.opts.fieldManager, cleanupManagers: this.cleanupManagers, force, ...(pendingKinds ? { pendingKinds } : {}) };
   }
 
   /**
@@ -112,11 +123,12 @@ export class ResourceManager {
     const prepared = sortForApply(prepare(objects, opts.ownerLabels));
     const cs = new ChangeSet();
     const stages = byStage(prepared, (o) => stageOf(objectRefOf(o)));
+    const pending = opts.dryRun ? crdKinds(prepared) : undefined;
     for (const [i, stage] of stages.entries()) {
       if (stage.length === 0) continue;
       if (opts.signal?.aborted) throw new ApplyError([failure({ ref: undefined, subject: 'apply' }, 'apply', new Error('aborted before all stages were applied'))], cs);
       const hints = await this.prefetch(stage, opts.ownerLabels);
-      const planned = await mapLimit(stage, this.concurrency, (o) => planObject(this.ctx(opts.force ?? false), o, hints.get(o)));
+      const planned = await mapLimit(stage, this.concurrency, (o) => planObject(this.ctx(opts.force ?? false, pending), o, hints.get(o)));
       const failures = planned.filter(isFailure);
       if (failures.length > 0) throw new ApplyError(failures, cs);
       const plans = planned.filter((p): p is Planned => !isFailure(p));
@@ -246,18 +258,18 @@ export class ResourceManager {
 
   /**
    * The drift of each object (dry-run vs live) as unified diffs of sorted YAML, without status and server
-   * metadata, Secret values masked. Writes nothing; not staged (a CR whose CRD is not yet applied fails
-   * its dry-run). Throws {@link ApplyError} listing every object whose dry-run failed. Caveat: fields
+   * metadata, Secret values masked. Writes nothing; objects of a CRD in the same set that the server
+   * does not serve yet are `created` (the whole object as the diff). Throws {@link ApplyError} listing every object whose dry-run failed. Caveat: fields
    * added by foreign managers show no diff although apply would remove them (action is `configured`).
    */
   async diff(objects: readonly KubeObject[], opts: DiffOptions = {}): Promise<ObjectDiff[]> {
     const prepared = sortForApply(prepare(objects, opts.ownerLabels));
     const hints = await this.prefetch(prepared, opts.ownerLabels);
-    const planned = await mapLimit(prepared, this.concurrency, (o) => planObject(this.ctx(false), o, hints.get(o)));
+    const planned = await mapLimit(prepared, this.concurrency, (o) => planObject(this.ctx(false, crdKinds(prepared)), o, hints.get(o)));
     const failures = planned.filter(isFailure);
     if (failures.length > 0) throw new ApplyError(failures, new ChangeSet());
     return planned.filter((p): p is Planned => !isFailure(p)).map((p) => {
-      const after = p.dryRun ?? (p.recreate ? p.desired : undefined);
+      const after = p.dryRun ?? (p.recreate || p.action === 'created' ? p.desired : undefined);
       if (p.action === 'skipped' || after === undefined) return { ref: p.ref, subject: p.subject, action: p.action, diff: '' };
       const [before, masked] = maskSecrets(p.live ? normalizeForCompare(p.live) : undefined, normalizeForCompare(after));
       const text = unifiedDiff(toYaml(before), toYaml(masked), { labelA: `${p.subject} (live)`, labelB: `${p.subject} (merged)`, context: opts.context ?? 3 });

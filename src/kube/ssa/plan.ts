@@ -2,7 +2,7 @@
  * Planning one object: read the live object, dry-run apply, decide created / configured / unchanged /
  * skipped, and what the real write must do (plain apply, cleanup first, or delete + recreate).
  */
-import { KubeApiError, formatApiVersion, type KubeClient, type ObjectRef as ClientRef } from '../client/index.js';
+import { KubeApiError, NoKindMatchError, formatApiVersion, type KubeClient, type ObjectRef as ClientRef } from '../client/index.js';
 import { formatObjectRef } from '../identity.js';
 import type { KubeObject } from '../object.js';
 import { SsaPolicy, isForceEnabled, isIgnored, ssaPolicyOf } from './annotations.js';
@@ -20,7 +20,7 @@ export interface Planned {
   ref: VersionedRef;
   subject: string;
   live: KubeObject | undefined;
-  /** The server's dry-run result (absent when skipped or when a recreate is planned). */
+  /** The server's dry-run result (absent when skipped, unchanged by the fast path, recreated, or of a pending CRD's kind). */
   dryRun: KubeObject | undefined;
   action: Exclude<ChangeAction, 'deleted'>;
   /** Delete the live object and create it again (immutable field change with force). */
@@ -36,6 +36,11 @@ export interface PlanContext {
   cleanupManagers: ReadonlySet<string>;
   /** Recreate any object on immutable-field errors (spec.force). */
   force: boolean;
+  /**
+   * `group/Kind` of the CRDs in the same set that are not applied (dry runs, diffs): their objects are
+   * planned `created` without a dry-run, the server cannot know them yet.
+   */
+  pendingKinds?: ReadonlySet<string>;
 }
 
 /** The client reference of a versioned reference. */
@@ -101,6 +106,7 @@ export async function planObject(ctx: PlanContext, desired: KubeObject, hint?: L
     if (live && isImmutableError(err) && (ctx.force || isForceEnabled(desired) || isForceEnabled(live))) {
       return { ...base, live, action: 'configured', recreate: true };
     }
+    if (!live && err instanceof NoKindMatchError && ctx.pendingKinds?.has(`${ref.group}/${ref.kind}`)) return { ...base, live, action: 'created' };
     return failure({ ref, subject, desired }, 'dry-run', err);
   }
   if (!live && hint && dryRun.metadata.resourceVersion) {

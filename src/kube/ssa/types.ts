@@ -51,7 +51,10 @@ export interface ApplyOptions {
    * annotated `kustomize.toolkit.fluxcd.io/force: Enabled` are recreated regardless.
    */
   force?: boolean;
-  /** Compute the change set only: dry-runs, no write (default false). */
+  /**
+   * Compute the change set only: dry-runs, no write (default false). Objects whose kind comes from a CRD
+   * of the same set that the server does not serve yet are reported `created` without a dry-run.
+   */
   dryRun?: boolean;
   /** Labels added to every applied object (the owner labels `kustomize.toolkit.fluxcd.io/name|namespace`). */
   ownerLabels?: Record<string, string>;
