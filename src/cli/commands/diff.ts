@@ -10,7 +10,7 @@ import { kustomizeControllerName, ownerLabelsOf } from '../../controllers/kustom
 import { ResourceManager, inventoryOf, staleEntries, type VersionedRef } from '../../kube/ssa/index.js';
 import type { KubeObject } from '../../kube/object.js';
 import type { Command, CommandArgs, CommandIO } from '../command.js';
-import { UsageError, kubeContext, kubeFlags, kubeFlagsHelp, oneLine, str } from '../output/context.js';
+import { UsageError, describeError, kubeContext, kubeFlags, kubeFlagsHelp, str } from '../output/context.js';
 import { colourEnabled, palette, type Palette } from '../output/colour.js';
 import { CliLogger } from '../output/logger.js';
 import { loadKustomization, renderLocal } from './build.js';
@@ -68,7 +68,7 @@ async function runDiff(args: CommandArgs, io: CommandIO): Promise<number> {
     else log.success('no changes');
     return changes > 0 ? 1 : 0;
   } catch (err) {
-    io.stderr.write(`${err instanceof UsageError ? 'Error: ' : '✗ '}${oneLine((err as Error).message)}\n`);
+    io.stderr.write(`${err instanceof UsageError ? 'Error: ' : '✗ '}${describeError(err)}\n`);
     return 2;
   } finally {
     k?.close();

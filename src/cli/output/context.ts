@@ -5,7 +5,7 @@
  */
 import type { ParseArgsConfig } from 'node:util';
 import { parseDuration } from '../../api/duration.js';
-import { KubeClient } from '../../kube/client/index.js';
+import { ApiReason, KubeApiError, KubeClient, NoKindMatchError } from '../../kube/client/index.js';
 import type { CommandArgs, CommandIO } from '../command.js';
 
 /** Flags shared by every command that talks to a cluster. */
@@ -111,9 +111,19 @@ export async function guard(io: CommandIO, fn: () => Promise<number>): Promise<n
       io.stderr.write(`Error: ${err.message}\n`);
       return 2;
     }
-    io.stderr.write(`✗ ${oneLine((err as Error).message ?? String(err))}\n`);
+    io.stderr.write(`✗ ${describeError(err)}\n`);
     return 1;
   }
+}
+
+/** One readable line for an error; unreachable clusters get a hint on what to do. */
+export function describeError(err: unknown): string {
+  const msg = oneLine(err instanceof Error ? err.message : String(err));
+  if (err instanceof KubeApiError && err.reason === ApiReason.Network) {
+    return `cannot reach the cluster (${msg}): check --kubeconfig/--context, or start one with "lockstep up"`;
+  }
+  if (err instanceof NoKindMatchError) return `${msg}: the cluster does not serve this kind; install the CRDs ("lockstep install" or "lockstep up")`;
+  return msg;
 }
 
 /** Collapses whitespace runs (newlines included) so an error stays on one line. */
