@@ -223,6 +223,31 @@ describe('kubectl journey', () => {
     assert.equal(r.stdout.trim(), 'no');
   });
 
+  test('RBAC escalation prevention (default wiring): a user with edit may not create a Role granting more', async () => {
+    // edit holds no RBAC verbs; give dev create/update on roles only, so the escalation check is what decides
+    await ok('-n', 'journey', 'create', 'rolebinding', 'dev-edit', '--clusterrole=edit', '--user=dev');
+    await ok('-n', 'journey', 'create', 'role', 'role-writer', '--verb=create,update,get', '--resource=roles');
+    await ok('-n', 'journey', 'create', 'rolebinding', 'dev-role-writer', '--role=role-writer', '--user=dev');
+    // rules dev holds through edit: allowed
+    assert.equal((await ok('-n', 'journey', 'create', 'role', 'cm-reader', '--verb=get,list', '--resource=configmaps', '--as=dev')).trim(), 'role.rbac.authorization.k8s.io/cm-reader created');
+    // delete on roles is held by neither edit nor role-writer: refused with the API server's message
+    const bad = await k('-n', 'journey', 'create', 'role', 'role-deleter', '--verb=delete', '--resource=roles', '--as=dev');
+    assert.equal(bad.code, 1);
+    assert.match(
+      bad.stderr,
+      /roles\.rbac\.authorization\.k8s\.io "role-deleter" is forbidden: user "dev" \(groups=\["system:authenticated"\]\) is attempting to grant RBAC permissions not currently held:\n\{APIGroups:\["rbac\.authorization\.k8s\.io"\], Resources:\["roles"\], Verbs:\["delete"\]\}/,
+    );
+    // through apply too, and nothing was stored
+    const applied = await runTool('kubectl', ['apply', '--as=dev', '-f', '-'], {
+      env: c.env,
+      input: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: node-admin, namespace: journey}\nrules:\n- {apiGroups: [""], resources: [nodes], verbs: ["*"]}\n',
+    });
+    assert.equal(applied.code, 1);
+    assert.match(applied.stderr, /attempting to grant RBAC permissions not currently held:\n\{APIGroups:\[""\], Resources:\["nodes"\], Verbs:\["\*"\]\}/);
+    const gone = await k('-n', 'journey', 'get', 'role', 'role-deleter', 'node-admin', '--ignore-not-found', '-o', 'name');
+    assert.equal(gone.stdout, '');
+  });
+
   test('CRD create, then get of the new kind with its printer columns', async () => {
     await ok('apply', '-f', file('crd.yaml', crd));
     await ok('apply', '-f', file('gadget.yaml', 'apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g1, namespace: journey}\nspec: {size: 3}\n'));

@@ -131,11 +131,16 @@ function bootstrap(core: ClusterCore): void {
   }
 }
 
-/** The default plug-in wiring: admission, RBAC and controllers of `admission/`, `rbac/`, `controllers/`. */
+/**
+ * The default plug-in wiring: admission (with RBAC escalation prevention), the RBAC authorizer and the controllers
+ * of `admission/`, `rbac/`, `controllers/`.
+ */
 export function defaultClusterPlugins(client: InternalClient, opts: { simulateDelayMs?: number; simulate?: boolean } = {}): ClusterPlugins {
+  // one authorizer: the escalation check must see the same RBAC snapshot as request authorization
+  const rbac = rbacAuthorizer(client);
   return {
-    admission: defaultAdmissionPlugins(),
-    authorizer: rbacAuthorizer(client),
+    admission: defaultAdmissionPlugins({ rbac }),
+    authorizer: rbac,
     controllers: defaultControllers({ simulateDelayMs: opts.simulateDelayMs, simulate: opts.simulate }),
   };
 }
