@@ -248,6 +248,21 @@ describe('kubectl journey', () => {
     assert.equal(gone.stdout, '');
   });
 
+  test('auth can-i --list (protobuf SelfSubjectRulesReview) lists the rules RBAC grants in the namespace', async () => {
+    await ok('-n', 'journey', 'create', 'role', 'lister', '--verb=get,list', '--resource=configmaps', '--resource-name=cfg');
+    await ok('-n', 'journey', 'create', 'rolebinding', 'carol-lister', '--role=lister', '--user=carol');
+    const carol = await ok('-n', 'journey', 'auth', 'can-i', '--list', '--as=carol');
+    assert.match(carol, /^Resources\s+Non-Resource URLs\s+Resource Names\s+Verbs\n/);
+    assert.match(carol, /^configmaps\s+\[\]\s+\[cfg\]\s+\[get list\]$/m);
+    assert.match(carol, /^selfsubjectrulesreviews\.authorization\.k8s\.io\s+\[\]\s+\[\]\s+\[create\]$/m);
+    assert.match(carol, /^\s+\[\/healthz\]\s+\[\]\s+\[get\]$/m);
+    // the namespace matters: in default carol only has the cluster-wide basic rules
+    const elsewhere = await ok('-n', 'default', 'auth', 'can-i', '--list', '--as=carol');
+    assert.doesNotMatch(elsewhere, /^configmaps/m);
+    // cluster-admin through system:masters
+    assert.match(await ok('-n', 'journey', 'auth', 'can-i', '--list'), /^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]$/m);
+  });
+
   test('CRD create, then get of the new kind with its printer columns', async () => {
     await ok('apply', '-f', file('crd.yaml', crd));
     await ok('apply', '-f', file('gadget.yaml', 'apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g1, namespace: journey}\nspec: {size: 3}\n'));

@@ -19,6 +19,8 @@ import { parsePath } from './route.js';
 import { type IncludeObject, toTable, wantsTable } from './table.js';
 import { serveWatch } from './watch.js';
 import { evaluateAccessReview } from '../rbac/access-review.js';
+import type { RbacAuthorizer } from '../rbac/authorizer.js';
+import { evaluateRulesReview } from '../rbac/rules-review.js';
 
 /** Serves `/openapi/v2` and `/openapi/v3…`; returns false when the path is not one it serves. */
 export interface OpenApiServer {
@@ -169,6 +171,7 @@ export async function handleRequest(deps: HandlerDeps, req: IncomingMessage, res
 const OPEN_PATHS = new Set(['/healthz', '/livez', '/readyz']);
 /** Subresources served (pods/log, exec, proxy… are not: there are no containers). */
 const IMPLEMENTED_SUBRESOURCES = new Set(['status', 'scale', 'finalize']);
+const RULES_REVIEW = 'authorization.k8s.io/selfsubjectrulesreviews';
 const ACCESS_REVIEWS = new Set(['selfsubjectaccessreviews', 'subjectaccessreviews', 'localsubjectaccessreviews'].map((p) => `authorization.k8s.io/${p}`));
 
 async function route(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -286,6 +289,7 @@ async function serveResource(deps: HandlerDeps, rr: ResourceRequest): Promise<vo
   if (ACCESS_REVIEWS.has(r.rkey)) {
     return serveAccessReview(deps, rr, r);
   }
+  if (r.rkey === RULES_REVIEW) return serveRulesReview(deps, rr, r);
   switch (verb) {
     case 'get':
       return serveGet(deps, rr, r);
@@ -432,6 +436,24 @@ async function serveAccessReview(deps: HandlerDeps, rr: ResourceRequest, r: Serv
   const review = { ...body, apiVersion: groupVersion(r), kind: r.kind, metadata: isJsonObject(body.metadata) ? body.metadata : {} } as KubeObject;
   if (r.kind === 'LocalSubjectAccessReview') review.metadata.namespace = rr.p.namespace;
   const out = evaluateAccessReview(masterAware(deps.authorizer), review, rr.user);
+  sendJson(rr.res, 201, out as unknown as JsonObject);
+}
+
+/**
+ * SelfSubjectRulesReview (`kubectl auth can-i --list`): the requester's rules in `spec.namespace` from the RBAC
+ * authorizer's snapshot, never stored. With an authorizer that cannot list rules (not RBAC) the status is
+ * `incomplete` with an `evaluationError`, as the API server reports for authorizers without rule resolution.
+ */
+async function serveRulesReview(deps: HandlerDeps, rr: ResourceRequest, r: ServedResource): Promise<void> {
+  if (rr.req.method !== 'POST') throw new ApiError(405, StatusReason.methodNotAllowed, 'the server does not allow this method on the requested resource');
+  const body = await readDecoded(rr.req);
+  if (!isJsonObject(body) || !isJsonObject(body.spec)) throw badRequest('spec is required');
+  const review = { ...body, apiVersion: groupVersion(r), kind: r.kind, metadata: isJsonObject(body.metadata) ? body.metadata : {} } as KubeObject;
+  const snapshot = (deps.authorizer as Partial<RbacAuthorizer>).snapshot;
+  const out: KubeObject =
+    typeof snapshot === 'function'
+      ? evaluateRulesReview(snapshot.call(deps.authorizer), review, rr.user)
+      : { ...review, status: { resourceRules: [], nonResourceRules: [], incomplete: true, evaluationError: 'the authorizer cannot list rules' } };
   sendJson(rr.res, 201, out as unknown as JsonObject);
 }
 

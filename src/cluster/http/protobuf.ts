@@ -1,7 +1,7 @@
 /**
  * Decoding of Kubernetes protobuf request bodies (`application/vnd.kubernetes.protobuf`) for the kinds
  * kubectl's typed clients send that way: `kubectl create namespace|configmap|secret|serviceaccount|role|
- * clusterrole|rolebinding|clusterrolebinding|deployment|service|job` and `kubectl auth can-i` (access reviews). kubectl 1.32 sends
+ * clusterrole|rolebinding|clusterrolebinding|deployment|service|job` and `kubectl auth can-i [--list]` (access and rules reviews). kubectl 1.32 sends
  * protobuf for these and does not fall back to JSON on 415, so the server must read them.
  *
  * The envelope is `k8s\0` + a `runtime.Unknown` message (typeMeta = 1 {apiVersion = 1, kind = 2}, raw = 2);
@@ -79,6 +79,8 @@ const MESSAGES: Readonly<Record<string, MessageDef>> = {
   SelfSubjectAccessReview: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'SelfSubjectAccessReviewSpec') },
   SelfSubjectAccessReviewSpec: { 1: m('resourceAttributes', 'ResourceAttributes'), 2: m('nonResourceAttributes', 'NonResourceAttributes') },
   SubjectAccessReview: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'SubjectAccessReviewSpec') },
+  SelfSubjectRulesReview: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'SelfSubjectRulesReviewSpec') },
+  SelfSubjectRulesReviewSpec: { 1: s('namespace') },
   LocalSubjectAccessReview: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'SubjectAccessReviewSpec') },
   SubjectAccessReviewSpec: {
     1: m('resourceAttributes', 'ResourceAttributes'),
@@ -168,6 +170,7 @@ const ROOTS: Readonly<Record<string, string>> = {
   'authorization.k8s.io/v1/SelfSubjectAccessReview': 'SelfSubjectAccessReview',
   'authorization.k8s.io/v1/SubjectAccessReview': 'SubjectAccessReview',
   'authorization.k8s.io/v1/LocalSubjectAccessReview': 'LocalSubjectAccessReview',
+  'authorization.k8s.io/v1/SelfSubjectRulesReview': 'SelfSubjectRulesReview',
 };
 
 const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
