@@ -46,3 +46,34 @@ test('readyState reads conditions as kstatus does', () => {
   ];
   for (const [o, state, message] of cases) assert.deepEqual([readyState(o).state, readyState(o).message], [state, message]);
 });
+
+test('spinner animates on a TTY and clears its line; elsewhere prints one waiting line', async () => {
+  const { PassThrough } = await import('node:stream');
+  const { Spinner } = await import('./spinner.js');
+  const tty = Object.assign(new PassThrough(), { isTTY: true });
+  let out = '';
+  tty.on('data', (d: Buffer) => (out += d.toString()));
+  const sp = new Spinner(tty, 'waiting for Kustomization reconciliation', {});
+  await new Promise((r) => setTimeout(r, 250));
+  sp.update('waiting for Kustomization reconciliation: Building manifests');
+  await new Promise((r) => setTimeout(r, 150));
+  sp.stop();
+  const frames = out.split('\r\x1b[2K').filter(Boolean);
+  assert.ok(frames.length >= 3, out);
+  assert.match(frames[0] ?? '', /^⠋ waiting for Kustomization reconciliation \(0s\)$/);
+  assert.ok(frames.some((f) => f.includes('Building manifests')));
+  assert.ok(out.endsWith('\r\x1b[2K'));
+  const pipe = new PassThrough();
+  let plain = '';
+  pipe.on('data', (d: Buffer) => (plain += d.toString()));
+  new Spinner(pipe, 'waiting for GitRepository reconciliation', {}).stop();
+  assert.equal(plain, '◎ waiting for GitRepository reconciliation\n');
+});
+
+test('diff colouring: headers bold, hunks cyan, removals red, additions green', async () => {
+  const { colourDiff } = await import('../commands/diff.js');
+  const { palette } = await import('./colour.js');
+  const text = '--- a (live)\n+++ a (merged)\n@@ -1 +1 @@\n-x: 1\n+x: 2\n same';
+  assert.equal(colourDiff(text, palette(false)), text);
+  assert.equal(colourDiff(text, palette(true)), '\x1b[1m--- a (live)\x1b[0m\n\x1b[1m+++ a (merged)\x1b[0m\n\x1b[36m@@ -1 +1 @@\x1b[0m\n\x1b[31m-x: 1\x1b[0m\n\x1b[32m+x: 2\x1b[0m\n same');
+});
