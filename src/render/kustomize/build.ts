@@ -251,7 +251,7 @@ function loadConfigs(ctx: Ctx, k: Kustomization, cfg: TransformerConfig): void {
       const f = ctx.loader.readRelative(k.dir, ref);
       let docs;
       try {
-        docs = parseYamlDocuments(f.text, { file: ref, annotationsAsText: false });
+        docs = parseYamlDocuments(f.text, { file: ref, annotationsAsText: false, timestampsAsText: true });
       } catch (err) {
         if (err instanceof YamlParseError) throw new KustomizeError(err.reason, f.path);
         throw err;

@@ -267,7 +267,7 @@ export function findKustomizationFile(loader: Loader, dir: string): string | und
 export function parseKustomization(text: string, file: string, loader: Loader, dir: string): Kustomization {
   let docs: JsonValue[];
   try {
-    docs = parseYamlDocuments(text, { file, annotationsAsText: false });
+    docs = parseYamlDocuments(text, { file, annotationsAsText: false, timestampsAsText: true });
   } catch (err) {
     if (err instanceof YamlParseError) fail(file, err.reason);
     throw err;

@@ -162,7 +162,9 @@ export function applyPatches(loader: Loader, k: Kustomization, entries: PatchEnt
     if (legacy) for (const d of docs) nullLabelsToText(d);
     const first = docs[0];
     if (Array.isArray(first) || (docs.length === 0 && p.target)) {
-      applyJson6902(p, first ?? [], resources, file);
+      // JSON 6902 operations go through go-yaml v2 into interface{}: timestamps stay as written.
+      const ops = parseYamlDocuments(text, { file, annotationsAsText: false, timestampsAsText: true })[0];
+      applyJson6902(p, ops ?? [], resources, file);
       continue;
     }
     for (const doc of docs) {

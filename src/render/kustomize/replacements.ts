@@ -89,7 +89,7 @@ export function loadReplacements(loader: Loader, k: Kustomization): Replacement[
   for (const entry of k.replacements) {
     if (isJsonObject(entry) && typeof entry.path === 'string') {
       const f = loader.readRelative(k.dir, entry.path);
-      for (const doc of parseYamlDocuments(f.text, { file: entry.path, annotationsAsText: false })) {
+      for (const doc of parseYamlDocuments(f.text, { file: entry.path, annotationsAsText: false, timestampsAsText: true })) {
         for (const r of Array.isArray(doc) ? doc : [doc]) out.push(parseReplacement(entry.path, r));
       }
     } else out.push(parseReplacement(k.file, entry));

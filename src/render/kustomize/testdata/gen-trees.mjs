@@ -709,6 +709,23 @@ Object.assign(CASES, {
   },
 });
 
+// Timestamps: go-yaml reads unquoted ones as time.Time, and kustomize's JSON step writes RFC 3339
+// (`2001-12-14` → "2001-12-14T00:00:00Z"); quoted ones, invalid dates, block scalars and annotations
+// (kept as source text) stay as written.
+const TS_CM = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ts\n  annotations:\n    a1: 2001-12-14\n    a2: 2001-12-14T21:59:43.10-05:00\n  labels:\n    l1: 2001-12-14\ndata:\n  date: 2001-12-14\n  short: 2001-1-2\n  zoned: 2001-12-14T21:59:43.10-05:00\n  utc: 2001-12-14T21:59:43Z\n  lower: 2001-12-14t21:59:43.000+00:00\n  spaced: 2001-12-14 21:59:43.10\n  nanos: 2001-12-14T21:59:43.123456789+01:30\n  double: "2001-12-14"\n  single: \'2001-12-14T21:59:43Z\'\n  tagged: !!timestamp 2001-12-14\n  badmonth: 2001-13-14\n  badday: 2001-02-30\n  block: |\n    2001-12-14\nlist:\n- 2001-12-14\n- {k: 2002-01-01}\n';
+Object.assign(CASES, {
+  'timestamps-forms': { 'kustomization.yaml': 'resources:\n- cm.yaml\n', 'cm.yaml': TS_CM },
+  'timestamps-through-patches': {
+    'kustomization.yaml': 'resources:\n- cm.yaml\npatches:\n- target: {kind: ConfigMap}\n  patch: |\n    - op: add\n      path: /data/fromJson\n      value: 2003-04-05\n    - op: replace\n      path: /data/date\n      value: "2004-05-06"\n- patch: |\n    apiVersion: v1\n    kind: ConfigMap\n    metadata:\n      name: ts\n    data:\n      fromSmp: 2005-06-07T08:09:10+02:00\n      short: 2006-7-8\n      spaced: 2006-07-08 01:02:03.50\n',
+    // A fresh ConfigMap: kustomize re-reads annotations through JSON after a JSON 6902 patch (see README).
+    'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ts\ndata:\n  date: 2001-12-14\n',
+  },
+  'timestamps-in-kustomization': {
+    'kustomization.yaml': 'resources:\n- d.yaml\ncommonAnnotations:\n  released: 2007-08-09\nlabels:\n- pairs:\n    day: 2008-09-10\nconfigMapGenerator:\n- name: gen\n  literals:\n  - day=2009-10-11\n',
+    'd.yaml': DEP,
+  },
+});
+
 // Trees kustomize refuses: the engine must refuse them too (the suite checks both fail).
 Object.assign(CASES, {
   'fail-merge-without-base': { 'kustomization.yaml': 'configMapGenerator:\n- name: nope\n  behavior: merge\n  literals: [a=b]\n' },

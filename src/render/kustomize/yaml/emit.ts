@@ -12,6 +12,7 @@
  */
 import type { JsonValue } from '../../../kube/object.js';
 import { isJsonObject } from '../../../kube/object.js';
+import { parseTimestamp } from '../../../kube/yaml/resolve.js';
 
 const BEST_WIDTH = 80;
 
@@ -164,11 +165,6 @@ const RESOLVE_MAP = new Set([
 
 const YAML_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const BASE60_FLOAT = /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?$/;
-const TIMESTAMP = [
-  /^\d{4}-\d{1,2}-\d{1,2}$/,
-  /^\d{4}-\d{1,2}-\d{1,2}[Tt]\d{1,2}:\d{1,2}:\d{1,2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/,
-  /^\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{1,2}:\d{1,2}(\.\d{1,9})?$/,
-];
 
 /** Go's strconv.ParseInt/ParseUint with base 0 (after underscores are removed) accepting this text. */
 function goParsesAsInt(s: string): boolean {
@@ -189,7 +185,8 @@ export function resolvesNonString(s: string): boolean {
   const c = s.charAt(0);
   if (c === '.') return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(s);
   if (!(c === '+' || c === '-' || (c >= '0' && c <= '9'))) return false;
-  if (c >= '0' && c <= '9' && TIMESTAMP.some((r) => r.test(s))) return true;
+  // Only valid timestamps resolve as such (`2001-13-14` is a plain string to go-yaml).
+  if (c >= '0' && c <= '9' && parseTimestamp(s) !== undefined) return true;
   const plain = s.replace(/_/g, '');
   if (goParsesAsInt(plain)) return true;
   if (YAML_FLOAT.test(plain)) return true;

@@ -1,7 +1,8 @@
 /**
  * Parses YAML the way kustomize reads it (go-yaml v3 into `interface{}`, then JSON): plain scalars
  * resolve with YAML 1.2 core rules plus go-yaml's extras (`0o17`, `012` octal, `1_000`, `0b101`);
- * timestamps stay strings; quoted and block scalars are strings; `<<` merge keys are honoured;
+ * unquoted (or `!!timestamp`) timestamps become the RFC 3339 text Go's JSON encoding gives them
+ * (`2001-12-14` → `2001-12-14T00:00:00Z`), as kustomize prints them; quoted and block scalars are strings; `<<` merge keys are honoured;
  * duplicate keys are errors. Values of `metadata.annotations` keep their source text (kustomize
  * stores annotations as strings).
  *
@@ -11,6 +12,7 @@
 import { Alias, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import type { Document, Scalar } from 'yaml';
 import type { JsonObject, JsonValue } from '../../../kube/object.js';
+import { parseTimestamp } from '../../../kube/yaml/resolve.js';
 
 /** Options for {@link parseYamlDocuments}. */
 export interface ParseYamlOptions {
@@ -20,6 +22,12 @@ export interface ParseYamlOptions {
   maxNodes?: number;
   /** Keep source text of `metadata.annotations` values (kustomize resources); default true. */
   annotationsAsText?: boolean;
+  /**
+   * Keep unquoted timestamps as written (default false: RFC 3339 text). kustomize decodes
+   * kustomization.yaml into Go structs and JSON 6902 patches through go-yaml v2 into interface{},
+   * and both keep timestamps as plain strings.
+   */
+  timestampsAsText?: boolean;
 }
 
 /** A YAML file that cannot be read as kustomize would. */
@@ -38,6 +46,7 @@ interface WalkContext {
   budget: { left: number };
   file: string;
   anchorsInProgress: Set<unknown>;
+  timestampsAsText: boolean;
 }
 
 /** Parses every non-empty document of a YAML stream into JSON values, in order. */
@@ -55,7 +64,7 @@ export function parseYamlDocuments(text: string, opts: ParseYamlOptions): JsonVa
     const contents = doc.contents;
     if (contents === null) continue;
     if (isScalar(contents) && contents.type === 'PLAIN' && (contents.value === '' || contents.value === null)) continue;
-    const ctx: WalkContext = { doc, budget, file: opts.file, anchorsInProgress: new Set() };
+    const ctx: WalkContext = { doc, budget, file: opts.file, anchorsInProgress: new Set(), timestampsAsText: opts.timestampsAsText ?? false };
     const v = toJson(contents, ctx, 0, (opts.annotationsAsText ?? true) ? 'root' : 'plain');
     if (v === null) continue;
     out.push(v);
@@ -202,11 +211,17 @@ export function resolvePlain(text: string, file = '<input>'): JsonValue {
 
 function resolveScalar(node: Scalar, ctx: WalkContext): JsonValue {
   const raw = node.value;
-  const text = typeof raw === 'string' ? raw : raw === null || raw === undefined ? '' : String(raw);
+  // `source` is the text before the `yaml` package applies an explicit tag (it makes Dates of !!timestamp).
+  const text = typeof node.source === 'string' ? node.source : typeof raw === 'string' ? raw : raw === null || raw === undefined ? '' : String(raw);
   const tag = node.tag;
   if (tag !== undefined && tag.startsWith(TAG)) {
     const t = tag.slice(TAG.length);
-    if (t === 'str' || t === 'binary' || t === 'timestamp') return text;
+    if (t === 'timestamp') {
+      const ts = parseTimestamp(text);
+      if (ts === undefined) throw new YamlParseError(ctx.file, `cannot decode !!timestamp \`${text}\``);
+      return ts;
+    }
+    if (t === 'str' || t === 'binary') return text;
     if (t === 'null') return null;
     const v = resolvePlain(text, ctx.file);
     if (t === 'int' || t === 'float') {
@@ -220,5 +235,11 @@ function resolveScalar(node: Scalar, ctx: WalkContext): JsonValue {
     return v;
   }
   if (node.type !== 'PLAIN' || tag === '!') return text;
+  // go-yaml decodes a valid unquoted timestamp into time.Time, which kustomize's JSON step writes as RFC 3339.
+  const c = text.charCodeAt(0);
+  if (c >= 0x30 && c <= 0x39 && !ctx.timestampsAsText) {
+    const ts = parseTimestamp(text);
+    if (ts !== undefined) return ts;
+  }
   return resolvePlain(text, ctx.file);
 }
