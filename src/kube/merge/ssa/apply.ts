@@ -18,10 +18,10 @@ import { MergeError, MergeErrorCode } from '../errors.js';
 import type { FieldConflict } from './conflicts.js';
 import { FieldSet } from './fieldset.js';
 import type { ManagedFields, ManagerEntry } from './managedfields.js';
-import { ManagedFieldsError, decodeManagedFields, decodeManagedFieldsCopied, managerId, setManagedFields, setManagedFieldsTaking, withoutManagedFields } from './managedfields.js';
+import { ManagedFieldsError, decodeManagedFieldsCopied, managerId, setManagedFieldsTaking, withoutManagedFields } from './managedfields.js';
 import { pathToString } from './pathelement.js';
 import { removeMember, sortedCopy } from './rawset.js';
-import { jsonEqual, withItemKeyMemo } from './shape.js';
+import { jsonCopy, jsonEqual, withItemKeyMemo } from './shape.js';
 import type { Comparison } from './typed.js';
 import { FieldPathError, compareValues, ensureNamedFieldsAreMembers, fieldSetOf, isSame, removeItems } from './typed.js';
 import type { RawNode } from './rawset.js';
@@ -126,7 +126,7 @@ function decodeOrThrow(obj: KubeObject | undefined): ManagedFields {
 
 function decodeOrEmpty(obj: KubeObject | undefined): ManagedFields {
   try {
-    return decodeManagedFields(obj);
+    return decodeManagedFieldsCopied(obj);
   } catch (e) {
     if (e instanceof ManagedFieldsError) return new Map();
     throw e;
@@ -377,7 +377,7 @@ function updateOnce(opts: UpdateOptions): KubeObject {
   const subresource = opts.subresource ?? '';
   let managed = subresource ? new Map() : decodeOrEmpty(updated);
   if (managed.size === 0) managed = decodeOrEmpty(live);
-  const newBody = structuredClone(withoutManagedFields(updated)) as unknown as JsonObject;
+  const newBody = jsonCopy(withoutManagedFields(updated) as unknown as JsonObject);
   if (live && managed.size === 0) {
     if (isJsonObject(newBody.metadata)) delete newBody.metadata.managedFields;
     return newBody as unknown as KubeObject;
@@ -387,5 +387,5 @@ function updateOnce(opts: UpdateOptions): KubeObject {
   if (subresource) entry.subresource = subresource;
   recordChanges({ oldObj, newObj: newBody, schema, managed, entry });
   capUpdateManagers(managed);
-  return setManagedFields(newBody as unknown as KubeObject, managed);
+  return setManagedFieldsTaking(newBody as unknown as KubeObject, managed);
 }

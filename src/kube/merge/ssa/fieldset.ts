@@ -37,7 +37,8 @@ export class FieldSet {
    * A set over a FieldsV1 object that is only decoded when its members are needed: intersections with
    * small sets, subset tests, emptiness and re-encoding work on the object directly. The object must be
    * canonical (as this module writes it) and is not copied: do not mutate it. Malformed content throws
-   * when the set is first decoded.
+   * when the set is first decoded. `owned`: the object belongs to the set, which may hand it out once
+   * ({@link FieldSet.takeFieldsV1}); `size`: its number of paths, when the caller counted them.
    */
   static lazy(raw: JsonObject, opts: { owned?: boolean; size?: number } = {}): FieldSet {
     const s = new FieldSet();
