@@ -4,13 +4,16 @@
  * (generated kustomization.yaml, targetNamespace, prefix/suffix, patches, images, components), the
  * native kustomize build fenced at the repository root, post-build substitution (variables from the
  * cluster's ConfigMaps/Secrets unless `--dry-run`), commonMetadata and the owner labels — and prints the
- * objects as YAML. The directory is copied to a scratch folder first: nothing in it is modified.
+ * objects as YAML. The enclosing repository (the closest folder with `.git`, else the directory) is
+ * copied to a scratch folder first — without `.git`, `node_modules`, `.lockstep` and what its root
+ * `.sourceignore` excludes — so `../base` references work and nothing on disk is modified.
  *
  * The render sequence mirrors `kustomization.reconciler.ts` (`buildManifests`); keep them in step.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { IgnoreMatcher, parseIgnorePatterns } from '../../artifact/ignore.js';
 import { parseAllDocuments } from 'yaml';
 import { kustomizationApiVersion, kustomizationKind, type Kustomization } from '../../api/kustomization.js';
 import { dataOf } from '../../controllers/kustomize/kustomization.reconciler.js';
@@ -47,12 +50,26 @@ export function repoRootOf(dir: string): string {
   }
 }
 
+/** Folders never copied: VCS data, dependencies, Lockstep's own state. */
+const skipDirs = new Set(['.git', 'node_modules', '.lockstep']);
+
+/**
+ * Copies the tree at `from` (the fence of the build) to `to`, skipping {@link skipDirs} and what the
+ * root `.sourceignore` excludes (as the source controller would leave it out of the artifact); at most
+ * {@link maxFiles} entries.
+ */
 function copyTree(from: string, to: string): void {
+  const ignoreFile = join(from, '.sourceignore');
+  const matcher = new IgnoreMatcher(existsSync(ignoreFile) ? parseIgnorePatterns(readFileSync(ignoreFile, 'utf8')) : []);
   let n = 0;
   cpSync(from, to, {
     recursive: true,
     filter: (src) => {
-      if (src.endsWith('/.git') || src.includes('/.git/')) return false;
+      const rel = relative(from, src).split(sep).join('/');
+      if (rel === '') return true;
+      const st = lstatSync(src);
+      if (st.isDirectory() && skipDirs.has(basename(src))) return false;
+      if (matcher.ignored(rel, st.isDirectory())) return false;
       if (++n > maxFiles) throw new Error(`${from}: more than ${maxFiles} files to copy; point --path at a smaller tree`);
       return true;
     },
@@ -128,12 +145,12 @@ export async function renderLocal(o: RenderLocalOptions): Promise<JsonObject[]> 
 }
 
 /** The Kustomization named by the command: from `--kustomization-file`, or from the cluster. */
-export async function loadKustomization(args: CommandArgs, client: KubeClient | undefined): Promise<Kustomization> {
+export async function loadKustomization(args: CommandArgs, client: KubeClient | undefined, cwd: string): Promise<Kustomization> {
   const name = nameArg(args, 'Kustomization');
   const file = str(args, 'kustomization-file');
   const ns = namespaceOf(args);
   if (file) {
-    const ks = kustomizationFromFile(file, name);
+    const ks = kustomizationFromFile(resolve(cwd, file), name);
     ks.metadata.namespace ??= ns;
     return ks;
   }
@@ -152,7 +169,7 @@ async function runBuild(args: CommandArgs, io: CommandIO): Promise<number> {
     if (!path) throw new UsageError('invalid resource path "", use --path DIR');
     const k = bool(args, 'dry-run') ? undefined : kubeContext(args, io);
     try {
-      const ks = await loadKustomization(args, k?.client);
+      const ks = await loadKustomization(args, k?.client, io.cwd);
       const objects = await renderLocal({ ks, path: resolve(io.cwd, path), client: k?.client });
       io.stdout.write(yamlStream(objects as JsonValue[]));
       return 0;

@@ -38,7 +38,7 @@ async function runDiff(args: CommandArgs, io: CommandIO): Promise<number> {
     const path = str(args, 'path');
     if (!path) throw new UsageError('invalid resource path "", use --path DIR');
     k = kubeContext(args, io);
-    const ks = await loadKustomization(args, k.client);
+    const ks = await loadKustomization(args, k.client, io.cwd);
     const objects = (await renderLocal({ ks, path: resolve(io.cwd, path), client: k.client })) as unknown as KubeObject[];
     const owner = ownerLabelsOf(ks);
     const rm = new ResourceManager({ client: k.client, fieldManager: kustomizeControllerName });
