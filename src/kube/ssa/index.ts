@@ -19,3 +19,4 @@ export * from './annotations.js';
 export * from './manager.js';
 export { maskSecrets, scrubSecretValues, secretMask, unifiedDiff } from './diff.js';
 export { compareForApply, stageOf } from './normalize.js';
+export { applyIgnoreRules, targetMatches, type IgnoreRule, type IgnoreTarget } from './ignore.js';

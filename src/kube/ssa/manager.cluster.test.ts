@@ -295,3 +295,21 @@ test('diff and dry-run apply of a new CRD with its CR: both created, nothing wri
   const unknown = await rm.diff([{ ...cr, apiVersion: 'other.lockstep.dev/v1' }]).catch((e: unknown) => e);
   assert.ok(unknown instanceof ApplyError, 'a kind no CRD in the set defines still fails');
 });
+
+test('ignore rules: a field another Apply manager owns is stripped, one we own is adopted; other fields still reconciled', async () => {
+  await rm.apply([ns('ign')]);
+  const rules = [{ paths: ['/spec/replicas'], target: { kind: 'Deployment' } }, { paths: ['/data/tuned'], target: { kind: 'ConfigMap', name: 'c.*' } }];
+  await rm.apply([deployment('ign', 'web', { replicas: 1 }), cm('ign', 'cfg', { tuned: 'git', other: 'git' })], { ignore: rules });
+  // an autoscaler applies replicas with its own Apply manager; someone edits the field we own
+  await client.apply({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'ign' }, spec: { replicas: 4 } }, { fieldManager: 'autoscaler', force: true });
+  const r = await kubectl('-n', 'ign', 'patch', 'configmap', 'cfg', '--type=merge', '-p', '{"data":{"tuned":"by-hand","other":"by-hand"}}');
+  assert.equal(r.code, 0, r.stderr);
+  const cs = await rm.apply([deployment('ign', 'web', { replicas: 1 }), cm('ign', 'cfg', { tuned: 'git', other: 'git' })], { ignore: rules });
+  assert.deepEqual(actions(cs), ['ConfigMap/ign/cfg configured', 'Deployment/ign/web unchanged']);
+  const dep = await client.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'ign' });
+  assert.equal((dep['spec'] as { replicas: number }).replicas, 4, 'ignored replicas kept');
+  const c = await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'cfg', namespace: 'ign' });
+  assert.deepEqual(c['data'], { tuned: 'by-hand', other: 'git' }, 'ignored key kept, the other reverted');
+  const without = await rm.apply([deployment('ign', 'web', { replicas: 1 })]);
+  assert.deepEqual(actions(without), ['Deployment/ign/web configured'], 'without the rule the drift is seen');
+});

@@ -14,6 +14,7 @@ import { waitForSet } from './health.js';
 import { compareForApply, normalizeForCompare, stageOf, type Stage } from './normalize.js';
 import { clientRef, failure, planObject, type LiveHint, type PlanContext, type Planned } from './plan.js';
 import { mapLimit, sleep } from './pool.js';
+import type { IgnoreRule } from './ignore.js';
 import type { ApplyOptions, ChangeSetEntry, DeleteAllOptions, DiffOptions, HealthResult, ObjectDiff, ResourceManagerOptions, VersionedRef, WaitOptions } from './types.js';
 
 /** Field managers whose edits are taken back (Flux's cleanup list plus kubectl's imperative managers). */
@@ -104,8 +105,15 @@ export class ResourceManager {
     this.concurrency = Math.max(1, opts.concurrency ?? 4);
   }
 
-  private ctx(force: boolean, pendingKinds?: ReadonlySet<string>): PlanContext {
-    return { client: this.opts.client, fieldManager: this.opts.fieldManager, cleanupManagers: this.cleanupManagers, force, ...(pendingKinds ? { pendingKinds } : {}) };
+  private ctx(opts: { force?: boolean; ignore?: readonly IgnoreRule[] | undefined }, pendingKinds?: ReadonlySet<string>): PlanContext {
+    return {
+      client: this.opts.client,
+      fieldManager: this.opts.fieldManager,
+      cleanupManagers: this.cleanupManagers,
+      force: opts.force ?? false,
+      ...(pendingKinds ? { pendingKinds } : {}),
+      ...(opts.ignore ? { ignore: opts.ignore } : {}),
+    };
   }
 
   /**
@@ -128,7 +136,7 @@ export class ResourceManager {
       if (stage.length === 0) continue;
       if (opts.signal?.aborted) throw new ApplyError([failure({ ref: undefined, subject: 'apply' }, 'apply', new Error('aborted before all stages were applied'))], cs);
       const hints = await this.prefetch(stage, opts.ownerLabels);
-      const planned = await mapLimit(stage, this.concurrency, (o) => planObject(this.ctx(opts.force ?? false, pending), o, hints.get(o)));
+      const planned = await mapLimit(stage, this.concurrency, (o) => planObject(this.ctx(opts, pending), o, hints.get(o)));
       const failures = planned.filter(isFailure);
       if (failures.length > 0) throw new ApplyError(failures, cs);
       const plans = planned.filter((p): p is Planned => !isFailure(p));
@@ -265,7 +273,7 @@ export class ResourceManager {
   async diff(objects: readonly KubeObject[], opts: DiffOptions = {}): Promise<ObjectDiff[]> {
     const prepared = sortForApply(prepare(objects, opts.ownerLabels));
     const hints = await this.prefetch(prepared, opts.ownerLabels);
-    const planned = await mapLimit(prepared, this.concurrency, (o) => planObject(this.ctx(false, crdKinds(prepared)), o, hints.get(o)));
+    const planned = await mapLimit(prepared, this.concurrency, (o) => planObject(this.ctx({ ignore: opts.ignore }, crdKinds(prepared)), o, hints.get(o)));
     const failures = planned.filter(isFailure);
     if (failures.length > 0) throw new ApplyError(failures, new ChangeSet());
     return planned.filter((p): p is Planned => !isFailure(p)).map((p) => {

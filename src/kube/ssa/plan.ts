@@ -11,6 +11,7 @@ import { scrubSecretValues } from './diff.js';
 import { apiMessage, type ObjectFailure } from './errors.js';
 import { versionedRefOf } from './inventory.js';
 import { isCertainNoOp } from './fastpath.js';
+import { applyIgnoreRules, type IgnoreRule } from './ignore.js';
 import { hasDrifted } from './normalize.js';
 import type { ChangeAction, VersionedRef } from './types.js';
 
@@ -41,6 +42,8 @@ export interface PlanContext {
    * planned `created` without a dry-run, the server cannot know them yet.
    */
   pendingKinds?: ReadonlySet<string>;
+  /** Flux `spec.ignore` rules (see `ignore.ts`). */
+  ignore?: readonly IgnoreRule[];
 }
 
 /** The client reference of a versioned reference. */
@@ -81,16 +84,13 @@ function skipReason(desired: KubeObject, live: KubeObject | undefined): boolean 
  * resourceVersion) is then read. An existing object for which {@link isCertainNoOp} holds is
  * `unchanged` without a dry-run.
  */
-export async function planObject(ctx: PlanContext, desired: KubeObject, hint?: LiveHint): Promise<Planned | ObjectFailure> {
-  const ref = versionedRefOf(desired);
+export async function planObject(ctx: PlanContext, original: KubeObject, hint?: LiveHint): Promise<Planned | ObjectFailure> {
+  const ref = versionedRefOf(original);
   const subject = formatObjectRef(ref);
+  const read = await readLive(ctx, original, hint);
+  if ('phase' in read) return read;
+  const { live, desired } = read;
   const base = { desired, ref, subject, dryRun: undefined, recreate: false, cleanup: undefined };
-  let live: KubeObject | undefined;
-  try {
-    live = hint ? hint.live : await ctx.client.tryGet(clientRef(ref));
-  } catch (err) {
-    return failure({ ref, subject, desired }, 'dry-run', err);
-  }
   if (skipReason(desired, live)) return { ...base, live, action: 'skipped' };
   let cleanup: JsonPatchOp[] | undefined;
   try {
@@ -111,11 +111,23 @@ export async function planObject(ctx: PlanContext, desired: KubeObject, hint?: L
   }
   if (!live && hint && dryRun.metadata.resourceVersion) {
     // not in the owner-labelled list but it exists (adoption): read it and plan again from it
-    return planObject(ctx, desired);
+    return planObject(ctx, original);
   }
   if (!live) return { ...base, live, dryRun, action: 'created' };
   const action = cleanup !== undefined || hasDrifted(live, dryRun) ? 'configured' : 'unchanged';
   return { ...base, live, dryRun, action, cleanup };
+}
+
+/** The live object (from the hint or a read) and the apply body with the ignore rules resolved. */
+async function readLive(ctx: PlanContext, original: KubeObject, hint: LiveHint | undefined): Promise<{ live: KubeObject | undefined; desired: KubeObject } | ObjectFailure> {
+  const ref = versionedRefOf(original);
+  try {
+    const live = hint ? hint.live : await ctx.client.tryGet(clientRef(ref));
+    const desired = ctx.ignore?.length ? applyIgnoreRules(original, live, ctx.ignore, ctx.fieldManager) : original;
+    return { live, desired };
+  } catch (err) {
+    return failure({ ref, subject: formatObjectRef(ref), desired: original }, 'dry-run', err);
+  }
 }
 
 function cleanupOf(ctx: PlanContext, desired: KubeObject, live: KubeObject): JsonPatchOp[] | undefined {

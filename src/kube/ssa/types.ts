@@ -4,6 +4,7 @@
 import type { ObjectRef } from '../identity.js';
 import type { KubeClient } from '../client/index.js';
 import type { HealthStatus } from '../kstatus/index.js';
+import type { IgnoreRule } from './ignore.js';
 
 /** An object reference with the API version to read it at (group/kind/namespace/name from identity.ts). */
 export interface VersionedRef extends ObjectRef {
@@ -64,6 +65,8 @@ export interface ApplyOptions {
   stageTimeoutMs?: number;
   /** Poll interval of the stage wait (default 500 ms). */
   stageIntervalMs?: number;
+  /** Flux `spec.ignore`: JSON pointer paths kept out of drift detection and apply (see `ignore.ts`). */
+  ignore?: readonly IgnoreRule[];
   signal?: AbortSignal;
 }
 
@@ -108,6 +111,8 @@ export interface HealthResult {
 /** Options for {@link ResourceManager.diff}. */
 export interface DiffOptions {
   ownerLabels?: Record<string, string>;
+  /** As {@link ApplyOptions.ignore}. */
+  ignore?: readonly IgnoreRule[];
   /** Lines of context around each change (default 3). */
   context?: number;
 }
