@@ -352,6 +352,28 @@ function listFallback(ll: JsonValue[], rl: JsonValue[], s: SchemaNode, w: State)
   return jsonCopy(m);
 }
 
+/** True when live has no items, or exactly the configuration's keys in the configuration's order. */
+function isAligned(p: ListPair): boolean {
+  if (p.ll.length === 0) return true;
+  if (p.ll.length !== p.rl.length) return false;
+  for (let i = 0; i < p.lInR.length; i++) if (p.lInR[i] !== i) return false;
+  return true;
+}
+
+/** {@link mergeList} of aligned lists: item by item, nothing to place and nothing reordered. */
+function mergeAligned(p: ListPair, itemS: Schema, w: State): JsonValue[] {
+  const { ll, rl, rPEs } = p;
+  const out: JsonValue[] = [];
+  for (let i = 0; i < rl.length; i++) {
+    w.path.push(rPEs[i] as string);
+    const v = walkValue(ll[i], rl[i] as JsonValue, itemS, w);
+    member(w);
+    w.path.pop();
+    if (v !== undefined) out.push(v);
+  }
+  return out;
+}
+
 interface ListPair {
   ll: readonly JsonValue[];
   rl: readonly JsonValue[];
@@ -367,6 +389,7 @@ interface ListPair {
 function mergeList(p: ListPair, s: SchemaNode, w: State): JsonValue[] {
   const { ll, rl, lInR, rPEs } = p;
   const itemS = itemSchemaCached(s);
+  if (isAligned(p)) return mergeAligned(p, itemS, w);
   const rInL = new Array<number>(rl.length).fill(-1);
   for (let li = 0; li < ll.length; li++) if ((lInR[li] as number) >= 0) rInL[lInR[li] as number] = li;
   const shared: number[] = [];
