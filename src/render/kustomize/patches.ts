@@ -112,7 +112,9 @@ function applyJson6902(p: PatchEntry, ops: JsonValue, resources: Resource[], fil
   for (const r of resources.filter((x) => targetSelects(p.target as PatchTarget, x))) {
     let out: JsonValue;
     try {
-      out = applyJsonPatch(r.obj, ops);
+      // kustomize applies 6902 patches with evanphx/json-patch v4, as kubectl does: its loose forms (replace
+      // of a missing member, zero-padded/signed/negative indices, missing value, pointer without `/`) pass.
+      out = applyJsonPatch(r.obj, ops, { compat: 'kubernetes' });
     } catch (err) {
       throw new KustomizeError(`JSON patch failed on ${idString(curId(r))}: ${(err as Error).message}`, file);
     }

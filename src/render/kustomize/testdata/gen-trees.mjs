@@ -726,6 +726,36 @@ Object.assign(CASES, {
   },
 });
 
+// JSON 6902 loose forms: kustomize applies them with evanphx/json-patch v4, as kubectl does.
+const J_DEP = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n      - name: a\n        image: a\n        args: [x, y, z]\n';
+const jCase = (ops) => ({ 'kustomization.yaml': 'resources:\n- d.yaml\npatches:\n- target: {kind: Deployment}\n  patch: |\n' + ops.map((o) => o.replace(/^/gm, '    ')).join('\n') + '\n', 'd.yaml': J_DEP });
+const ARGS = '/spec/template/spec/containers/0/args';
+Object.assign(CASES, {
+  'json6902-loose-missing-members': jCase([
+    '- op: replace\n  path: /spec/minReadySeconds\n  value: 5',
+    '- op: test\n  path: /spec/paused\n  value: null',
+    '- op: add\n  path: /spec/progressDeadlineSeconds',
+    '- op: replace\n  path: /spec/replicas',
+    '- op: copy\n  from: /spec/nothing\n  path: /spec/revisionHistoryLimit',
+  ]),
+  'json6902-loose-indices': jCase([
+    `- op: replace\n  path: ${ARGS}/01\n  value: zero-padded`,
+    `- op: replace\n  path: ${ARGS}/+2\n  value: signed`,
+    `- op: replace\n  path: ${ARGS}/-1\n  value: last`,
+    `- op: add\n  path: ${ARGS}/-1\n  value: add-negative`,
+    `- op: add\n  path: ${ARGS}/-\n  value: appended`,
+    `- op: add\n  path: ${ARGS}/5\n  value: at-length`,
+  ]),
+  'json6902-loose-pointer-without-slash': jCase([
+    '- op: add\n  path: spec/minReadySeconds\n  value: 3',
+    '- op: add\n  path: x/spec/paused\n  value: true',
+  ]),
+  'fail-json6902-test-missing-member': jCase(['- op: test\n  path: /spec/paused\n  value: false']),
+  'fail-json6902-remove-missing-member': jCase(['- op: remove\n  path: /spec/nothing']),
+  'fail-json6902-replace-dash': jCase([`- op: replace\n  path: ${ARGS}/-\n  value: w`]),
+  'fail-json6902-add-past-end': jCase([`- op: add\n  path: ${ARGS}/4\n  value: w`]),
+});
+
 // Trees kustomize refuses: the engine must refuse them too (the suite checks both fail).
 Object.assign(CASES, {
   'fail-merge-without-base': { 'kustomization.yaml': 'configMapGenerator:\n- name: nope\n  behavior: merge\n  literals: [a=b]\n' },
