@@ -163,26 +163,37 @@ function plainCopy(o: JsonObject): RawNode {
  * is malformed.
  */
 export function checkedCopy(o: JsonObject, depth: number): { raw: RawNode; size: number } | undefined {
-  const st = { size: 0, canonical: true };
+  const st: CopyState = { size: 0, canonical: true, member: false };
   const raw = copyChecked(o, depth, st);
   return st.canonical ? { raw, size: st.size } : undefined;
 }
 
-function copyChecked(o: JsonObject, depth: number, st: { size: number; canonical: boolean }): RawNode {
+interface CopyState {
+  size: number;
+  canonical: boolean;
+  /** Whether the node copied last is a member (set by {@link copyChecked} on return). */
+  member: boolean;
+}
+
+function copyChecked(o: JsonObject, depth: number, st: CopyState): RawNode {
   if (depth <= 0) throw new Error('fieldsV1 nested too deeply');
   const out: RawNode = {};
+  let self = false;
+  let children = false;
   for (const k in o) {
     const v = o[k];
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`fieldsV1 value of ${JSON.stringify(k)} must be an object`);
     if (k === SELF) {
       out[SELF] = plainCopy(v);
+      self = true;
       continue;
     }
     if (!hasElementPrefix(k)) throw new Error(`unknown path element ${JSON.stringify(k)}: must start with f:, k:, v: or i:`);
     if (k.charCodeAt(0) !== 102 && canonicalElement(k) !== k) st.canonical = false;
-    const c = copyChecked(v, depth - 1, st);
-    if (isMember(c)) st.size++;
-    out[k] = c;
+    children = true;
+    out[k] = copyChecked(v, depth - 1, st);
+    if (st.member) st.size++;
   }
+  st.member = self || !children;
   return out;
 }

@@ -6,7 +6,7 @@ import { builtinSchemas } from '../../schema/index.js';
 import type { SchemaNode } from '../../schema/types.js';
 import { FieldSet } from './fieldset.js';
 import type { RawNode } from './rawset.js';
-import { rawSize, rawSubsetSize, removeMember, sortedCopy } from './rawset.js';
+import { checkedCopy, rawSize, rawSubsetSize, removeMember, sortedCopy } from './rawset.js';
 import { jsonEqual } from './shape.js';
 import { FieldPathError, compareValues, fieldSetOf, isSame, mergeValues, mergeValuesShared } from './typed.js';
 import { UNTRACKED_PATHS } from './untracked.js';
@@ -125,6 +125,11 @@ function checkPair(live: JsonObject, applied: JsonObject, schema: SchemaNode | u
   const previous = sortedCopy(owned);
   assert.equal(JSON.stringify(previous), ownedSet.toFieldsV1Json());
   assert.equal(rawSubsetSize(previous, config.raw), ownedSize);
+  // managedFields as read from an object: checked, copied and counted in one walk.
+  const read = checkedCopy(JSON.parse(ownedSet.toFieldsV1Json()) as JsonObject, 64);
+  assert.ok(read);
+  assert.equal(read.size, ownedSize);
+  assert.equal(JSON.stringify(read.raw), ownedSet.toFieldsV1Json());
   assert.equal(applyWalk({ live, applied, schema, previous: { raw: previous, size: ownedSize } }).sameAsPrevious, true);
   const other = ownedSet.union(FieldSet.of([['f:spec', 'f:paused']]));
   const otherRaw = other.toFieldsV1() as unknown as RawNode;
