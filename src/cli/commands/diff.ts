@@ -49,7 +49,9 @@ async function runDiff(args: CommandArgs, io: CommandIO): Promise<number> {
       if (d.action === 'created') {
         changes++;
         io.stdout.write(`► ${d.subject} created\n`);
-      } else if (d.action === 'configured') {
+      } else if (d.action === 'configured' && d.diff.trim() !== '') {
+        // A `configured` object without a visible difference only needs a managedFields clean-up (a
+        // foreign manager's entry): nothing the user would see changes, so it is not reported as drift.
         changes++;
         io.stdout.write(`► ${d.subject} drifted\n`);
         if (d.diff) io.stdout.write(colourDiff(d.diff.endsWith('\n') ? d.diff : d.diff + '\n', p));
