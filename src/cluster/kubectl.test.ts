@@ -263,6 +263,122 @@ describe('kubectl journey', () => {
     assert.match(await ok('-n', 'journey', 'auth', 'can-i', '--list'), /^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]$/m);
   });
 
+  test('apply (Strict by default) accepts and stores fields newer than 1.21; an invented field is still rejected', async () => {
+    const podSpec = (indent: string): string =>
+      `os: {name: linux}
+hostUsers: false
+schedulingGates: [{name: example.com/wait}]
+topologySpreadConstraints:
+- {maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule, minDomains: 2, nodeAffinityPolicy: Honor, nodeTaintsPolicy: Ignore, matchLabelKeys: [pod-template-hash], labelSelector: {matchLabels: {app: newer}}}
+initContainers:
+- name: proxy
+  image: envoy:1
+  restartPolicy: Always
+  startupProbe: {grpc: {port: 9901, service: health}, terminationGracePeriodSeconds: 5}
+containers:
+- name: app
+  image: nginx:1.27
+  resizePolicy: [{resourceName: cpu, restartPolicy: NotRequired}]
+  livenessProbe: {grpc: {port: 8080}}
+  lifecycle: {preStop: {sleep: {seconds: 3}}}
+`
+        .split('\n')
+        .map((l) => (l ? indent + l : l))
+        .join('\n');
+    const manifests = `apiVersion: v1
+kind: Pod
+metadata: {name: newer, namespace: journey, labels: {app: newer}}
+spec:
+${podSpec('  ')}---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: newer, namespace: journey}
+spec:
+  selector: {matchLabels: {app: newer}}
+  template:
+    metadata: {labels: {app: newer}}
+    spec:
+${podSpec('      ')}---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: newer, namespace: journey}
+spec:
+  serviceName: newer
+  minReadySeconds: 10
+  persistentVolumeClaimRetentionPolicy: {whenDeleted: Delete, whenScaled: Retain}
+  ordinals: {start: 1}
+  selector: {matchLabels: {app: newer}}
+  template:
+    metadata: {labels: {app: newer}}
+    spec: {containers: [{name: app, image: nginx:1.27}]}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: newer, namespace: journey}
+spec:
+  completionMode: Indexed
+  completions: 3
+  backoffLimitPerIndex: 1
+  maxFailedIndexes: 2
+  podReplacementPolicy: Failed
+  managedBy: kueue.x-k8s.io/multikueue
+  successPolicy: {rules: [{succeededIndexes: "0-1", succeededCount: 1}]}
+  podFailurePolicy:
+    rules:
+    - {action: FailJob, onExitCodes: {containerName: app, operator: In, values: [42]}}
+    - {action: Ignore, onPodConditions: [{type: DisruptionTarget}]}
+  template:
+    spec: {restartPolicy: Never, containers: [{name: app, image: busybox:1}]}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: newer, namespace: journey}
+spec:
+  schedule: "0 3 * * *"
+  timeZone: Europe/Paris
+  jobTemplate:
+    spec:
+      template:
+        spec: {restartPolicy: OnFailure, os: {name: linux}, containers: [{name: app, image: busybox:1}]}
+`;
+    const out = await runTool('kubectl', ['apply', '-f', '-'], { env: c.env, input: manifests });
+    assert.equal(out.code, 0, out.stderr);
+    assert.equal(out.stderr, '');
+    type Obj = { spec: Record<string, unknown> & { template?: { spec: Record<string, unknown> }; jobTemplate?: { spec: { template: { spec: Record<string, unknown> } } } } };
+    const get = async (kind: string): Promise<Obj> => JSON.parse(await ok('-n', 'journey', 'get', kind, 'newer', '-o', 'json')) as Obj;
+    const checkPodSpec = (spec: Record<string, unknown> | undefined, what: string): void => {
+      const s = spec as { os: unknown; hostUsers: unknown; schedulingGates: unknown; topologySpreadConstraints: Record<string, unknown>[]; initContainers: Record<string, unknown>[]; containers: Record<string, unknown>[] };
+      assert.deepEqual(s.os, { name: 'linux' }, what);
+      assert.equal(s.hostUsers, false, what);
+      assert.deepEqual(s.schedulingGates, [{ name: 'example.com/wait' }], what);
+      const tsc = s.topologySpreadConstraints[0] ?? {};
+      assert.deepEqual([tsc.minDomains, tsc.nodeAffinityPolicy, tsc.nodeTaintsPolicy, tsc.matchLabelKeys], [2, 'Honor', 'Ignore', ['pod-template-hash']], what);
+      assert.equal(s.initContainers[0]?.restartPolicy, 'Always', what);
+      assert.deepEqual(s.initContainers[0]?.startupProbe, { grpc: { port: 9901, service: 'health' }, terminationGracePeriodSeconds: 5, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 }, what);
+      assert.deepEqual(s.containers[0]?.resizePolicy, [{ resourceName: 'cpu', restartPolicy: 'NotRequired' }], what);
+      assert.deepEqual((s.containers[0]?.lifecycle as { preStop: unknown }).preStop, { sleep: { seconds: 3 } }, what);
+    };
+    checkPodSpec((await get('pod')).spec, 'pod');
+    checkPodSpec((await get('deployment')).spec.template?.spec, 'deployment');
+    const sts = (await get('statefulset')).spec;
+    assert.deepEqual([sts.minReadySeconds, sts.persistentVolumeClaimRetentionPolicy, sts.ordinals], [10, { whenDeleted: 'Delete', whenScaled: 'Retain' }, { start: 1 }]);
+    const job = (await get('job')).spec;
+    assert.deepEqual([job.backoffLimitPerIndex, job.maxFailedIndexes, job.podReplacementPolicy, job.managedBy], [1, 2, 'Failed', 'kueue.x-k8s.io/multikueue']);
+    assert.deepEqual(job.successPolicy, { rules: [{ succeededIndexes: '0-1', succeededCount: 1 }] });
+    assert.deepEqual((job.podFailurePolicy as { rules: unknown[] }).rules[0], { action: 'FailJob', onExitCodes: { containerName: 'app', operator: 'In', values: [42] } });
+    const cron = (await get('cronjob')).spec;
+    assert.equal(cron.timeZone, 'Europe/Paris');
+    assert.deepEqual(cron.jobTemplate?.spec.template.spec.os, { name: 'linux' });
+    // Strict still rejects what no Kubernetes version has, inside the new structures too
+    const bad = await runTool('kubectl', ['apply', '-f', '-'], {
+      env: c.env,
+      input: 'apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: invented, namespace: journey}\nspec:\n  schedule: "* * * * *"\n  timeZone: UTC\n  timeZoneDatabase: tzdata\n  jobTemplate: {spec: {template: {spec: {restartPolicy: Never, os: {name: linux, flavor: x}, containers: [{name: a, image: b}]}}}}\n',
+    });
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /unknown field "spec\.jobTemplate\.spec\.template\.spec\.os\.flavor"/);
+    assert.match(bad.stderr, /unknown field "spec\.timeZoneDatabase"/);
+  });
+
   test('CRD create, then get of the new kind with its printer columns', async () => {
     await ok('apply', '-f', file('crd.yaml', crd));
     await ok('apply', '-f', file('gadget.yaml', 'apiVersion: example.com/v1\nkind: Gadget\nmetadata: {name: g1, namespace: journey}\nspec: {size: 3}\n'));

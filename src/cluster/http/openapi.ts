@@ -2,7 +2,8 @@
  * `/openapi/v2` and `/openapi/v3` for kubectl (`apply` patch metadata, `explain`, server-side field
  * validation detection). Definitions, with descriptions, come from Kubernetes 1.21's OpenAPI
  * (`src/cluster/openapi/kubernetes-openapi-v1.21.2.json.gz`, a copy of the shared reference); kinds served
- * in newer versions (e.g. autoscaling/v2) are tagged onto the definition the schema catalog uses for them.
+ * in newer versions (e.g. autoscaling/v2) are tagged onto the definition the schema catalog uses for them, and
+ * the catalog's overlay of post-1.21 fields (`src/kube/schema/overlay.ts`) is added.
  * CRDs contribute their `openAPIV3Schema`. Paths carry only PATCH operations with the
  * `x-kubernetes-group-version-kind` extension and the `fieldValidation`/`dryRun`/`fieldManager` query
  * parameters, which is what kubectl looks for to use server-side validation.
@@ -18,6 +19,7 @@ import type { ResourceCatalog, ServedResource } from '../catalog.js';
 import { crdVersionSchema } from '../catalog.js';
 import type { OpenApiServer } from './handler.js';
 import { VERSION_ALIASES } from '../../kube/schema/generate/resource-facts.js';
+import { POST_V121_DEFINITIONS, POST_V121_FIELDS } from '../../kube/schema/overlay.js';
 
 const SPEC_FILE = ['src', 'cluster', 'openapi', 'kubernetes-openapi-v1.21.2.json.gz'];
 
@@ -30,7 +32,7 @@ let baseDefs: Record<string, JsonObject> | undefined;
 function builtinDefinitions(): Record<string, JsonObject> {
   if (!baseDefs) {
     const j = JSON.parse(gunzipSync(readFileSync(join(packageRoot(), ...SPEC_FILE))).toString('utf8')) as { definitions: Record<string, JsonObject> };
-    const defs = { ...j.definitions };
+    const defs = withOverlay(j.definitions);
     for (const a of VERSION_ALIASES) {
       for (const [name, d] of Object.entries(j.definitions)) {
         if (!name.startsWith(a.fromPrefix)) continue;
@@ -44,6 +46,30 @@ function builtinDefinitions(): Record<string, JsonObject> {
     baseDefs = defs;
   }
   return baseDefs;
+}
+
+/** `$ref: "name"` (the overlay's bare names) → `$ref: "#/definitions/name"`. */
+function v2Refs(v: unknown): JsonValue {
+  if (Array.isArray(v)) return v.map(v2Refs);
+  if (typeof v !== 'object' || v === null) return v as JsonValue;
+  const out: JsonObject = {};
+  for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = k === '$ref' && typeof x === 'string' ? `#/definitions/${x}` : v2Refs(x);
+  return out;
+}
+
+/** The spec's definitions plus the schema catalog's overlay of post-1.21 fields (`src/kube/schema/overlay.ts`). */
+function withOverlay(spec: Record<string, JsonObject>): Record<string, JsonObject> {
+  const defs: Record<string, JsonObject> = { ...spec };
+  for (const [name, d] of Object.entries(POST_V121_DEFINITIONS)) defs[name] ??= v2Refs(d) as JsonObject;
+  for (const [name, fields] of Object.entries(POST_V121_FIELDS)) {
+    const def = defs[name];
+    if (!def) continue;
+    const props = isJsonObject(def.properties) ? def.properties : {};
+    const added: JsonObject = {};
+    for (const [f, schema] of Object.entries(fields)) if (!(f in props)) added[f] = v2Refs(schema);
+    defs[name] = { ...def, properties: { ...props, ...added } };
+  }
+  return defs;
 }
 
 const gvkExt = (r: ServedResource): JsonObject => ({ group: r.group, version: r.version, kind: r.kind });

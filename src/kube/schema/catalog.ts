@@ -10,6 +10,7 @@ import type { GroupVersionKind, JsonObject, KubeObject } from '../object.js';
 import { isJsonObject } from '../object.js';
 import { BUILTIN_TABLE } from './builtin.generated.js';
 import { RawSchemaNode, SchemaResolver } from './node.js';
+import { withPostV121Fields } from './overlay.js';
 import type { BuiltinTable, RawSchema } from './table.js';
 import type { ResourceInfo, SchemaNode, SchemaRegistry } from './types.js';
 import { kubernetesMinor, servedAt } from './lifecycle.js';
@@ -132,7 +133,7 @@ function builtinIndex(minor?: number): BuiltinIndex {
   const key = minor ?? 'all';
   let index = builtinIndexes.get(key);
   if (!index) {
-    builtinResolver ??= new SchemaResolver(BUILTIN_TABLE.definitions, true);
+    builtinResolver ??= new SchemaResolver(withPostV121Fields(BUILTIN_TABLE.definitions), true);
     index = new BuiltinIndex(BUILTIN_TABLE, builtinResolver, minor);
     builtinIndexes.set(key, index);
   }
