@@ -8,7 +8,7 @@
  *   the apply neither changes nor removes it.
  * Either way the field's live value survives and the drift comparison sees no change there.
  */
-import { parseLabelSelector } from '../../cluster/selectors.js';
+import { parseLabelSelector } from '../labels.js';
 import { decodeManagedFields, type FieldSet } from '../merge/ssa/index.js';
 import { objectRefOf, parseApiVersion } from '../identity.js';
 import type { JsonValue, KubeObject } from '../object.js';
