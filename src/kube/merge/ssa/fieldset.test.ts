@@ -141,3 +141,18 @@ test('property: lazily decoded sets answer like decoded ones', () => {
     { numRuns: 300, seed: 20261125 },
   );
 });
+
+test('lazy sets over an owned object hand it out once, then copies; a known size is used as is', () => {
+  const raw = FieldSet.of([['f:a'], ['f:b', 'f:c']]).toFieldsV1();
+  const owned = FieldSet.lazy(raw, { owned: true, size: 2 });
+  assert.equal(owned.size(), 2);
+  assert.equal(owned.subsetSizeIn(FieldSet.of([['f:a'], ['f:b', 'f:c'], ['f:d']]).toFieldsV1()), 2);
+  assert.equal(owned.subsetSizeIn(FieldSet.of([['f:a']]).toFieldsV1()), -1);
+  assert.equal(owned.takeFieldsV1(), raw);
+  const again = owned.takeFieldsV1();
+  assert.notEqual(again, raw);
+  assert.deepEqual(again, raw);
+  const borrowed = FieldSet.lazy(raw);
+  assert.notEqual(borrowed.takeFieldsV1(), raw);
+  assert.equal(FieldSet.of([['f:a']]).subsetSizeIn(raw), 1);
+});
