@@ -184,7 +184,7 @@ test('events lists, filters by --for and by type', async () => {
   const t = (secAgo: number) => new Date(Date.now() - secAgo * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
   await client.create(ev('a.1', 'Kustomization', 'apps', 'Normal', 'ReconciliationSucceeded', 'Reconciliation finished in 1s', t(30)));
   await client.create(ev('a.2', 'Kustomization', 'apps', 'Warning', 'BuildFailed', 'kustomize build failed', t(5)));
-  await client.create(ev('g.1', 'GitRepository', 'podinfo', 'Normal', 'NewArtifact', 'stored artifact for commit', t(400)));
+  await client.create({ apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'g.1', namespace: ns }, eventTime: new Date(Date.now() - 400_000).toISOString().replace('Z', '000Z'), reportingController: 'source-controller', reportingInstance: 'source-controller-1', action: 'Reconcile', type: 'Normal', reason: 'NewArtifact', note: 'stored artifact for commit', regarding: { kind: 'GitRepository', name: 'podinfo', namespace: ns } } as unknown as KubeObject);
   let r = await run('events');
   assert.equal(r.code, 0, r.stderr);
   const rows = r.stdout.trimEnd().split('\n').map((l) => l.split('\t').map((c) => c.trim()));

@@ -1,8 +1,10 @@
 /**
- * `lockstep events [--for Kind/name] [-A] [--types Normal,Warning]`: the Kubernetes Events of a
- * namespace, oldest first, as `flux events` prints them (LAST SEEN, TYPE, REASON, OBJECT, MESSAGE).
+ * `lockstep events [--for Kind/name] [-A] [--types Normal,Warning]`: the Kubernetes Events (core v1 and
+ * events.k8s.io/v1) of a namespace, oldest first, as `flux events` prints them (LAST SEEN, TYPE, REASON, OBJECT, MESSAGE).
  * `--for` keeps the events of one object (kind matched case-insensitively; `ks` means Kustomization).
  */
+import type { KubeClient } from '../../kube/client/index.js';
+import { NoKindMatchError } from '../../kube/client/index.js';
 import type { KubeObject } from '../../kube/object.js';
 import { isJsonObject } from '../../kube/object.js';
 import type { Command, CommandArgs, CommandIO } from '../command.js';
@@ -39,7 +41,7 @@ function s(v: unknown): string {
 export function eventRow(e: KubeObject): EventRow & { time: string } {
   const r = e as unknown as Record<string, unknown>;
   const inv = isJsonObject(r['involvedObject']) ? r['involvedObject'] : isJsonObject(r['regarding']) ? r['regarding'] : {};
-  const time = s(r['lastTimestamp']) || s(r['eventTime']) || s(isJsonObject(r['series']) ? r['series']['lastObservedTime'] : '') || s(e.metadata.creationTimestamp);
+  const time = s(r['lastTimestamp']) || s(r['deprecatedLastTimestamp']) || s(r['eventTime']) || s(isJsonObject(r['series']) ? r['series']['lastObservedTime'] : '') || s(e.metadata.creationTimestamp);
   return {
     namespace: e.metadata.namespace ?? '',
     time,
@@ -51,13 +53,32 @@ export function eventRow(e: KubeObject): EventRow & { time: string } {
   };
 }
 
+/**
+ * Events of both APIs (core v1 and events.k8s.io/v1: the controllers write the latter, and not every API
+ * server serves one as the other), deduplicated by uid; an API the server does not serve is skipped.
+ */
+export async function listEvents(client: KubeClient, namespace: string | undefined): Promise<KubeObject[]> {
+  const out = new Map<string, KubeObject>();
+  for (const apiVersion of ['v1', 'events.k8s.io/v1']) {
+    try {
+      for (const e of (await client.list({ apiVersion, kind: 'Event' }, { namespace })).items) {
+        const key = e.metadata.uid ?? `${apiVersion}/${e.metadata.namespace ?? ''}/${e.metadata.name ?? ''}`;
+        if (!out.has(key)) out.set(key, e);
+      }
+    } catch (err) {
+      if (!(err instanceof NoKindMatchError)) throw err;
+    }
+  }
+  return [...out.values()];
+}
+
 async function runEvents(args: CommandArgs, io: CommandIO): Promise<number> {
   return guard(io, () =>
     withKube(args, io, async (ctx) => {
       const all = bool(args, 'all-namespaces');
       const forObj = str(args, 'for') ? parseFor(str(args, 'for') as string) : undefined;
       const types = list(args, 'types').map((t) => t.toLowerCase());
-      const { items } = await ctx.client.list({ apiVersion: 'v1', kind: 'Event' }, { namespace: all ? undefined : ctx.namespace });
+      const items = await listEvents(ctx.client, all ? undefined : ctx.namespace);
       const now = Date.now();
       const rows = items
         .map(eventRow)
