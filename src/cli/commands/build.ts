@@ -24,6 +24,7 @@ import type { JsonObject, JsonValue } from '../../kube/object.js';
 import { isJsonObject } from '../../kube/object.js';
 import { renderFluxPath, setCommonMetadata } from '../../render/flux-overlay.js';
 import { mergeVariables, substituteObjects, type VariableSource } from '../../render/substitute/index.js';
+import { aliasOf } from '../output/kinds.js';
 import type { Command, CommandArgs, CommandIO } from '../command.js';
 import { UsageError, bool, guard, kubeContext, kubeFlags, kubeFlagsHelp, nameArg, namespaceOf, str } from '../output/context.js';
 import { yamlStream } from '../output/yaml.js';
@@ -202,4 +203,4 @@ Examples:
   run: (args, io) => runBuild(args, io),
 };
 
-export const buildCommands: readonly Command[] = [buildKustomizationCommand, { ...buildKustomizationCommand, path: ['build', 'ks'] }];
+export const buildCommands: readonly Command[] = [buildKustomizationCommand, aliasOf(buildKustomizationCommand, ['build', 'ks'])];

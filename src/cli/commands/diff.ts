@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { kustomizeControllerName, ownerLabelsOf } from '../../controllers/kustomize/reasons.js';
 import { ResourceManager, inventoryOf, staleEntries, type VersionedRef } from '../../kube/ssa/index.js';
 import type { KubeObject } from '../../kube/object.js';
+import { aliasOf } from '../output/kinds.js';
 import type { Command, CommandArgs, CommandIO } from '../command.js';
 import { UsageError, describeError, kubeContext, kubeFlags, kubeFlagsHelp, str } from '../output/context.js';
 import { colourEnabled, palette, type Palette } from '../output/colour.js';
@@ -100,4 +101,4 @@ Examples:
   run: (args, io) => runDiff(args, io),
 };
 
-export const diffCommands: readonly Command[] = [diffKustomizationCommand, { ...diffKustomizationCommand, path: ['diff', 'ks'] }];
+export const diffCommands: readonly Command[] = [diffKustomizationCommand, aliasOf(diffKustomizationCommand, ['diff', 'ks'])];

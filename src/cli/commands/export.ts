@@ -6,7 +6,7 @@
 import type { JsonObject, KubeObject } from '../../kube/object.js';
 import type { Command, CommandArgs, CommandIO } from '../command.js';
 import { guard, kubeFlags, kubeFlagsHelp, withKube } from '../output/context.js';
-import { cliKinds, type CliKind } from '../output/kinds.js';
+import { cliKinds, type CliKind, aliasOf } from '../output/kinds.js';
 import { CliLogger } from '../output/logger.js';
 import { toFluxYaml } from '../output/yaml.js';
 import { targets } from './suspend.js';
@@ -55,4 +55,4 @@ Examples:
   };
 }
 
-export const exportCommands: readonly Command[] = cliKinds.flatMap((k) => [exportCommandFor(k, k.words), ...k.aliases.map((a) => exportCommandFor(k, a))]);
+export const exportCommands: readonly Command[] = cliKinds.flatMap((k) => [exportCommandFor(k, k.words), ...k.aliases.map((a) => aliasOf(exportCommandFor(k, k.words), ['export', ...a]))]);

@@ -9,7 +9,7 @@ import { NoKindMatchError } from '../../kube/client/index.js';
 import type { JsonValue, KubeObject } from '../../kube/object.js';
 import type { Command, CommandArgs, CommandIO } from '../command.js';
 import { UsageError, bool, guard, kubeFlags, kubeFlagsHelp, str, withKube } from '../output/context.js';
-import { cliKinds, isSuspended, revisionOf, type CliKind } from '../output/kinds.js';
+import { cliKinds, isSuspended, revisionOf, type CliKind, aliasOf } from '../output/kinds.js';
 import { CliLogger } from '../output/logger.js';
 import { formatTable } from '../output/table.js';
 import { conditionOf, readyColumns } from '../output/wait.js';
@@ -182,6 +182,6 @@ Examples:
 };
 
 export const getCommands: readonly Command[] = [
-  ...cliKinds.flatMap((k) => [getCommandFor(k, k.getWords), ...k.getAliases.map((a) => getCommandFor(k, a))]),
+  ...cliKinds.flatMap((k) => [getCommandFor(k, k.getWords), ...k.getAliases.map((a) => aliasOf(getCommandFor(k, k.getWords), ['get', ...a]))]),
   getAllCommand,
 ];

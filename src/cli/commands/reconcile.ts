@@ -11,7 +11,7 @@ import type { KubeObject } from '../../kube/object.js';
 import { isJsonObject } from '../../kube/object.js';
 import type { Command, CommandArgs, CommandIO } from '../command.js';
 import { bool, guard, kubeFlags, kubeFlagsHelp, nameArg, withKube } from '../output/context.js';
-import { cliKindByName, cliKinds, isSuspended, lastHandledReconcileAt, successMessage, type CliKind } from '../output/kinds.js';
+import { cliKindByName, cliKinds, isSuspended, lastHandledReconcileAt, successMessage, type CliKind, aliasOf } from '../output/kinds.js';
 import { CliLogger } from '../output/logger.js';
 import { readyState, waitForObject } from '../output/wait.js';
 
@@ -135,4 +135,4 @@ ${withSource ? `  lockstep reconcile ${w} apps --with-source --timeout 2m\n` : '
   };
 }
 
-export const reconcileCommands: readonly Command[] = cliKinds.flatMap((k) => [reconcileCommandFor(k, k.words), ...k.aliases.map((a) => reconcileCommandFor(k, a))]);
+export const reconcileCommands: readonly Command[] = cliKinds.flatMap((k) => [reconcileCommandFor(k, k.words), ...k.aliases.map((a) => aliasOf(reconcileCommandFor(k, k.words), ['reconcile', ...a]))]);

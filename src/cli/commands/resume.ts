@@ -4,7 +4,7 @@
  */
 import type { Command, CommandArgs, CommandIO } from '../command.js';
 import { guard, kubeFlags, kubeFlagsHelp, withKube } from '../output/context.js';
-import { cliKinds, type CliKind } from '../output/kinds.js';
+import { cliKinds, type CliKind, aliasOf } from '../output/kinds.js';
 import { CliLogger } from '../output/logger.js';
 import { annotate, waitHandled } from './reconcile.js';
 import { targets } from './suspend.js';
@@ -53,4 +53,4 @@ Examples:
   };
 }
 
-export const resumeCommands: readonly Command[] = cliKinds.flatMap((k) => [resumeCommandFor(k, k.words), ...k.aliases.map((a) => resumeCommandFor(k, a))]);
+export const resumeCommands: readonly Command[] = cliKinds.flatMap((k) => [resumeCommandFor(k, k.words), ...k.aliases.map((a) => aliasOf(resumeCommandFor(k, k.words), ['resume', ...a]))]);

@@ -5,7 +5,7 @@
 import type { KubeObject } from '../../kube/object.js';
 import type { Command, CommandArgs, CommandIO } from '../command.js';
 import { UsageError, bool, guard, kubeFlags, kubeFlagsHelp, withKube } from '../output/context.js';
-import { cliKinds, type CliKind } from '../output/kinds.js';
+import { cliKinds, type CliKind, aliasOf } from '../output/kinds.js';
 import { CliLogger } from '../output/logger.js';
 import { getObject } from './reconcile.js';
 
@@ -59,4 +59,4 @@ Examples:
   };
 }
 
-export const suspendCommands: readonly Command[] = cliKinds.flatMap((k) => [suspendCommandFor(k, k.words), ...k.aliases.map((a) => suspendCommandFor(k, a))]);
+export const suspendCommands: readonly Command[] = cliKinds.flatMap((k) => [suspendCommandFor(k, k.words), ...k.aliases.map((a) => aliasOf(suspendCommandFor(k, k.words), ['suspend', ...a]))]);

@@ -9,7 +9,7 @@ import { inventoryRefs, type VersionedRef } from '../../kube/ssa/index.js';
 import type { Command, CommandArgs, CommandIO } from '../command.js';
 import { bool, guard, kubeFlags, kubeFlagsHelp, nameArg, withKube } from '../output/context.js';
 import { getObject } from './reconcile.js';
-import { cliKindByName } from '../output/kinds.js';
+import { cliKindByName, aliasOf } from '../output/kinds.js';
 
 /** A node of the tree. */
 export interface TreeNode {
@@ -90,4 +90,4 @@ Examples:
   run: (args, io) => runTree(args, io),
 };
 
-export const treeCommands: readonly Command[] = [treeKustomizationCommand, { ...treeKustomizationCommand, path: ['tree', 'ks'] }];
+export const treeCommands: readonly Command[] = [treeKustomizationCommand, aliasOf(treeKustomizationCommand, ['tree', 'ks'])];

@@ -76,3 +76,8 @@ export function lastHandledReconcileAt(obj: KubeObject): string | undefined {
 export function successMessage(k: CliKind, obj: KubeObject): string {
   return `${k.isSource ? 'fetched' : 'applied'} revision ${revisionOf(obj)}`;
 }
+
+/** A copy of `cmd` under other words (`get ks` for `get kustomizations`), summarised as an alias. */
+export function aliasOf<C extends { path: readonly string[]; summary: string }>(cmd: C, path: readonly string[]): C {
+  return { ...cmd, path, summary: `Alias of "${cmd.path.join(' ')}"` };
+}
