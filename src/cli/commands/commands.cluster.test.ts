@@ -66,6 +66,8 @@ test('create (applied), get tables, -A, -o yaml|json, status selector', async ()
 
   r = await run('get', 'kustomizations', 'apps', '-o', 'json');
   assert.equal(JSON.parse(r.stdout).metadata.name, 'apps');
+  assert.equal(JSON.parse(r.stdout).metadata.managedFields, undefined);
+  assert.equal(JSON.parse(r.stdout).status.lastAppliedRevision, revision.value);
   r = await run('get', 'kustomizations', '-o', 'yaml');
   assert.match(r.stdout, /^---\napiVersion: kustomize.toolkit.fluxcd.io\/v1\nkind: Kustomization\n/);
 

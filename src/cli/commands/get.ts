@@ -115,7 +115,9 @@ async function runGet(kinds: readonly CliKind[], args: CommandArgs, io: CommandI
         const rows = items.map((o) => summariseRow(o, { allNamespaces: all, withKind: getAll }));
         io.stdout.write(formatTable(tableHeader(all), rows, { noHeader: bool(args, 'no-header') }) + (getAll ? '\n' : ''));
       }
-      if (format) io.stdout.write(formatObjects(collected as unknown as JsonValue[], format, { single: Boolean(name) && !getAll }));
+      // As kubectl: managedFields are noise in -o yaml|json.
+      const shown = collected.map((o) => ({ ...o, metadata: { ...o.metadata, managedFields: undefined } }));
+      if (format) io.stdout.write(formatObjects(JSON.parse(JSON.stringify(shown)) as JsonValue[], format, { single: Boolean(name) && !getAll }));
       return 0;
     }),
   );
