@@ -2,11 +2,13 @@
  * What the cluster serves: built-in resources from the schema registry plus resources defined by stored
  * CustomResourceDefinitions. Lookups by group/version/plural and by group/version/kind; the storage key of
  * a resource (`group/plural`) is shared by all its versions, so an object written through one version is
- * read through another (only `apiVersion` differs: no schema conversion).
+ * read through another (only `apiVersion` differs: no schema conversion). Exception: core and events.k8s.io
+ * Events share the storage key `/events` and are converted (`event-conversion.ts`).
  */
 import type { JsonObject, KubeObject } from '../kube/object.js';
 import { isJsonObject } from '../kube/object.js';
 import type { ResourceInfo, SchemaNode, SchemaRegistry } from '../kube/schema/types.js';
+import { EVENTS_RKEY, isEventsGroup } from './event-conversion.js';
 
 /** A served resource. */
 export interface ServedResource extends ResourceInfo {
@@ -130,7 +132,9 @@ export class ResourceCatalog {
       const k = key(r.group, r.version, r.plural);
       if (seen.has(k)) continue;
       seen.add(k);
-      out.push({ ...r, rkey: `${r.group}/${r.plural}`, preferred: best.get(`${r.group}/${r.plural}`) === r.version });
+      // Events: one resource served in two groups (see event-conversion.ts); the core version is the preferred one
+      if (isEventsGroup(r.group) && r.plural === 'events') out.push({ ...r, rkey: EVENTS_RKEY, preferred: false });
+      else out.push({ ...r, rkey: `${r.group}/${r.plural}`, preferred: best.get(`${r.group}/${r.plural}`) === r.version });
     }
     this.crdByGroupKind = new Map();
     for (const crd of crds) {

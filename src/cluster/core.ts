@@ -24,6 +24,7 @@ import { clone, comparableJson, finalizersOf, groupVersion, newUid, randomSuffix
 import { nameCauses } from './names.js';
 import type { AdmissionOperation, AdmissionPlugin, DeleteOptions, PatchType, UserInfo } from './plugins.js';
 import { matchFields, parseFieldSelector, parseLabelSelector } from './selectors.js';
+import { convertEventFor, EVENTS_RKEY } from './event-conversion.js';
 import type { ChangeEvent, ObjectStore, StoreWrite, StoredEntry } from './store.js';
 import { unknownFieldPaths } from './validation.js';
 
@@ -143,9 +144,11 @@ export class ClusterCore {
     return o;
   }
 
-  /** Parses stored JSON and sets the apiVersion of the requested version. */
+  /** Parses stored JSON and sets the apiVersion of the requested version (Events: converted between groups). */
   decode(r: ServedResource, json: string): KubeObject {
-    const o = JSON.parse(json) as KubeObject;
+    const parsed = JSON.parse(json) as KubeObject;
+    // Events are stored in the shape of the group that wrote them and converted for the other one
+    const o = r.rkey === EVENTS_RKEY ? convertEventFor(r.group, parsed) : parsed;
     o.apiVersion = groupVersion(r);
     return o;
   }
@@ -180,7 +183,7 @@ export class ClusterCore {
     if (fields.every((f) => f.path === 'metadata.name' || f.path === 'metadata.namespace')) {
       return matchFields(fields, { metadata: { name: e.name, namespace: r.namespaced ? e.ns : '' } });
     }
-    return matchFields(fields, JSON.parse(e.json));
+    return matchFields(fields, r.rkey === EVENTS_RKEY ? this.decode(r, e.json) : JSON.parse(e.json));
   }
 
   /** True when a change event belongs to this list/watch (resource, namespace, selectors). */

@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { startTestCluster, type TestCluster } from '../../test/harness/cluster.js';
 import { runTool, type ToolResult } from '../../test/harness/tools.js';
 import { eventually } from '../../test/harness/eventually.js';
+import { clusterRequest } from '../../test/harness/cluster-http.js';
 
 const deployment = (image: string, replicas = 2): string => `apiVersion: apps/v1
 kind: Deployment
@@ -377,6 +378,45 @@ spec:
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /unknown field "spec\.jobTemplate\.spec\.template\.spec\.os\.flavor"/);
     assert.match(bad.stderr, /unknown field "spec\.timeZoneDatabase"/);
+  });
+
+  test('Events: one resource in both groups; an events.k8s.io/v1 Event shows in kubectl get events with the real columns', async () => {
+    const now = new Date().toISOString().replace(/\.\d+Z$/, '.000000Z');
+    const created = await clusterRequest(c, '/apis/events.k8s.io/v1/namespaces/journey/events', {
+      method: 'POST',
+      body: {
+        apiVersion: 'events.k8s.io/v1',
+        kind: 'Event',
+        metadata: { name: 'hello.reconciled' },
+        eventTime: now,
+        reportingController: 'kustomize-controller',
+        reportingInstance: 'kustomize-controller-0',
+        action: 'Reconcile',
+        reason: 'ReconciliationSucceeded',
+        regarding: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'hello', namespace: 'journey' },
+        note: 'Applied revision: main@sha1:abc',
+        type: 'Normal',
+      },
+    });
+    assert.equal(created.status, 201, created.text);
+    const table = await ok('-n', 'journey', 'get', 'events');
+    assert.match(table, /^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\n/);
+    assert.match(table, /^\d+s\s+Normal\s+ReconciliationSucceeded\s+deployment\/hello\s+Applied revision: main@sha1:abc$/m);
+    const wide = await ok('-n', 'journey', 'get', 'events', '-o', 'wide', '--field-selector', 'reason=ReconciliationSucceeded');
+    assert.match(wide, /^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+SUBOBJECT\s+SOURCE\s+MESSAGE\s+FIRST SEEN\s+COUNT\s+NAME\n/);
+    assert.match(wide, /kustomize-controller, kustomize-controller-0\s+Applied revision: main@sha1:abc\s+\d+s\s+0\s+hello\.reconciled\n$/);
+    // the core view is converted: involvedObject/message/reportingComponent
+    const coreEv = JSON.parse(await ok('-n', 'journey', 'get', 'events', 'hello.reconciled', '-o', 'json')) as Record<string, unknown>;
+    assert.deepEqual([coreEv.apiVersion, coreEv.message, coreEv.reportingComponent, (coreEv.involvedObject as { name: string }).name], ['v1', 'Applied revision: main@sha1:abc', 'kustomize-controller', 'hello']);
+    assert.equal(coreEv.note, undefined);
+    // and a core Event (written by the cluster's simulated controllers) reads through events.k8s.io with note/regarding
+    const list = JSON.parse(await ok('-n', 'journey', 'get', 'events.v1.events.k8s.io', '-o', 'json')) as { items: { metadata: { name: string }; note?: string; regarding?: { kind: string }; message?: string }[] };
+    const simulated = list.items.find((e) => e.metadata.name !== 'hello.reconciled');
+    assert.ok(simulated, 'a core Event from the workload simulation');
+    assert.equal(typeof simulated.note, 'string');
+    assert.equal(simulated.message, undefined);
+    assert.ok(simulated.regarding?.kind);
+    assert.ok(list.items.some((e) => e.metadata.name === 'hello.reconciled' && e.note === 'Applied revision: main@sha1:abc'));
   });
 
   test('CRD create, then get of the new kind with its printer columns', async () => {

@@ -1,11 +1,13 @@
 /**
  * Server-side printing (`Accept: application/json;as=Table;v=v1;g=meta.k8s.io`): kubectl get asks for
- * Tables. Every resource gets NAME and AGE; a few kinds get their usual columns; CRDs get their
+ * Tables. Every resource gets NAME and AGE (Events: the API server's event columns, NAME only with `-o wide`); a
+ * few kinds get their usual columns; CRDs get their
  * `additionalPrinterColumns` (simple `.a.b` JSON paths).
  */
 import type { JsonObject, JsonValue, KubeObject } from '../../kube/object.js';
 import { isJsonObject } from '../../kube/object.js';
 import type { ServedResource } from '../catalog.js';
+import { EVENTS_RKEY, toCoreEvent } from '../event-conversion.js';
 
 interface Column {
   name: string;
@@ -98,6 +100,51 @@ const KIND_COLUMNS: Readonly<Record<string, Column[]>> = {
   'batch/jobs': [col('Completions', (o) => `${num(path(o, 'status.succeeded'))}/${num(path(o, 'spec.completions')) || 1}`)],
 };
 
+const since = (t: string | undefined, now: number): string => {
+  const ms = t ? Date.parse(t) : NaN;
+  return Number.isNaN(ms) ? '<unknown>' : humanDuration(now - ms);
+};
+
+/** An Event's core shape plus what the printer derives (series wins over the deprecated counters). */
+function eventFacts(o: KubeObject): { ev: KubeObject; first?: string; last?: string; count: number } {
+  const ev = toCoreEvent(o);
+  const series = isJsonObject(ev.series as JsonValue) ? (ev.series as JsonObject) : undefined;
+  const str = (v: JsonValue | undefined): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  const first = str(ev.firstTimestamp as JsonValue) ?? str(ev.eventTime as JsonValue);
+  const last = series ? str(series.lastObservedTime) : (str(ev.lastTimestamp as JsonValue) ?? first);
+  const count = series ? num(series.count) : num(ev.count as JsonValue);
+  return { ev, first, last, count };
+}
+
+/** The API server's Event columns: LAST SEEN, TYPE, REASON, OBJECT, MESSAGE (and more with `-o wide`). */
+const EVENT_COLUMNS: Column[] = [
+  col('Last Seen', (o, now) => {
+    const f = eventFacts(o);
+    const last = since(f.last, now);
+    return f.count > 1 ? `${last} (x${f.count} over ${since(f.first, now)})` : last;
+  }),
+  col('Type', (o) => String(eventFacts(o).ev.type ?? '')),
+  col('Reason', (o) => String(eventFacts(o).ev.reason ?? '')),
+  col('Object', (o) => {
+    const inv = path(eventFacts(o).ev, 'involvedObject');
+    return isJsonObject(inv) ? `${String(inv.kind ?? '').toLowerCase()}/${String(inv.name ?? '')}` : '';
+  }),
+  { ...col('Subobject', (o) => String(path(eventFacts(o).ev, 'involvedObject.fieldPath') ?? '')), priority: 1 },
+  {
+    ...col('Source', (o) => {
+      const ev = eventFacts(o).ev;
+      const component = String(path(ev, 'source.component') ?? '') || String(ev.reportingComponent ?? '');
+      const host = String(path(ev, 'source.host') ?? '') || String(ev.reportingInstance ?? '');
+      return host ? `${component}, ${host}` : component;
+    }),
+    priority: 1,
+  },
+  col('Message', (o) => String(eventFacts(o).ev.message ?? '').trim()),
+  { ...col('First Seen', (o, now) => since(eventFacts(o).first, now)), priority: 1 },
+  { ...col('Count', (o) => eventFacts(o).count, 'integer'), priority: 1 },
+  { ...col('Name', (o) => o.metadata.name ?? ''), format: 'name', priority: 1 },
+];
+
 function crdColumns(r: ServedResource): Column[] {
   const spec = r.crd && isJsonObject(r.crd.spec as JsonValue) ? (r.crd.spec as JsonObject) : undefined;
   const versions = spec && Array.isArray(spec.versions) ? spec.versions.filter(isJsonObject) : [];
@@ -128,6 +175,7 @@ function columnsFor(r: ServedResource): Column[] {
     const hasAge = extra.some((c) => c.name.toLowerCase() === 'age');
     return hasAge ? [nameCol, ...extra] : [nameCol, ...extra, ageCol];
   }
+  if (r.rkey === EVENTS_RKEY) return EVENT_COLUMNS;
   return [nameCol, ...(KIND_COLUMNS[r.rkey] ?? []), ageCol];
 }
 
