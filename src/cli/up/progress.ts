@@ -6,7 +6,7 @@
 import type { KubeObject } from '../../kube/object.js';
 import { isJsonObject } from '../../kube/object.js';
 import { formatTable } from '../output/table.js';
-import { readyState, type ReadyState } from '../output/wait.js';
+import { conditionOf, readyState, type ReadyState } from '../output/wait.js';
 import { CliLogger } from '../output/logger.js';
 
 /** One object as the progress view shows it. */
@@ -19,6 +19,8 @@ export interface ProgressRow {
   message: string;
   /** Artifact revision (sources) or last applied revision (Kustomizations). */
   revision: string;
+  /** `status.lastHandledReconcileAt`. */
+  handled: string;
 }
 
 /** Reasons a Kustomization reports while it waits on something else: not failures yet. */
@@ -33,12 +35,31 @@ function statusField(obj: KubeObject, field: string): string {
   return '';
 }
 
+/** Abnormal-true conditions of sources that mean the last attempt failed (source-controller's). */
+const sourceFailureConditions = ['FetchFailed', 'BuildFailed', 'StorageOperationFailed'];
+
 /** The row of one object. */
 export function rowOf(obj: KubeObject): ProgressRow {
   const kind = obj.kind === 'GitRepository' ? 'GitRepository' : 'Kustomization';
-  const s = readyState(obj);
+  let s = readyState(obj);
+  // A source that cannot fetch keeps Reconciling=True while it retries; its failure condition is the news.
+  for (const type of sourceFailureConditions) {
+    const c = conditionOf(obj, type);
+    if (c?.status === 'True') s = { state: 'failed', reason: c.reason, message: c.message };
+  }
+  // Likewise a Kustomization retrying a failed build keeps Reconciling=True: Ready=False says why.
+  const ready = conditionOf(obj, 'Ready');
+  if (s.state === 'progressing' && ready?.status === 'False' && !waitingReasons.has(ready.reason)) s = { state: 'failed', reason: ready.reason, message: ready.message };
   const revision = kind === 'GitRepository' ? statusField(obj, 'artifact') : statusField(obj, 'lastAppliedRevision');
-  return { kind, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name ?? '', state: s.state, reason: s.reason, message: s.message, revision };
+  return { kind, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name ?? '', state: s.state, reason: s.reason, message: s.message, revision, handled: statusField(obj, 'lastHandledReconcileAt') };
+}
+
+/**
+ * Marks rows whose reconcile request (`token`, asked of the objects in `requested`) is not handled yet as
+ * progressing, so a status left by an earlier run is not taken for the current state.
+ */
+export function pendingRequests(rows: readonly ProgressRow[], requested: ReadonlySet<string>, token: string): ProgressRow[] {
+  return rows.map((r) => (requested.has(`${r.kind}/${r.namespace}/${r.name}`) && r.handled !== token ? { ...r, state: 'progressing', reason: 'Progressing', message: 'reconciliation requested' } : r));
 }
 
 /** Where a snapshot stands. */

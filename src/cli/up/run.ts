@@ -3,7 +3,7 @@
  * until every Kustomization is Ready (`--once` ends there) → then watch, printing each revision applied
  * and each failure, until interrupted.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { allCrds } from '../../api/crd.js';
 import type { KubeClient } from '../../kube/client/index.js';
@@ -14,7 +14,8 @@ import type { CommandIO } from '../command.js';
 import { CliLogger } from '../output/logger.js';
 import { sleep } from '../output/context.js';
 import { applyObjects, gitRepositoryType, kustomizationType } from './apply.js';
-import { LiveTable, PlainLines, type ProgressRenderer, type ProgressRow, rowOf, shortRevision, verdictOf } from './progress.js';
+import { LiveTable, PlainLines, type ProgressRenderer, type ProgressRow, pendingRequests, rowOf, shortRevision, verdictOf } from './progress.js';
+import { stablePorts, type UpPorts } from './ports.js';
 import { prepareLocalRepo } from './repo.js';
 import { openCluster, serveRepo, startUpControllers, type ServedRepo, type UpCluster, type UpControllers } from './session.js';
 
@@ -49,9 +50,10 @@ export class UpError extends Error {
   override readonly name = 'UpError';
 }
 
-async function snapshot(client: KubeClient): Promise<ProgressRow[]> {
+async function snapshot(client: KubeClient, req?: Requested): Promise<ProgressRow[]> {
   const [gits, kss] = await Promise.all([client.list(gitRepositoryType), client.list(kustomizationType)]);
-  const rows = [...gits.items, ...kss.items].map((o) => rowOf(o as KubeObject));
+  let rows = [...gits.items, ...kss.items].map((o) => rowOf(o as KubeObject));
+  if (req) rows = pendingRequests(rows, req.keys, req.token);
   return rows.sort((a, b) => (a.kind === b.kind ? `${a.namespace}/${a.name}`.localeCompare(`${b.namespace}/${b.name}`) : a.kind === 'GitRepository' ? -1 : 1));
 }
 
@@ -72,7 +74,7 @@ function isLocalPath(repo: string): boolean {
 }
 
 /** Decides the repository to sync: the example copy, a served local path, or a remote URL. */
-async function resolveRepo(o: UpOptions, io: CommandIO, r: Resources, onPush: () => void): Promise<{ url: string; localDir?: string }> {
+async function resolveRepo(o: UpOptions, io: CommandIO, r: Resources, serve: { onPush: () => void; ports: UpPorts }): Promise<{ url: string; localDir?: string }> {
   if (o.repo === undefined || isLocalPath(o.repo)) {
     let dir: string;
     if (o.repo === undefined) {
@@ -84,7 +86,7 @@ async function resolveRepo(o: UpOptions, io: CommandIO, r: Resources, onPush: ()
       if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UpError(`--repo ${o.repo}: no such directory`);
       if (!existsSync(join(dir, '.git')) && !existsSync(join(dir, 'HEAD'))) throw new UpError(`--repo ${o.repo}: not a git repository (run "git init" and commit your manifests first)`);
     }
-    r.served = await serveRepo(dir, onPush);
+    r.served = await serveRepo(dir, { onPush: serve.onPush, port: serve.ports.git });
     return { url: r.served.url, localDir: dir };
   }
   return { url: o.repo };
@@ -99,22 +101,40 @@ function printWhere(io: CommandIO, info: { cluster: UpCluster; url: string; loca
   if (info.controllers.probeUrl) log.success(`controllers: metrics ${info.controllers.probeUrl}/metrics, health ${info.controllers.probeUrl}/healthz, ${info.controllers.probeUrl}/readyz; logs ${info.controllers.logFile}`);
 }
 
+const requestPatch = (): JsonObject => ({ metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': new Date().toISOString() } } });
+
 /** Requests an immediate reconcile of the GitRepository (after a push to the served repo). */
 async function requestSourceReconcile(client: KubeClient): Promise<void> {
-  await client.patch(
-    { ...gitRepositoryType, namespace: 'flux-system', name: 'flux-system' },
-    { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': new Date().toISOString() } } },
-    { type: 'merge' },
-  );
+  await client.patch({ ...gitRepositoryType, namespace: 'flux-system', name: 'flux-system' }, requestPatch(), { type: 'merge' });
+}
+
+/** Requests a reconcile of every GitRepository and Kustomization: a fresh `up` starts from now, not from old retries. */
+async function requestReconcileAll(client: KubeClient): Promise<Requested> {
+  const patch = requestPatch();
+  const token = ((patch['metadata'] as JsonObject)['annotations'] as Record<string, string>)['reconcile.fluxcd.io/requestedAt'] ?? '';
+  const keys = new Set<string>();
+  for (const type of [gitRepositoryType, kustomizationType]) {
+    const l = await client.list(type);
+    for (const obj of l.items) {
+      const ok = await client.patch({ ...type, namespace: obj.metadata.namespace, name: obj.metadata.name ?? '' }, patch, { type: 'merge' }).then(() => true, () => false);
+      if (ok) keys.add(`${type.kind}/${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`);
+    }
+  }
+  return { keys, token };
+}
+
+interface Requested {
+  keys: ReadonlySet<string>;
+  token: string;
 }
 
 /** Polls until all Ready (resolves 'ready'), a failure, the deadline, or the interrupt. */
-async function waitUntilReady(client: KubeClient, o: UpOptions, view: ProgressRenderer, stop: { interrupted: boolean }): Promise<{ result: 'ready' | 'failed' | 'timeout' | 'interrupted'; rows: ProgressRow[]; failed?: ProgressRow }> {
+async function waitUntilReady(client: KubeClient, o: UpOptions & { requested: Requested }, view: ProgressRenderer, stop: { interrupted: boolean }): Promise<{ result: 'ready' | 'failed' | 'timeout' | 'interrupted'; rows: ProgressRow[]; failed?: ProgressRow }> {
   const deadline = Date.now() + o.timeoutMs;
   let rows: ProgressRow[] = [];
   for (;;) {
     if (stop.interrupted) return { result: 'interrupted', rows };
-    rows = await snapshot(client);
+    rows = await snapshot(client, o.requested);
     const v = verdictOf(rows);
     if (v.allReady) return { result: 'ready', rows };
     if (v.failed && o.once) return { result: 'failed', rows, failed: v.failed };
@@ -175,14 +195,17 @@ export async function runUp(o: UpOptions, io: CommandIO): Promise<number> {
     } catch (err) {
       throw new UpError(`cannot reach the cluster at ${client.server}: ${(err as Error).message}`);
     }
-    const repo = await resolveRepo(o, io, r, () => void requestSourceReconcile(client).catch(() => undefined));
+    mkdirSync(o.dataDir, { recursive: true });
+    const ports = await stablePorts(o.dataDir);
+    const repo = await resolveRepo(o, io, r, { onPush: () => void requestSourceReconcile(client).catch(() => undefined), ports });
     log.action('installing CRDs and the sync objects (GitRepository and Kustomization flux-system)');
     await applyObjects(client, [...allCrds(), ...syncObjectsFor(o, repo.url, repo.localDir !== undefined)]);
-    r.controllers = await startUpControllers({ client, storageDir: join(o.dataDir, 'storage'), logFile: join(o.dataDir, 'logs', 'controllers.log'), metricsAddr: o.metricsAddr });
+    const requested = await requestReconcileAll(client);
+    r.controllers = await startUpControllers({ client, storageDir: join(o.dataDir, 'storage'), storagePort: ports.storage, logFile: join(o.dataDir, 'logs', 'controllers.log'), metricsAddr: o.metricsAddr });
     printWhere(io, { cluster: r.cluster, url: repo.url, localDir: repo.localDir, controllers: r.controllers, branch: o.branch });
     const tty = (io.stdout as { isTTY?: boolean }).isTTY === true;
     const view: ProgressRenderer = tty ? new LiveTable(io.stdout as NodeJS.WritableStream & { columns?: number }) : new PlainLines(io.stdout, io.env);
-    const res = await waitUntilReady(client, o, view, stop);
+    const res = await waitUntilReady(client, { ...o, requested }, view, stop);
     if (res.result === 'interrupted') return 130;
     if (res.result === 'failed' && res.failed) {
       view.finish(res.rows, '✗ reconciliation failed');

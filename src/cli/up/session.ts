@@ -68,9 +68,9 @@ export interface ServedRepo {
 }
 
 /** Serves the git work tree or bare repo at `dir` (its parent becomes the server root). */
-export async function serveRepo(dir: string, onPush?: () => void): Promise<ServedRepo> {
+export async function serveRepo(dir: string, opts: { onPush?: () => void; port?: number } = {}): Promise<ServedRepo> {
   const abs = resolve(dir);
-  const server = await startGitServer({ root: dirname(abs), onPush: () => onPush?.() });
+  const server = await startGitServer({ root: dirname(abs), port: opts.port ?? 0, onPush: () => opts.onPush?.() });
   return { url: server.repoUrl(basename(abs)), server };
 }
 
@@ -83,7 +83,7 @@ export interface UpControllers {
 }
 
 /** Starts source + kustomize controllers; logs go to `logFile` (JSON lines, what `lockstep logs` reads). */
-export async function startUpControllers(opts: { client: KubeClient; storageDir: string; logFile: string; metricsAddr: string }): Promise<UpControllers> {
+export async function startUpControllers(opts: { client: KubeClient; storageDir: string; storagePort: number; logFile: string; metricsAddr: string }): Promise<UpControllers> {
   const registry = await loadControllerRegistry();
   const factories = registry.select(['source', 'kustomize']);
   mkdirSync(dirname(opts.logFile), { recursive: true });
@@ -94,7 +94,7 @@ export async function startUpControllers(opts: { client: KubeClient; storageDir:
     factories,
     logger,
     metricsAddr: opts.metricsAddr || undefined,
-    settings: { concurrent: 4, storageDir: opts.storageDir, storageAddr: '127.0.0.1:0' },
+    settings: { concurrent: 4, storageDir: opts.storageDir, storageAddr: `127.0.0.1:${opts.storagePort}` },
   });
   await manager.start();
   return {
