@@ -20,7 +20,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parse, stringify } from 'yaml';
-import type { CommonMetadata, KustomizeImage, KustomizePatch } from '../api/kustomization.js';
+import type { CommonMetadata, KustomizationSpec, KustomizeImage, KustomizePatch } from '../api/kustomization.js';
 import type { JsonObject } from '../kube/object.js';
 import { isJsonObject } from '../kube/object.js';
 import { build, type BuildResult } from './kustomize/index.js';
@@ -35,6 +35,24 @@ export interface FluxOverlay {
   components?: readonly string[] | undefined;
   ignoreMissingComponents?: boolean | undefined;
   commonMetadata?: CommonMetadata | undefined;
+}
+
+/**
+ * The overlay a Kustomization's spec puts on top of its path (target namespace, prefix/suffix, patches,
+ * images, components). `commonMetadata` is left out: it is applied after post-build substitution
+ * ({@link setCommonMetadata}), as Flux does. The controller and `lockstep build`/`diff` both use this, so they
+ * render alike.
+ */
+export function overlayOf(spec: KustomizationSpec): FluxOverlay {
+  return {
+    targetNamespace: spec.targetNamespace,
+    namePrefix: spec.namePrefix,
+    nameSuffix: spec.nameSuffix,
+    patches: spec.patches,
+    images: spec.images,
+    components: spec.components,
+    ignoreMissingComponents: spec.ignoreMissingComponents,
+  };
 }
 
 /** A problem with the path or the overlay itself (not a kustomize build error). */

@@ -22,7 +22,7 @@ import type { KubeClient } from '../../kube/client/index.js';
 import { isNotFound } from '../../kube/client/index.js';
 import type { JsonObject, JsonValue } from '../../kube/object.js';
 import { isJsonObject } from '../../kube/object.js';
-import { renderFluxPath, setCommonMetadata } from '../../render/flux-overlay.js';
+import { overlayOf, renderFluxPath, setCommonMetadata } from '../../render/flux-overlay.js';
 import { mergeVariables, substituteObjects, type VariableSource } from '../../render/substitute/index.js';
 import { aliasOf } from '../output/kinds.js';
 import type { Command, CommandArgs, CommandIO } from '../command.js';
@@ -116,15 +116,7 @@ export async function renderLocal(o: RenderLocalOptions): Promise<JsonObject[]> 
     let objects = renderFluxPath({
       root: scratch,
       path: relative(root, dir) || '.',
-      overlay: {
-        targetNamespace: spec.targetNamespace,
-        namePrefix: spec.namePrefix,
-        nameSuffix: spec.nameSuffix,
-        patches: spec.patches,
-        images: spec.images,
-        components: spec.components,
-        ignoreMissingComponents: spec.ignoreMissingComponents,
-      },
+      overlay: overlayOf(spec),
     }).objects;
     if (spec.postBuild) {
       const vars = await variables(o.ks, o.client);

@@ -43,7 +43,7 @@ import { parseApiVersion } from '../../kube/identity.js';
 import type { JsonObject, KubeObject } from '../../kube/object.js';
 import { isJsonObject } from '../../kube/object.js';
 import { ApplyError, type ChangeSet, HealthCheckError, type Inventory, type VersionedRef, idOf, inventoryRefs, staleEntries } from '../../kube/ssa/index.js';
-import { setCommonMetadata } from '../../render/flux-overlay.js';
+import { overlayOf, setCommonMetadata } from '../../render/flux-overlay.js';
 import { SubstitutionError, type VariableSource, mergeVariables, substituteObjects } from '../../render/substitute/index.js';
 import {
   type ReconcileContext,
@@ -242,15 +242,7 @@ export function kustomizationReconciler(opts: KustomizationReconcilerOptions): R
           url: artifact.url,
           digest: artifact.digest,
           path: spec.path,
-          overlay: {
-            targetNamespace: spec.targetNamespace,
-            namePrefix: spec.namePrefix,
-            nameSuffix: spec.nameSuffix,
-            patches: spec.patches,
-            images: spec.images,
-            components: spec.components,
-            ignoreMissingComponents: spec.ignoreMissingComponents,
-          },
+          overlay: overlayOf(spec),
         });
       } catch (err) {
         if (err instanceof ManifestError) throw await fail(ctx, err.stage === 'artifact' ? KustomizeReason.ArtifactFailed : KustomizeReason.BuildFailed, err.message, err);
