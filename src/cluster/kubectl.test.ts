@@ -156,6 +156,23 @@ describe('kubectl journey', () => {
     assert.notEqual(bad.code, 0);
   });
 
+  test('JSON patch with the API server quirks: replace of a missing member adds it, negative indices', async () => {
+    // RFC 6902 refuses both; the API server (evanphx/json-patch v4) applies them (own Deployment: later tests use web)
+    await ok('-n', 'journey', 'create', 'deployment', 'patched', '--image=nginx:1.27');
+    await ok('-n', 'journey', 'patch', 'deploy', 'patched', '--type', 'json', '-p', '[{"op":"replace","path":"/metadata/annotations/owner","value":"team-a"}]');
+    await ok('-n', 'journey', 'patch', 'deploy', 'patched', '--type', 'json', '-p', '[{"op":"replace","path":"/spec/template/spec/containers/-1/image","value":"nginx:1.30"}]');
+    const live = JSON.parse(await ok('-n', 'journey', 'get', 'deploy', 'patched', '-o', 'json')) as {
+      metadata: { annotations: Record<string, string> };
+      spec: { template: { spec: { containers: { image: string }[] } } };
+    };
+    assert.equal(live.metadata.annotations.owner, 'team-a');
+    assert.deepEqual(live.spec.template.spec.containers.map((x) => x.image), ['nginx:1.30']);
+    // a missing parent is still an error, and nothing changes
+    const bad = await k('-n', 'journey', 'patch', 'deploy', 'patched', '--type', 'json', '-p', '[{"op":"replace","path":"/metadata/nothing/here","value":"x"}]');
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /nothing/);
+  });
+
   test('apply --server-side: conflicts reported, --force-conflicts takes ownership', async () => {
     const f = file('ssa.yaml', deployment('nginx:1.30', 5));
     const conflict = await k('apply', '--server-side', '-f', f);

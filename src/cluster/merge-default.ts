@@ -12,7 +12,8 @@ import type { MergeEngine } from './merge.js';
 /** The merge engine of `src/kube/merge/`. */
 export function defaultMergeEngine(): MergeEngine {
   return {
-    jsonPatch: (doc, ops) => applyJsonPatch(doc, ops),
+    // the API server's JSON patch library (evanphx/json-patch v4) and its quirks, e.g. replace of a missing member adds it
+    jsonPatch: (doc, ops) => applyJsonPatch(doc, ops, { compat: 'kubernetes' }),
     mergePatch: (doc, patch) => applyMergePatch(doc, patch),
     strategicMergePatch: (doc, patch, schema): JsonValue => applyStrategicMergePatch(doc, patch, schema),
     apply: (o) => serverSideApply({ live: o.live, applied: o.applied, manager: o.manager, force: o.force, schema: o.schema, now: o.now, subresource: o.subresource }),
