@@ -225,7 +225,8 @@ test('events: a Kubernetes Event per event, series on repeats, Flux payload to t
     const plain = await runTool('kubectl', ['get', 'events', '-n', ns, '-o', 'json'], { env: cluster.env });
     assert.equal(plain.code, 0, plain.stderr);
     const coreItems = (JSON.parse(plain.stdout) as { items: Array<{ reason: string; count: number; involvedObject: { name: string } }> }).items;
-    assert.deepEqual(coreItems.map((e) => `${e.reason}/${e.count}/${e.involvedObject.name}`), ['ArtifactUpToDate/2/ev']);
+    // one resource served in both groups, as on a real API server: the events.k8s.io Events show here too
+    assert.deepEqual(coreItems.map((e) => `${e.reason}/${e.count}/${e.involvedObject.name}`).sort(), ['ArtifactUpToDate/2/ev', 'GitOperationFailed/undefined/ev', 'NewArtifact/undefined/ev']);
     assert.equal(posts.length, 3);
     const p = posts[2];
     assert.equal(p?.headers['gotk-component'], 'source-controller');
