@@ -387,6 +387,8 @@ spec:
     const cron = (await get('cronjob')).spec;
     assert.equal(cron.timeZone, 'Europe/Paris');
     assert.deepEqual(cron.jobTemplate?.spec.template.spec.os, { name: 'linux' });
+    // the served OpenAPI knows them too
+    assert.match(await ok('explain', 'pods.spec.schedulingGates'), /FIELD: schedulingGates <\[\]PodSchedulingGate>/);
     // Strict still rejects what no Kubernetes version has, inside the new structures too
     const bad = await runTool('kubectl', ['apply', '-f', '-'], {
       env: c.env,
