@@ -16,6 +16,12 @@ export interface EmitOptions {
   sortKeys?: boolean;
   /** Column past which long scalars are folded at the next space (libyaml's best width). Default 80. */
   lineWidth?: number;
+  /**
+   * Integral numbers in the int64/uint64 range are written with all their digits (`1063984039813012352`),
+   * as kustomize prints integers read from YAML; default false: Go's JSON float digits
+   * (`1063984039813012400`), as for values that went through a float64. Equal below 2^53.
+   */
+  exactIntegers?: boolean;
 }
 
 const SIMPLE_KEY_MAX = 128;
@@ -166,6 +172,19 @@ function escapeCodePoint(cp: number): string {
   return '\\U' + hex(cp, 8);
 }
 
+/** Number of code points (a surrogate pair counts once), without allocating. */
+function codePointLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
+      const p = s.charCodeAt(i - 1);
+      if (p >= 0xd800 && p <= 0xdbff) n--;
+    }
+  }
+  return n;
+}
+
 /** Accumulates output and tracks the column as libyaml does (in characters). */
 class Writer {
   private readonly parts: string[] = [];
@@ -175,7 +194,7 @@ class Writer {
 
   write(s: string): void {
     this.parts.push(s);
-    this.column += [...s].length;
+    this.column += codePointLength(s);
   }
 
   newline(): void {
@@ -198,6 +217,8 @@ interface ScalarContext {
   /** Indentation of continuation lines (folds, literal block content). */
   indent: number;
   simpleKey: boolean;
+  /** {@link EmitOptions.exactIntegers}. */
+  exactIntegers?: boolean;
 }
 
 function writePlain(w: Writer, cps: readonly number[], ctx: ScalarContext): void {
@@ -307,8 +328,19 @@ function writeLiteral(w: Writer, cps: readonly number[], ctx: ScalarContext): vo
   }
 }
 
+/**
+ * Strings that are plain as they stand when they read back as strings: a letter or digit first, then only
+ * letters, digits, `.`, `_`, `/`, `-` (no indicator, space or break, so nothing to fold or quote).
+ */
+const SIMPLE_PLAIN = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
+
 /** Writes a string scalar in the style go-yaml would choose. */
 function writeString(w: Writer, s: string, ctx: ScalarContext): void {
+  // Fast path for the common case; same result as the analysis below.
+  if (SIMPLE_PLAIN.test(s) && resolvePlain(s).tag === 'str' && !isBase60Float(s) && !isOldBool(s)) {
+    w.write(s);
+    return;
+  }
   const cps = [...s].map((c) => c.codePointAt(0) as number);
   const style = chooseStyle(s, cps, ctx.simpleKey);
   if (style === 'plain') writePlain(w, cps, ctx);
@@ -317,10 +349,20 @@ function writeString(w: Writer, s: string, ctx: ScalarContext): void {
   else writeLiteral(w, cps, ctx);
 }
 
+const INT64_MIN = -(2 ** 63);
+const UINT64_MAX = 2 ** 64; // the first double above uint64's maximum
+
+/** Integral numbers in the int64/uint64 range with all their digits; others as {@link formatNumber}. */
+function formatExactInteger(v: number): string {
+  if (Number.isSafeInteger(v)) return Object.is(v, -0) ? '0' : String(v);
+  if (Number.isInteger(v) && v >= INT64_MIN && v < UINT64_MAX) return BigInt(v).toString();
+  return formatNumber(v);
+}
+
 function writeScalar(w: Writer, v: JsonValue | undefined, ctx: ScalarContext): void {
   if (v === null || v === undefined) w.write('null'); // undefined in a list: null, as JSON.stringify writes it
   else if (typeof v === 'boolean') w.write(v ? 'true' : 'false');
-  else if (typeof v === 'number') w.write(formatNumber(v));
+  else if (typeof v === 'number') w.write(ctx.exactIntegers === true ? formatExactInteger(v) : formatNumber(v));
   else if (typeof v === 'string') writeString(w, v, ctx);
   else if (Array.isArray(v)) w.write('[]');
   else w.write('{}');
@@ -340,25 +382,24 @@ function isCollection(v: JsonValue | undefined): boolean {
 
 /**
  * go-yaml's map key order: numbers in keys compare by value (`a9` < `a10`), letters by code point,
- * non-letters before letters (unless a run of digits precedes them).
+ * non-letters before letters.
  */
 export function compareYamlKeys(a: string, b: string): number {
+  if (isAsciiNoDigits(a) && isAsciiNoDigits(b)) return compareAsciiNoDigits(a, b);
   const ar = [...a];
   const br = [...b];
-  let digits = false;
   const isLetter = (c: string): boolean => /\p{L}/u.test(c);
   const isDigit = (c: string | undefined): boolean => c !== undefined && /\p{Nd}/u.test(c);
   for (let i = 0; i < ar.length && i < br.length; i++) {
     const ac = ar[i] as string;
     const bc = br[i] as string;
-    if (ac === bc) {
-      digits = isDigit(ac);
-      continue;
-    }
+    if (ac === bc) continue;
     const al = isLetter(ac);
     const bl = isLetter(bc);
     if (al && bl) return (ac.codePointAt(0) as number) - (bc.codePointAt(0) as number);
-    if (al || bl) return (digits ? al : bl) ? -1 : 1;
+    // sigs.k8s.io/yaml's go-yaml v2 puts the non-letter first even after a digit run (`1:20` < `1e3`,
+    // `a1_` < `a1b`; checked against kubectl kustomize), unlike newer go-yaml.
+    if (al || bl) return bl ? -1 : 1;
     // Compare the digit runs starting here as numbers (a zero run after non-zero digits counts as non-zero).
     let an = 0n;
     let bn = 0n;
@@ -379,6 +420,34 @@ export function compareYamlKeys(a: string, b: string): number {
     return (ac.codePointAt(0) as number) - (bc.codePointAt(0) as number);
   }
   return ar.length - br.length;
+}
+
+/** ASCII without digits. */
+function isAsciiNoDigits(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f || (c >= 0x30 && c <= 0x39)) return false;
+  }
+  return true;
+}
+
+function isAsciiLetter(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
+/** {@link compareYamlKeys} for ASCII keys without digits: no digit runs to compare as numbers. */
+function compareAsciiNoDigits(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const ac = a.charCodeAt(i);
+    const bc = b.charCodeAt(i);
+    if (ac === bc) continue;
+    const al = isAsciiLetter(ac);
+    const bl = isAsciiLetter(bc);
+    if (al !== bl) return bl ? -1 : 1;
+    return ac - bc;
+  }
+  return a.length - b.length;
 }
 
 class Emitter {
@@ -413,7 +482,7 @@ class Emitter {
       }
     } else {
       w.write(' ');
-      writeScalar(w, v, { indent: indent + 2, simpleKey: false });
+      writeScalar(w, v, { indent: indent + 2, simpleKey: false, exactIntegers: this.opts.exactIntegers });
     }
   }
 
@@ -452,14 +521,18 @@ class Emitter {
   document(v: JsonValue): string {
     if (isNonEmptyMap(v)) this.map(v, 0, true);
     else if (isNonEmptyList(v)) this.seq(v, 0, true);
-    else writeScalar(this.w, v, { indent: 2, simpleKey: false });
+    else writeScalar(this.w, v, { indent: 2, simpleKey: false, exactIntegers: this.opts.exactIntegers });
     if (this.w.column > 0) this.w.newline();
     return this.w.text();
   }
 }
 
+const LINE_BREAK = /[\n\r\u0085\u2028\u2029]/;
+
 /** libyaml writes a key inline only when it is short (≤ 128 bytes) and on one line. */
 function isSimpleKey(key: string): boolean {
+  // At most 3 UTF-8 bytes per UTF-16 unit: up to 42 units always fits 128 bytes.
+  if (key.length <= 42) return !LINE_BREAK.test(key);
   if (Buffer.byteLength(key, 'utf8') > SIMPLE_KEY_MAX) return false;
   const cps = [...key].map((c) => c.codePointAt(0) as number);
   return !analyze(cps).multiline;
@@ -467,5 +540,5 @@ function isSimpleKey(key: string): boolean {
 
 /** Writes one YAML document (no `---`), ending with a newline. */
 export function emitYaml(value: JsonValue, opts: EmitOptions = {}): string {
-  return new Emitter({ sortKeys: opts.sortKeys ?? false, lineWidth: opts.lineWidth ?? 80 }).document(value);
+  return new Emitter({ sortKeys: opts.sortKeys ?? false, lineWidth: opts.lineWidth ?? 80, exactIntegers: opts.exactIntegers ?? false }).document(value);
 }

@@ -31,11 +31,21 @@ export interface ParseManifestsOptions {
    * keeps the decimal digits as a string (kustomize would keep an exact number).
    */
   bigInt?: 'error' | 'string';
+  /**
+   * Keep the source text of the values of the document's top-level `metadata.annotations` (kustomize
+   * stores annotations as strings: `1.0` stays `"1.0"`, `2001-12-14` stays as written). Default false.
+   */
+  annotationsAsText?: boolean;
+  /**
+   * Keep unquoted timestamps as written instead of RFC 3339 text (how kustomize reads kustomization.yaml
+   * and JSON 6902 operations: into Go structs, or through go-yaml v2 into interface{}). Default false.
+   */
+  timestampsAsText?: boolean;
 }
 
 /** The defaults of {@link ParseManifestsOptions}. */
 export function defaultParseManifestsOptions(): Required<Omit<ParseManifestsOptions, 'source'>> {
-  return { maxBytes: 8 * 1024 * 1024, maxDocuments: 10_000, maxAliasCount: 100, maxDepth: 512, bigInt: 'error' };
+  return { maxBytes: 8 * 1024 * 1024, maxDocuments: 10_000, maxAliasCount: 100, maxDepth: 512, bigInt: 'error', annotationsAsText: false, timestampsAsText: false };
 }
 
 /** One non-empty document of a stream. */
@@ -70,7 +80,8 @@ class Converter {
     private readonly expansionBudget: number,
   ) {}
 
-  convert(node: YamlNode | null, depth: number): JsonValue {
+  /** `at`: where the node sits, for {@link ParseManifestsOptions.annotationsAsText}. */
+  convert(node: YamlNode | null, depth: number, at: Place = Place.other): JsonValue {
     if (node === null) return null;
     if (depth > this.opts.maxDepth) this.fail(ManifestErrorCode.limit, `nesting deeper than ${this.opts.maxDepth}`, node);
     if (isAlias(node)) return this.alias(node);
@@ -78,8 +89,8 @@ class Converter {
     const costBefore = this.aliasCost;
     const nodesBefore = this.nodes;
     let value: JsonValue;
-    if (isScalar(node)) value = this.scalar(node);
-    else if (isMap(node)) value = this.map(node, depth);
+    if (isScalar(node)) value = at === Place.annotations ? this.annotationText(node) : this.scalar(node);
+    else if (isMap(node)) value = this.map(node, depth, at);
     else if (isSeq(node)) value = node.items.map((item) => this.convert(item as YamlNode | null, depth + 1));
     else this.fail(ManifestErrorCode.invalid, 'unsupported YAML node', node);
     this.nodes++;
@@ -99,7 +110,7 @@ class Converter {
     return structuredClone(info.value);
   }
 
-  private map(node: YamlNode & { items: { key: unknown; value: unknown }[]; flow?: boolean }, depth: number): JsonObject {
+  private map(node: YamlNode & { items: { key: unknown; value: unknown }[]; flow?: boolean }, depth: number, at: Place): JsonObject {
     const out: JsonObject = {};
     const flow = node.flow === true;
     const explicit = new Set<string>();
@@ -115,7 +126,7 @@ class Converter {
       explicit.add(key);
       const valueNode = pair.value as YamlNode | null;
       // go-yaml reads a missing or empty value in a flow mapping (`{a, b: }`) as "", in a block mapping as null.
-      const value = flow && isEmptyPlain(valueNode) ? '' : this.convert(valueNode, depth + 1);
+      const value = flow && isEmptyPlain(valueNode) ? '' : this.convert(valueNode, depth + 1, at === Place.other ? at : childPlace(at, key));
       setKey(out, key, value);
     }
     for (const src of merges) {
@@ -141,6 +152,12 @@ class Converter {
     const v = this.scalar(node);
     if (typeof v !== 'string') this.fail(ManifestErrorCode.invalid, `mapping key ${JSON.stringify(v)} is not a string; quote it`, node);
     return v;
+  }
+
+  /** An annotation value as kustomize keeps it: the scalar's text (`!!binary` decoded). */
+  private annotationText(node: Scalar): JsonValue {
+    if (node.tag === TAG + 'binary') return this.scalar(node);
+    return typeof node.source === 'string' ? node.source : typeof node.value === 'string' ? node.value : '';
   }
 
   private scalar(node: Scalar): JsonValue {
@@ -172,7 +189,7 @@ class Converter {
       case 'str':
         return text;
       case 'timestamp':
-        return r.value;
+        return this.opts.timestampsAsText ? text : r.value;
       case 'float':
         if (!Number.isFinite(r.value)) this.fail(ManifestErrorCode.invalid, `${text} is not a JSON number`, node);
         return r.value;
@@ -187,6 +204,16 @@ class Converter {
       }
     }
   }
+}
+
+/** Where a map value sits: only the top-level `metadata.annotations` is special. */
+const Place = { other: 0, root: 1, metadata: 2, annotations: 3 } as const;
+type Place = (typeof Place)[keyof typeof Place];
+
+function childPlace(at: Place, key: string): Place {
+  if (at === Place.root) return key === 'metadata' ? Place.metadata : Place.other;
+  if (at === Place.metadata) return key === 'annotations' ? Place.annotations : Place.other;
+  return at === Place.annotations ? Place.annotations : Place.other;
 }
 
 function isEmptyPlain(node: YamlNode | null): boolean {
@@ -237,7 +264,7 @@ export function parseYamlDocuments(text: string, options: ParseManifestsOptions 
     const contents = doc.contents as YamlNode | null;
     let value: JsonValue;
     try {
-      value = new Converter(doc, opts, fail, Math.max(100_000, bytes)).convert(contents, 0);
+      value = new Converter(doc, opts, fail, Math.max(100_000, bytes)).convert(contents, 0, opts.annotationsAsText ? Place.root : Place.other);
     } catch (err) {
       if (err instanceof ManifestError) throw err;
       throw new ManifestError(ManifestErrorCode.limit, `cannot convert document: ${String(err)}`, where(contents?.range?.[0]));

@@ -22,10 +22,9 @@ import type { Resource } from './resource.js';
 import { curId, metadataOf, nameOf, newResource, nsEquals, storePreviousId } from './resource.js';
 import { idString, kindRanks, legacyCompare } from './resid.js';
 import { applyAnnotations, applyImages, applyLabels, applyNamespace, applyPrefixSuffix, applyReplicas } from './transformers.js';
-import { emitDocument } from './yaml/emit.js';
 import type { TransformerConfig } from './config.js';
 import { defaultConfig, mergeConfig, parseConfiguration, parseCrdDefinitions } from './config.js';
-import { parseYamlDocuments, YamlParseError } from './yaml/parse.js';
+import { emitDocument, parseYamlDocuments, YamlParseError } from './yaml.js';
 
 /** Options of {@link build}. */
 export interface BuildOptions {

@@ -4,5 +4,4 @@ export type { BuildOptions, BuildResult } from './build.js';
 export { KustomizeError } from './errors.js';
 export { diskFs } from './fs.js';
 export type { KustomizeFs, LoadRestrictor } from './fs.js';
-export { emitDocument } from './yaml/emit.js';
-export { parseYamlDocuments, YamlParseError } from './yaml/parse.js';
+export { emitDocument, parseYamlDocuments, YamlParseError } from './yaml.js';

@@ -7,7 +7,7 @@ import type { JsonObject, JsonValue } from '../../kube/object.js';
 import { isJsonObject } from '../../kube/object.js';
 import { KustomizeError } from './errors.js';
 import type { Loader } from './fs.js';
-import { parseYamlDocuments, YamlParseError } from './yaml/parse.js';
+import { parseYamlDocuments, YamlParseError } from './yaml.js';
 
 /** File names kustomize recognises, in its order. */
 export const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;

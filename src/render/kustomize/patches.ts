@@ -16,7 +16,7 @@ import type { Resource } from './resource.js';
 import { curId, metadataOf, nameOf, namespaceOf, nsEquals, storePreviousId } from './resource.js';
 import type { ResId } from './resid.js';
 import { gvkOf, idString } from './resid.js';
-import { parseYamlDocuments } from './yaml/parse.js';
+import { parseYamlDocuments } from './yaml.js';
 
 let schemas: SchemaRegistry | undefined;
 function registry(): SchemaRegistry {

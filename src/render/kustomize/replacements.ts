@@ -14,7 +14,7 @@ import type { Resource } from './resource.js';
 import { curId, metadataOf, nsEquals } from './resource.js';
 import type { ResId } from './resid.js';
 import { gvkSelected } from './resid.js';
-import { parseYamlDocuments, resolvePlain } from './yaml/parse.js';
+import { parseYamlDocuments, resolvePlain } from './yaml.js';
 
 interface Selector {
   group?: string;

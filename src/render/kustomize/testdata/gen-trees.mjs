@@ -756,6 +756,20 @@ Object.assign(CASES, {
   'fail-json6902-add-past-end': jCase([`- op: add\n  path: ${ARGS}/4\n  value: w`]),
 });
 
+// go-yaml v3 details: !!binary is decoded; a flow mapping's missing or empty values are "" (not null).
+Object.assign(CASES, {
+  'odd-yaml-binary-and-flow-empty-values': {
+    'kustomization.yaml': 'resources:\n- cm.yaml\n',
+    'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: odd\ndata:\n  b: !!binary aGVsbG8=\nspec:\n  flow: {x, y: , z: 1}\n  block:\n    y:\n',
+  },
+  // go-yaml v2 key order puts a non-letter before a letter even after digits; integers keep every digit.
+  'odd-yaml-key-order-and-big-integers': {
+    'kustomization.yaml': 'resources:\n- cm.yaml\n',
+    'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: keys\ndata:\n  "1e3": b\n  "1:20": a\n  a1b: d\n  a1_: c\n  "<<x": e\nspec:\n  big: 1063984039813012352\n  neg: -1063984039813012352\n  u64: 9223372036854775808\n  flt: 1.0e+18\n  lt: "<<"\n  "\\n": newline key\n',
+  },
+  'fail-numeric-map-key': { 'kustomization.yaml': 'resources:\n- cm.yaml\n', 'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: k\ndata:\n  1: a\n' },
+});
+
 // Trees kustomize refuses: the engine must refuse them too (the suite checks both fail).
 Object.assign(CASES, {
   'fail-merge-without-base': { 'kustomization.yaml': 'configMapGenerator:\n- name: nope\n  behavior: merge\n  literals: [a=b]\n' },

@@ -1,8 +1,8 @@
-/** The go-yaml v2 style emitter and the go-yaml v3 style parser on a table of scalars and keys. */
+/** The engine's YAML boundary (on src/kube/yaml): kustomize's printing and reading on tables of scalars and keys. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compareKeys, emitDocument, formatNumber } from './emit.js';
-import { parseYamlDocuments, resolvePlain } from './parse.js';
+import { compareYamlKeys as compareKeys, formatNumber } from '../../kube/yaml.js';
+import { emitDocument, parseYamlDocuments, resolvePlain } from './yaml.js';
 
 const SCALARS: [unknown, string][] = [
   ['plain', 'plain'],
@@ -11,6 +11,7 @@ const SCALARS: [unknown, string][] = [
   ['0x1F', '"0x1F"'],
   ['1e3', '"1e3"'],
   ['2001-12-14', '"2001-12-14"'],
+  ['2001-13-14', '2001-13-14'],
   ['1:20', '"1:20"'],
   ['', '""'],
   ['a: b', "'a: b'"],
@@ -83,5 +84,20 @@ test('annotations keep their source text; empty documents are skipped; merge key
 });
 
 test('duplicate keys are an error naming the file', () => {
-  assert.throws(() => parseYamlDocuments('a: 1\na: 2\n', { file: 'dup.yaml' }), /dup\.yaml/);
+  assert.throws(() => parseYamlDocuments('a: 1\na: 2\n', { file: 'dup.yaml' }), /dup\.yaml: invalid YAML: .*already defined/);
+});
+
+test('timestamps: RFC 3339 text in resources, as written with timestampsAsText; annotations keep their text', () => {
+  const text = 'metadata:\n  annotations:\n    a: 2001-12-14\nd: 2001-12-14\nz: 2001-12-14T21:59:43.10-05:00\nq: "2001-12-14"\nbad: 2001-13-14\n';
+  assert.deepEqual(parseYamlDocuments(text, { file: 't' }), [
+    { metadata: { annotations: { a: '2001-12-14' } }, d: '2001-12-14T00:00:00Z', z: '2001-12-14T21:59:43.1-05:00', q: '2001-12-14', bad: '2001-13-14' },
+  ]);
+  assert.deepEqual(parseYamlDocuments(text, { file: 't', timestampsAsText: true, annotationsAsText: false }), [
+    { metadata: { annotations: { a: '2001-12-14' } }, d: '2001-12-14', z: '2001-12-14T21:59:43.10-05:00', q: '2001-12-14', bad: '2001-13-14' },
+  ]);
+});
+
+test('only the top-level metadata.annotations keeps source text', () => {
+  const docs = parseYamlDocuments('metadata:\n  annotations: {a: 0x10, b: 1.0}\n  labels: {c: 0x10}\nspec:\n  metadata:\n    annotations: {a: 0x10}\n', { file: 't' });
+  assert.deepEqual(docs, [{ metadata: { annotations: { a: '0x10', b: '1.0' }, labels: { c: 16 } }, spec: { metadata: { annotations: { a: 16 } } } }]);
 });
