@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startGitServer, type GitServer } from '../../src/gitserver/index.js';
 import { eventually } from '../harness/eventually.js';
-import { git } from '../harness/git-servers.js';
+import { git, sshdAvailable, startSshServer } from '../harness/git-servers.js';
 import { runTool } from '../harness/tools.js';
 import { type BackgroundCli, lockstep, lockstepBackground, requireBuilt } from './cli.js';
 
@@ -71,6 +71,9 @@ describe('lockstep bootstrap git', { timeout: 400_000 }, () => {
       assert.match(lines[0] ?? '', c.want, c.name);
       assert.equal(await heads(), '', `${c.name}: nothing pushed`);
     }
+    const pre = await lockstep(['check', '--pre', '--kubeconfig', join(dir, 'unreachable.kubeconfig')], { cwd: dir });
+    assert.equal(pre.code, 1, pre.stderr);
+    assert.match(pre.stderr, /✗ cannot reach the API server at https:\/\/127\.0\.0\.1:1/);
   });
 
   test('bootstraps an empty repository, is idempotent, and then manages itself from git', async () => {
@@ -90,6 +93,9 @@ describe('lockstep bootstrap git', { timeout: 400_000 }, () => {
     const env = { KUBECONFIG: kubeconfig };
     const secret = await runTool('kubectl', ['get', 'secret', 'flux-system', '-n', 'flux-system', '-o', 'jsonpath={.data.password}'], { env });
     assert.equal(Buffer.from(secret.stdout, 'base64').toString(), creds.password);
+    const check = await lockstep(['check', '--kubeconfig', kubeconfig], { cwd: dir });
+    assert.equal(check.code, 0, check.stderr);
+    assert.match(check.stderr, /✔ kustomize-controller: deployment ready[\s\S]*✔ kustomizations\.kustomize\.toolkit\.fluxcd\.io\/v1[\s\S]*✔ all checks passed/);
     const before = await heads();
 
     const again = await bootstrap(['--username', creds.username, '--password', creds.password, '--interval', '1m']);
@@ -110,5 +116,30 @@ describe('lockstep bootstrap git', { timeout: 400_000 }, () => {
       },
       { timeoutMs: 60_000, intervalMs: 500, what: 'interval from git applied' },
     );
+  });
+
+  test('over SSH with a private key: a wrong key pushes nothing, the right one bootstraps', { skip: !sshdAvailable() && 'sshd not installed (scripts/install-system-deps.sh)' }, async () => {
+    const root = join(dir, 'ssh-repos');
+    const repo = join(root, 'ssh-fleet.git');
+    await git(['init', '-q', '--bare', '--initial-branch=main', repo]);
+    const sshd = await startSshServer({ root });
+    try {
+      await writeFile(join(dir, 'id'), sshd.clientKey, { mode: 0o600 });
+      await writeFile(join(dir, 'other'), sshd.otherKey, { mode: 0o600 });
+      await writeFile(join(dir, 'known_hosts'), sshd.knownHosts);
+      const run = (key: string): ReturnType<typeof lockstep> =>
+        lockstep(['bootstrap', 'git', '--url', sshd.repoUrl('ssh-fleet'), '--path', 'clusters/ssh', '--private-key-file', join(dir, key), '--known-hosts-file', join(dir, 'known_hosts'), '--kubeconfig', kubeconfig, '--timeout', '90s'], { cwd: dir });
+      const bad = await run('other');
+      assert.equal(bad.code, 1, bad.stderr);
+      assert.match(bad.stderr, /✗ .*authentication failed/);
+      assert.equal(await git(['for-each-ref', 'refs/heads'], repo), '', 'nothing pushed');
+      const ok = await run('id');
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.match(await git(['log', '--format=%s', 'main'], repo), /components and sync manifests for clusters\/ssh\/flux-system/);
+      const r = await runTool('kubectl', ['get', 'gitrepository', 'flux-system', '-n', 'flux-system', '-o', 'jsonpath={.status.artifact.revision}'], { env: { KUBECONFIG: kubeconfig } });
+      assert.equal(r.stdout, `main@sha1:${await git(['rev-parse', 'main'], repo)}`);
+    } finally {
+      await sshd.stop();
+    }
   });
 });

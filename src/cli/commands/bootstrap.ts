@@ -14,7 +14,7 @@ import type { JsonObject } from '../../kube/object.js';
 import type { Command, CommandArgs, CommandIO } from '../command.js';
 import { UsageError, durationFlag, guard, kubeFlags, list, str, withKube } from '../output/context.js';
 import { CliLogger } from '../output/logger.js';
-import { readyState, waitForObject } from '../output/wait.js';
+import { WaitTimeoutError, readyState, waitForObject } from '../output/wait.js';
 import { describeRepoError, syncRepoFiles } from '../bootstrap/repo.js';
 import { applyObjects, gitRepositoryType, kustomizationType } from '../up/apply.js';
 import { lockstepAuthor } from '../up/repo.js';
@@ -126,7 +126,10 @@ async function waitForSync(client: KubeClient, p: BootstrapPlan, io: CommandIO, 
     return undefined;
   };
   for (const [type, what] of [[gitRepositoryType, 'GitRepository'], [kustomizationType, 'Kustomization']] as const) {
-    const res = await waitForObject({ client, ref: { ...type, namespace: p.namespace, name: 'flux-system' }, text: `waiting for ${what} "flux-system" reconciliation`, done: doneWhen, timeoutMs, stderr: io.stderr, env: io.env });
+    const res = await waitForObject({ client, ref: { ...type, namespace: p.namespace, name: 'flux-system' }, text: `waiting for ${what} "flux-system" reconciliation`, done: doneWhen, timeoutMs, stderr: io.stderr, env: io.env }).catch((err: unknown) => {
+      if (!(err instanceof WaitTimeoutError)) throw err;
+      throw new Error(`${err.message} (are the controllers running? on the local cluster start "lockstep controllers" or "lockstep up")`);
+    });
     if (res.state.state === 'failed') throw new Error(`${what} flux-system failed: ${res.state.message || res.state.reason}`);
     log.success(`${what} reconciled: ${res.state.message}`);
   }
