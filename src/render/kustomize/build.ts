@@ -24,7 +24,7 @@ import { idString, kindRanks, legacyCompare } from './resid.js';
 import { applyAnnotations, applyImages, applyLabels, applyNamespace, applyPrefixSuffix, applyReplicas } from './transformers.js';
 import type { TransformerConfig } from './config.js';
 import { defaultConfig, mergeConfig, parseConfiguration, parseCrdDefinitions } from './config.js';
-import { emitDocument, parseYamlDocuments, YamlParseError } from './yaml.js';
+import { emitDocument, ParseCache, parseYamlDocuments, withParseCache, YamlParseError } from './yaml.js';
 
 /** Options of {@link build}. */
 export interface BuildOptions {
@@ -42,10 +42,18 @@ export interface BuildOptions {
   maxResources?: number;
   /** Flux's rule: build a directory without kustomization.yaml as if one listed every manifest (default true). */
   generateMissingKustomization?: boolean;
+  /**
+   * Parsed YAML kept by file text across builds (default: one cache shared by the process, 16 MiB of text);
+   * `false` parses every file again.
+   */
+  parseCache?: ParseCache | false;
 }
 
+/** The process-wide parse cache builds use unless told otherwise. */
+const sharedParseCache = new ParseCache();
+
 /** Defaults of {@link BuildOptions}. */
-export function defaultBuildOptions(): Required<Omit<BuildOptions, 'fs' | 'fenceRoot'>> {
+export function defaultBuildOptions(): Required<Omit<BuildOptions, 'fs' | 'fenceRoot' | 'parseCache'>> {
   return { restrictor: 'RootOnly', allowRemote: false, maxFileBytes: 4 * 1024 * 1024, maxResources: 20_000, generateMissingKustomization: true };
 }
 
@@ -58,7 +66,7 @@ export interface BuildResult {
 
 interface Ctx {
   loader: Loader;
-  opts: Required<Omit<BuildOptions, 'fs' | 'fenceRoot'>>;
+  opts: Required<Omit<BuildOptions, 'fs' | 'fenceRoot' | 'parseCache'>>;
   stack: string[];
   warnings: string[];
   vars: BoundVar[];
@@ -332,6 +340,11 @@ function dropEmptyAnnotations(obj: JsonObject): JsonObject {
 
 /** Builds the kustomization in `dir` and returns the ordered objects and their YAML. */
 export function build(dir: string, options: BuildOptions = {}): BuildResult {
+  const cache = options.parseCache === false ? undefined : (options.parseCache ?? sharedParseCache);
+  return withParseCache(cache, () => buildUncached(dir, options));
+}
+
+function buildUncached(dir: string, options: BuildOptions): BuildResult {
   const opts = { ...defaultBuildOptions(), ...options };
   const fs = options.fs ?? diskFs();
   const absDir = resolve(dir);

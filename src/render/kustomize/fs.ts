@@ -4,7 +4,7 @@
  * limit, and with the RootOnly restrictor a kustomization may only read files in or below its own
  * directory (bases may be anywhere inside the fence, as in kustomize).
  */
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { KustomizeError } from './errors.js';
 
@@ -26,15 +26,11 @@ export function diskFs(): KustomizeFs {
     readFile: (p) => readFileSync(p),
     stat: (p) => {
       try {
-        const s = statSync(p);
-        return { isDirectory: s.isDirectory(), isFile: s.isFile(), size: s.size };
+        // No exception for a missing entry: a build probes three kustomization file names per directory.
+        const s = statSync(p, { throwIfNoEntry: false });
+        return s === undefined ? undefined : { isDirectory: s.isDirectory(), isFile: s.isFile(), size: s.size };
       } catch {
-        try {
-          lstatSync(p);
-          return undefined;
-        } catch {
-          return undefined;
-        }
+        return undefined; // a dangling symlink, a loop, no permission: not there for the build
       }
     },
     realpath: (p) => realpathSync(p),

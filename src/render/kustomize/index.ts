@@ -4,4 +4,4 @@ export type { BuildOptions, BuildResult } from './build.js';
 export { KustomizeError } from './errors.js';
 export { diskFs } from './fs.js';
 export type { KustomizeFs, LoadRestrictor } from './fs.js';
-export { emitDocument, parseYamlDocuments, YamlParseError } from './yaml.js';
+export { emitDocument, ParseCache, parseYamlDocuments, YamlParseError } from './yaml.js';

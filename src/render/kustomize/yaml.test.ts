@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { compareYamlKeys as compareKeys, formatNumber } from '../../kube/yaml.js';
-import { emitDocument, parseYamlDocuments, resolvePlain } from './yaml.js';
+import { emitDocument, ParseCache, parseYamlDocuments, resolvePlain } from './yaml.js';
 
 const SCALARS: [unknown, string][] = [
   ['plain', 'plain'],
@@ -100,4 +100,18 @@ test('timestamps: RFC 3339 text in resources, as written with timestampsAsText; 
 test('only the top-level metadata.annotations keeps source text', () => {
   const docs = parseYamlDocuments('metadata:\n  annotations: {a: 0x10, b: 1.0}\n  labels: {c: 0x10}\nspec:\n  metadata:\n    annotations: {a: 0x10}\n', { file: 't' });
   assert.deepEqual(docs, [{ metadata: { annotations: { a: '0x10', b: '1.0' }, labels: { c: 16 } }, spec: { metadata: { annotations: { a: 16 } } } }]);
+});
+
+test('parse cache: a hit is an equal, separate copy; options are part of the key; size-bounded', () => {
+  const cache = new ParseCache(1024, 2);
+  const text = 'metadata:\n  annotations: {a: 0x10}\nd: 2001-12-14\n';
+  const first = cache.parse(text, { file: 't' });
+  (first[0] as { d: string }).d = 'mutated';
+  const second = cache.parse(text, { file: 't' });
+  assert.deepEqual(second, [{ metadata: { annotations: { a: '0x10' } }, d: '2001-12-14T00:00:00Z' }]);
+  assert.notEqual(second[0], first[0]);
+  assert.deepEqual(cache.parse(text, { file: 't', annotationsAsText: false, timestampsAsText: true }), [{ metadata: { annotations: { a: 16 } }, d: '2001-12-14' }]);
+  // Over the bound: still parsed correctly, older entries dropped.
+  for (let i = 0; i < 5; i++) assert.deepEqual(cache.parse(`a: ${i}\n`, { file: 't' }), [{ a: i }]);
+  assert.throws(() => cache.parse('a: [\n', { file: 'bad.yaml' }), /bad\.yaml: invalid YAML/);
 });

@@ -7,7 +7,7 @@
  * Limits: file size is checked by the loader (`maxFileBytes`), so the reader's byte cap is lifted; aliases
  * are budgeted (an alias bomb fails at once); integers a JavaScript number cannot hold exactly are errors.
  */
-import type { JsonValue } from '../../kube/object.js';
+import type { JsonObject, JsonValue } from '../../kube/object.js';
 import { emitYaml, KUSTOMIZE_YAML, ManifestError, ManifestErrorCode, parseYamlDocuments as parseManifestStream } from '../../kube/yaml.js';
 import type { EmitOptions } from '../../kube/yaml.js';
 import { resolvePlain as resolveKyaml } from '../../kube/yaml/resolve.js';
@@ -37,8 +37,78 @@ export class YamlParseError extends Error {
   }
 }
 
-/** Parses every non-empty document of a YAML stream into JSON values, in order. */
+/**
+ * Parsed YAML by text, for builds that read the same files again (a controller rebuilding an unchanged
+ * revision every interval). Entries are never handed out: each hit returns a fresh deep copy, so
+ * transformers may mutate what they get. Bounded by total text size and entry count (oldest dropped).
+ */
+export class ParseCache {
+  private readonly entries = new Map<string, JsonValue[]>();
+  private bytes = 0;
+
+  constructor(
+    readonly maxBytes = 16 * 1024 * 1024,
+    readonly maxEntries = 2048,
+  ) {}
+
+  /** Parses `text` (or copies the cached result of an earlier parse of the same text and options). */
+  parse(text: string, opts: ParseYamlOptions): JsonValue[] {
+    const key = `${opts.annotationsAsText === false ? 0 : 1}${opts.timestampsAsText === true ? 1 : 0}${text}`;
+    let docs = this.entries.get(key);
+    if (docs === undefined) {
+      docs = parseUncached(text, opts);
+      if (text.length <= this.maxBytes / 4) {
+        this.entries.set(key, docs);
+        this.bytes += key.length;
+        for (const [k] of this.entries) {
+          if (this.bytes <= this.maxBytes && this.entries.size <= this.maxEntries) break;
+          this.entries.delete(k);
+          this.bytes -= k.length;
+        }
+      } else {
+        return docs;
+      }
+    }
+    return docs.map(cloneJson);
+  }
+}
+
+/** The cache {@link parseYamlDocuments} uses during a build (set by `build`, which is synchronous). */
+let activeCache: ParseCache | undefined;
+
+/** Runs `fn` with `cache` used by {@link parseYamlDocuments} (none when undefined). */
+export function withParseCache<T>(cache: ParseCache | undefined, fn: () => T): T {
+  const before = activeCache;
+  activeCache = cache;
+  try {
+    return fn();
+  } finally {
+    activeCache = before;
+  }
+}
+
+/** A deep copy of a JSON value (own `__proto__` keys kept as data). */
+function cloneJson(v: JsonValue): JsonValue {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(cloneJson);
+  const out: JsonObject = {};
+  for (const k of Object.keys(v)) {
+    const c = cloneJson(v[k] as JsonValue);
+    if (k === '__proto__') Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
+    else out[k] = c;
+  }
+  return out;
+}
+
+/**
+ * Parses every non-empty document of a YAML stream into JSON values, in order (through the build's
+ * {@link ParseCache} when there is one).
+ */
 export function parseYamlDocuments(text: string, opts: ParseYamlOptions): JsonValue[] {
+  return activeCache === undefined ? parseUncached(text, opts) : activeCache.parse(text, opts);
+}
+
+function parseUncached(text: string, opts: ParseYamlOptions): JsonValue[] {
   try {
     return parseManifestStream(text, {
       maxBytes: Number.MAX_SAFE_INTEGER,
