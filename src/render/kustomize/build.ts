@@ -43,7 +43,7 @@ export interface BuildOptions {
   /** Flux's rule: build a directory without kustomization.yaml as if one listed every manifest (default true). */
   generateMissingKustomization?: boolean;
   /**
-   * Parsed YAML kept by file text across builds (default: one cache shared by the process, 16 MiB of text);
+   * Parsed YAML kept by file text across builds (default: one cache shared by the process, 4 MiB of text);
    * `false` parses every file again.
    */
   parseCache?: ParseCache | false;

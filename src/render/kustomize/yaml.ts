@@ -40,14 +40,16 @@ export class YamlParseError extends Error {
 /**
  * Parsed YAML by text, for builds that read the same files again (a controller rebuilding an unchanged
  * revision every interval). Entries are never handed out: each hit returns a fresh deep copy, so
- * transformers may mutate what they get. Bounded by total text size and entry count (oldest dropped).
+ * transformers may mutate what they get. Bounded by total text size and entry count (oldest dropped);
+ * the parsed values take several times the text's size in memory. Texts over a quarter of the bound are
+ * not kept.
  */
 export class ParseCache {
   private readonly entries = new Map<string, JsonValue[]>();
   private bytes = 0;
 
   constructor(
-    readonly maxBytes = 16 * 1024 * 1024,
+    readonly maxBytes = 4 * 1024 * 1024,
     readonly maxEntries = 2048,
   ) {}
 
