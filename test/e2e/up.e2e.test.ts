@@ -43,7 +43,8 @@ describe('lockstep up', { timeout: 600_000 }, () => {
         async () => {
           frames.push(await tmux(['capture-pane', '-p', '-t', 'up']));
           const st = (await tmux(['display-message', '-p', '-t', 'up', '#{pane_dead} #{pane_dead_status}'])).trim();
-          if (!st.startsWith('1')) throw new Error(`still running: ${frames.at(-1) ?? ''}`);
+          // tmux marks the pane dead a moment before it records the exit status.
+          if (!/^1 \d+$/.test(st)) throw new Error(`still running: ${frames.at(-1) ?? ''}`);
           return st;
         },
         { timeoutMs: 240_000, intervalMs: 300, what: 'up --once to exit' },
@@ -74,6 +75,9 @@ describe('lockstep up', { timeout: 600_000 }, () => {
       const { stdout, stderr } = up.output();
       assert.match(stdout, /✔ Kustomization\/apps\.flux-system Ready at main@sha1:/, 'plain progress lines when not a terminal');
       assert.match(stderr, /local cluster https:\/\/127\.0\.0\.1:\d+ \(pid \d+\)/, 'up reuses the running local cluster');
+      const second = await lockstep(['up', '--once'], { cwd: dir });
+      assert.equal(second.code, 1, second.stderr);
+      assert.match(second.stderr, /✗ lockstep up is already running from .*\.lockstep \(pid \d+\)/);
       const url = /git: (http:\/\/127\.0\.0\.1:\d+\/repo)/.exec(stderr)?.[1];
       assert.ok(url, stderr);
       const clone = join(dir, 'clone');

@@ -4,7 +4,7 @@
  * cluster stay valid after a restart (a changed URL would leave Kustomizations fetching from a dead
  * address until their next retry). A remembered port that is taken is replaced by a free one.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -51,4 +51,36 @@ export async function stablePorts(dataDir: string): Promise<UpPorts> {
   const ports = { git, storage };
   writeFileSync(join(dataDir, 'ports.json'), JSON.stringify(ports) + '\n');
   return ports;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Makes this process the only `lockstep up` on `dataDir` (`<data>/up.pid`): two would share one cluster
+ * database and run dueling controllers. Throws naming the running one; returns the release function.
+ */
+export function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, 'up.pid');
+  try {
+    writeFileSync(path, `${process.pid}\n`, { flag: 'wx' });
+  } catch {
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) throw new Error(`lockstep up is already running from ${dataDir} (pid ${pid}); stop it first or use --data DIR`);
+    writeFileSync(path, `${process.pid}\n`);
+  }
+  return () => {
+    try {
+      if (readFileSync(path, 'utf8').trim() === String(process.pid)) rmSync(path, { force: true });
+    } catch {
+      // already gone
+    }
+  };
 }

@@ -42,6 +42,9 @@ test('rowOf: revision, failures hidden behind Reconciling=True', () => {
   }
 });
 
+const src = (state: ProgressRow['state'], revision: string): ProgressRow => ({ ...row('GitRepository', 's', state), revision });
+const ks = (state: ProgressRow['state'], reason: string, attempted: string): ProgressRow => ({ ...row('Kustomization', 'k', state, reason), source: 'flux-system/s', attempted });
+
 test('verdictOf', () => {
   const cases: { name: string; rows: ProgressRow[]; allReady: boolean; failed?: string }[] = [
     { name: 'nothing yet', rows: [], allReady: false },
@@ -49,9 +52,13 @@ test('verdictOf', () => {
     { name: 'all ready', rows: [row('GitRepository', 's', 'ready'), row('Kustomization', 'k', 'ready')], allReady: true },
     { name: 'one progressing', rows: [row('GitRepository', 's', 'ready'), row('Kustomization', 'k', 'ready'), row('Kustomization', 'apps', 'progressing')], allReady: false },
     { name: 'source failed', rows: [row('GitRepository', 's', 'failed', 'GitOperationFailed'), row('Kustomization', 'k', 'progressing')], allReady: false, failed: 's' },
-    { name: 'artifact missing while the source is not ready: waiting', rows: [row('GitRepository', 's', 'progressing'), row('Kustomization', 'k', 'failed', 'ArtifactFailed')], allReady: false },
-    { name: 'artifact failed with a ready source: failed', rows: [row('GitRepository', 's', 'ready'), row('Kustomization', 'k', 'failed', 'ArtifactFailed')], allReady: false, failed: 'k' },
-    { name: 'health check failed', rows: [row('GitRepository', 's', 'ready'), row('Kustomization', 'k', 'failed', 'HealthCheckFailed')], allReady: false, failed: 'k' },
+    { name: 'artifact missing while the source is not ready: waiting', rows: [row('GitRepository', 's', 'progressing'), ks('failed', 'ArtifactFailed', '')], allReady: false },
+    { name: 'source became ready since the failure: waiting for the retrigger', rows: [src('ready', 'r1'), ks('failed', 'ArtifactFailed', '')], allReady: false },
+    { name: 'failed on an older revision: waiting', rows: [src('ready', 'r2'), ks('failed', 'BuildFailed', 'r1')], allReady: false },
+    { name: 'failed on the current revision: failed', rows: [src('ready', 'r1'), ks('failed', 'ArtifactFailed', 'r1')], allReady: false, failed: 'k' },
+    { name: 'health check failed on the current revision', rows: [src('ready', 'r1'), ks('failed', 'HealthCheckFailed', 'r1')], allReady: false, failed: 'k' },
+    { name: 'source missing from the snapshot: waiting', rows: [ks('failed', 'ArtifactFailed', '')], allReady: false },
+    { name: 'non-git source: failure counts', rows: [{ ...row('Kustomization', 'k', 'failed', 'BuildFailed'), source: undefined }], allReady: false, failed: 'k' },
   ];
   for (const c of cases) {
     const v = verdictOf(c.rows);

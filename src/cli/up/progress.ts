@@ -21,6 +21,10 @@ export interface ProgressRow {
   revision: string;
   /** `status.lastHandledReconcileAt`. */
   handled: string;
+  /** Kustomizations: `status.lastAttemptedRevision`. */
+  attempted?: string | undefined;
+  /** Kustomizations: their GitRepository source, `namespace/name`. */
+  source?: string | undefined;
 }
 
 /** Reasons a Kustomization reports while it waits on something else: not failures yet. */
@@ -51,7 +55,15 @@ export function rowOf(obj: KubeObject): ProgressRow {
   const ready = conditionOf(obj, 'Ready');
   if (s.state === 'progressing' && ready?.status === 'False' && !waitingReasons.has(ready.reason)) s = { state: 'failed', reason: ready.reason, message: ready.message };
   const revision = kind === 'GitRepository' ? statusField(obj, 'artifact') : statusField(obj, 'lastAppliedRevision');
-  return { kind, namespace: obj.metadata.namespace ?? '', name: obj.metadata.name ?? '', state: s.state, reason: s.reason, message: s.message, revision, handled: statusField(obj, 'lastHandledReconcileAt') };
+  const namespace = obj.metadata.namespace ?? '';
+  const row: ProgressRow = { kind, namespace, name: obj.metadata.name ?? '', state: s.state, reason: s.reason, message: s.message, revision, handled: statusField(obj, 'lastHandledReconcileAt') };
+  if (kind === 'Kustomization') {
+    const spec = (obj as { spec?: unknown }).spec;
+    const ref = isJsonObject(spec) && isJsonObject(spec['sourceRef']) ? spec['sourceRef'] : undefined;
+    if (ref && (ref['kind'] ?? 'GitRepository') === 'GitRepository') row.source = `${typeof ref['namespace'] === 'string' ? ref['namespace'] : namespace}/${String(ref['name'] ?? '')}`;
+    row.attempted = statusField(obj, 'lastAttemptedRevision');
+  }
+  return row;
 }
 
 /**
@@ -70,16 +82,21 @@ export interface Verdict {
   failed?: ProgressRow | undefined;
 }
 
-/** Judges a snapshot; a Kustomization whose source is not Ready yet is waiting, not failed. */
+/**
+ * Judges a snapshot. A Kustomization's failure counts only once it has attempted its source's current
+ * revision: before that it failed on an older state of things (typically "Source is not ready" while
+ * the first artifact was being built) and the new artifact will retrigger it.
+ */
 export function verdictOf(rows: readonly ProgressRow[]): Verdict {
-  const sources = rows.filter((r) => r.kind === 'GitRepository');
+  const sources = new Map(rows.filter((r) => r.kind === 'GitRepository').map((r) => [`${r.namespace}/${r.name}`, r]));
   const kss = rows.filter((r) => r.kind === 'Kustomization');
-  const sourcesReady = sources.every((r) => r.state === 'ready');
   const failed = rows.find((r) => {
     if (r.state !== 'failed') return false;
     if (r.kind === 'GitRepository') return true;
     if (waitingReasons.has(r.reason)) return false;
-    return !(r.reason === 'ArtifactFailed' && !sourcesReady);
+    const src = r.source ? sources.get(r.source) : undefined;
+    if (!src) return r.source === undefined;
+    return src.state === 'ready' && src.revision !== '' && src.revision === r.attempted;
   });
   return { allReady: kss.length > 0 && rows.every((r) => r.state === 'ready'), failed };
 }

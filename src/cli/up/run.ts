@@ -15,7 +15,7 @@ import { CliLogger } from '../output/logger.js';
 import { sleep } from '../output/context.js';
 import { applyObjects, gitRepositoryType, kustomizationType } from './apply.js';
 import { LiveTable, PlainLines, type ProgressRenderer, type ProgressRow, pendingRequests, rowOf, shortRevision, verdictOf } from './progress.js';
-import { stablePorts, type UpPorts } from './ports.js';
+import { lockDataDir, stablePorts, type UpPorts } from './ports.js';
 import { prepareLocalRepo } from './repo.js';
 import { openCluster, serveRepo, startUpControllers, type ServedRepo, type UpCluster, type UpControllers } from './session.js';
 
@@ -173,10 +173,10 @@ async function watchChanges(client: KubeClient, io: CommandIO, o: UpOptions & { 
   }
 }
 
-function syncObjectsFor(o: UpOptions, url: string, localServed: boolean): JsonObject[] {
+function syncObjectsFor(o: UpOptions, url: string): JsonObject[] {
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system', labels: { 'app.kubernetes.io/instance': 'flux-system', 'app.kubernetes.io/part-of': 'lockstep' } } },
-    ...syncObjects({ name: 'flux-system', namespace: 'flux-system', url, branch: o.branch, path: o.path, interval: localServed ? '1m0s' : o.interval }),
+    ...syncObjects({ name: 'flux-system', namespace: 'flux-system', url, branch: o.branch, path: o.path, interval: o.interval }),
   ];
 }
 
@@ -186,7 +186,9 @@ export async function runUp(o: UpOptions, io: CommandIO): Promise<number> {
   const stop = { interrupted: false };
   void o.interrupted.then(() => (stop.interrupted = true));
   const log = new CliLogger(io.stderr, io.env);
+  let unlock: (() => void) | undefined;
   try {
+    unlock = lockDataDir(o.dataDir);
     log.action(o.kubeconfig || o.context ? 'connecting to the cluster' : `starting the local cluster (data in ${join(o.dataDir, 'cluster')})`);
     r.cluster = await openCluster({ kubeconfig: o.kubeconfig, context: o.context, clusterDir: join(o.dataDir, 'cluster') });
     const client = r.cluster.client;
@@ -199,7 +201,7 @@ export async function runUp(o: UpOptions, io: CommandIO): Promise<number> {
     const ports = await stablePorts(o.dataDir);
     const repo = await resolveRepo(o, io, r, { onPush: () => void requestSourceReconcile(client).catch(() => undefined), ports });
     log.action('installing CRDs and the sync objects (GitRepository and Kustomization flux-system)');
-    await applyObjects(client, [...allCrds(), ...syncObjectsFor(o, repo.url, repo.localDir !== undefined)]);
+    await applyObjects(client, [...allCrds(), ...syncObjectsFor(o, repo.url)]);
     const requested = await requestReconcileAll(client);
     r.controllers = await startUpControllers({ client, storageDir: join(o.dataDir, 'storage'), storagePort: ports.storage, logFile: join(o.dataDir, 'logs', 'controllers.log'), metricsAddr: o.metricsAddr });
     printWhere(io, { cluster: r.cluster, url: repo.url, localDir: repo.localDir, controllers: r.controllers, branch: o.branch });
@@ -227,5 +229,6 @@ export async function runUp(o: UpOptions, io: CommandIO): Promise<number> {
     return 1;
   } finally {
     await closeAll(r);
+    unlock?.();
   }
 }

@@ -3,7 +3,7 @@
  * `lockstep cluster start`, or a real one from a kubeconfig), the served git repository, and the
  * controllers (source + kustomize from the ControllerRegistry) in this process.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import pino from 'pino';
 import { startLocalCluster, type LocalCluster } from '../../cluster/server.js';
@@ -25,6 +25,7 @@ function aliveRecord(dir: string): { pid: number; url: string } | undefined {
   try {
     const r = JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')) as { pid?: unknown; url?: unknown };
     if (typeof r.pid !== 'number' || typeof r.url !== 'string') return undefined;
+    if (r.pid === process.pid) return undefined;
     process.kill(r.pid, 0);
     return { pid: r.pid, url: r.url };
   } catch {
@@ -45,10 +46,15 @@ export async function openCluster(opts: { kubeconfig?: string | undefined; conte
   if (rec && existsSync(join(opts.clusterDir, 'kubeconfig'))) {
     const kubeconfigPath = join(opts.clusterDir, 'kubeconfig');
     const client = KubeClient.fromKubeConfig({ kubeconfig: kubeconfigPath });
-    return { client, kubeconfigPath, description: `local cluster ${rec.url} (pid ${rec.pid})`, close: async () => client.close() };
+    const answers = await client.requestJson({ method: 'GET', path: '/version' }).then(() => true, () => false);
+    if (answers) return { client, kubeconfigPath, description: `local cluster ${rec.url} (pid ${rec.pid})`, close: async () => client.close() };
+    // A stale record (its pid reused by another process): start our own below.
+    client.close();
   }
   mkdirSync(opts.clusterDir, { recursive: true });
   const cluster: LocalCluster = await startLocalCluster({ port: 0, dataDir: opts.clusterDir });
+  // Recorded as `lockstep cluster start` records it: `cluster status` sees it, `cluster start` will not start a second one on the same data.
+  writeFileSync(join(opts.clusterDir, 'cluster.json'), JSON.stringify({ pid: process.pid, url: cluster.url }) + '\n');
   const client = KubeClient.fromKubeConfig({ kubeconfig: cluster.kubeconfigPath }, { qps: 200, burst: 400 });
   return {
     client,
@@ -57,6 +63,7 @@ export async function openCluster(opts: { kubeconfig?: string | undefined; conte
     close: async () => {
       client.close();
       await cluster.close();
+      rmSync(join(opts.clusterDir, 'cluster.json'), { force: true });
     },
   };
 }
