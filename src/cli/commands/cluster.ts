@@ -3,8 +3,9 @@
  * (or detached with `--background`), writes `DIR/kubeconfig` and `DIR/cluster.json` ({pid, url}); `stop`
  * sends SIGTERM to the recorded pid and waits; `status` reports whether it answers `/healthz`.
  */
+import { writeFileAtomic } from '../../util/fs.js';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { join, resolve } from 'node:path';
 import type { Command, CommandArgs, CommandIO } from '../command.js';
@@ -79,7 +80,7 @@ async function runForeground(args: CommandArgs, io: CommandIO, dir: string): Pro
   }
   const host = typeof args.values.host === 'string' ? args.values.host : '127.0.0.1';
   const cluster = await startLocalCluster({ port, host, dataDir: dir, inMemory: args.values['in-memory'] === true, simulate: args.values['no-simulation'] !== true });
-  writeFileSync(join(dir, 'cluster.json'), JSON.stringify({ pid: process.pid, url: cluster.url }) + '\n');
+  writeFileAtomic(join(dir, 'cluster.json'), JSON.stringify({ pid: process.pid, url: cluster.url }) + '\n');
   io.stdout.write(`local cluster listening on ${cluster.url}\nkubeconfig: ${cluster.kubeconfigPath}\n  export KUBECONFIG=${cluster.kubeconfigPath}\n`);
   await new Promise<void>((done) => {
     const stop = (): void => {
