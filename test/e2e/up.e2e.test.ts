@@ -41,11 +41,13 @@ describe('lockstep up', { timeout: 600_000 }, () => {
       const frames: string[] = [];
       const status = await eventually(
         async () => {
-          frames.push(await tmux(['capture-pane', '-p', '-t', 'up']));
+          const frame = await tmux(['capture-pane', '-p', '-t', 'up']);
+          frames.push(frame);
           const st = (await tmux(['display-message', '-p', '-t', 'up', '#{pane_dead} #{pane_dead_status}'])).trim();
-          // tmux marks the pane dead a moment before it records the exit status.
-          if (!/^1 \d+$/.test(st)) throw new Error(`still running: ${frames.at(-1) ?? ''}`);
-          return st;
+          // tmux 3.3 does not always fill pane_dead_status; its "Pane is dead (status N, …)" line has it.
+          const code = /^1 (\d+)$/.exec(st)?.[1] ?? (st.startsWith('1') ? /Pane is dead \(status (\d+)/.exec(frame)?.[1] : undefined);
+          if (code === undefined) throw new Error(`still running: ${frame}`);
+          return `1 ${code}`;
         },
         { timeoutMs: 240_000, intervalMs: 300, what: 'up --once to exit' },
       );

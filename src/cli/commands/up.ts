@@ -15,7 +15,8 @@ the bundled example repository to .lockstep/repo (first time only) and serves it
 source and kustomize controllers in this process and shows progress until every Kustomization is
 Ready. Then it keeps reconciling, printing each revision applied and each failure, until Ctrl-C.
 
-Commit in .lockstep/repo (or clone the printed URL and push): the change is applied within seconds.
+Clone the printed URL and push: the change is applied within seconds. Commits made directly in
+.lockstep/repo are picked up at the next GitRepository interval (--interval, default 1m).
 
 Flags:
   --once               exit when every Kustomization is Ready (0), or one fails / --timeout passes (1)
@@ -34,7 +35,7 @@ Exit codes: 0 all Ready (or interrupted after Ready), 1 a failure or timeout (re
 
 Examples:
   lockstep up --once
-  lockstep up                                  # keep running; edit .lockstep/repo and commit
+  lockstep up                                  # keep running; push to the printed git URL
   lockstep up --repo ../my-fleet --path clusters/dev
   lockstep up --repo https://git.example.com/fleet.git --branch main --path clusters/prod --kubeconfig ~/.kube/config
 `;
