@@ -3,9 +3,12 @@
  * not found triggers a re-read of its group/version (at most once per `minRefreshIntervalMs`), so kinds
  * from CRDs created after start-up resolve without a restart.
  */
+import { formatApiVersion } from '../identity.js';
 import type { GroupVersionKind } from '../object.js';
 import { ApiReason, KubeApiError, isNotFound } from './errors.js';
 import type { Transport } from './transport.js';
+
+export { formatApiVersion };
 
 /** How one kind is served. */
 export interface ResourceMapping {
@@ -39,14 +42,14 @@ export class NoKindMatchError extends KubeApiError {
   }
 }
 
-/** `apps/v1` → {group: 'apps', version: 'v1'}; `v1` → core group. */
+/**
+ * `apps/v1` → {group: 'apps', version: 'v1'}; `v1` → core group. Lenient (never throws), unlike
+ * `parseApiVersion` in `src/kube/identity.ts`, because the client must pass whatever it is given to the server
+ * and let the server answer.
+ */
 export function parseApiVersion(apiVersion: string): { group: string; version: string } {
   const i = apiVersion.indexOf('/');
   return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
-}
-
-export function formatApiVersion(group: string, version: string): string {
-  return group ? `${group}/${version}` : version;
 }
 
 /** `/api/v1` or `/apis/{group}/{version}`. */
