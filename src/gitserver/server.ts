@@ -96,7 +96,11 @@ export function parseCgiHeaders(block: string): { status: number; headers: Recor
   return { status, headers };
 }
 
-function cgiEnv(req: IncomingMessage, root: string): Record<string, string> {
+/**
+ * The CGI environment `git http-backend` needs for one request under `root`. `remoteUser` is set because
+ * http-backend enables receive-pack (push) only for an authenticated user.
+ */
+export function cgiEnv(req: IncomingMessage, root: string, remoteUser = 'lockstep'): Record<string, string> {
   const u = new URL(req.url ?? '/', 'http://x');
   const env: Record<string, string> = {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',
@@ -109,8 +113,7 @@ function cgiEnv(req: IncomingMessage, root: string): Record<string, string> {
     QUERY_STRING: u.search.replace(/^\?/, ''),
     CONTENT_TYPE: req.headers['content-type'] ?? '',
     REMOTE_ADDR: '127.0.0.1',
-    // http-backend enables receive-pack (push) only for an authenticated user.
-    REMOTE_USER: 'lockstep',
+    REMOTE_USER: remoteUser,
   };
   if (req.headers['git-protocol']) env['GIT_PROTOCOL'] = String(req.headers['git-protocol']);
   if (req.headers['content-encoding']) env['HTTP_CONTENT_ENCODING'] = String(req.headers['content-encoding']);

@@ -6,6 +6,7 @@
  * - {@link startSshServer}: Debian's `sshd` on a free high port with a generated host key and client key.
  * Every server listens on 127.0.0.1 only; `stop()` ends the processes this module started.
  */
+import { cgiEnv } from '../../src/gitserver/server.js';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -212,22 +213,7 @@ function authorized(req: IncomingMessage, opts: GitHttpServerOptions): boolean {
 
 function serveCgi(req: IncomingMessage, res: ServerResponse, root: string, faults: GitHttpFaults): void {
   const u = new URL(req.url ?? '/', 'http://x');
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    GIT_PROJECT_ROOT: root,
-    GIT_HTTP_EXPORT_ALL: '1',
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_CONFIG_GLOBAL: '/dev/null',
-    REQUEST_METHOD: req.method ?? 'GET',
-    PATH_INFO: decodeURIComponent(u.pathname),
-    QUERY_STRING: u.search.replace(/^\?/, ''),
-    CONTENT_TYPE: req.headers['content-type'] ?? '',
-    REMOTE_ADDR: '127.0.0.1',
-    REMOTE_USER: 'test',
-  };
-  if (req.headers['git-protocol']) env.GIT_PROTOCOL = String(req.headers['git-protocol']);
-  if (req.headers['content-encoding']) env.HTTP_CONTENT_ENCODING = String(req.headers['content-encoding']);
-  if (req.headers['content-length']) env.CONTENT_LENGTH = String(req.headers['content-length']);
+  const env = cgiEnv(req, root, 'test');
   const isUploadPack = u.pathname.endsWith('/git-upload-pack');
   const cgi = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
   req.pipe(cgi.stdin);
