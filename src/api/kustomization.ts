@@ -3,7 +3,7 @@
  * defaults (`retryInterval` = interval, `timeout` = interval − 30 s with a 30 s floor, as Flux's
  * `GetTimeout`) and the spec checks the controller makes beyond the schema.
  */
-import type { KubeObject } from '../kube/object.js';
+import type { KubeObject, ObjectSelector } from '../kube/object.js';
 import { durationPattern, parseDuration } from './duration.js';
 import { type Condition, type LocalObjectReference, conditionSchema, localObjectReferenceSchema, objectRootProperties } from './meta.js';
 import type { SpecProblem } from './gitrepository.js';
@@ -42,15 +42,7 @@ export interface NamespacedObjectKindReference {
 }
 
 /** A kustomize patch target selector. */
-export interface PatchSelector {
-  group?: string;
-  version?: string;
-  kind?: string;
-  name?: string;
-  namespace?: string;
-  labelSelector?: string;
-  annotationSelector?: string;
-}
+export type PatchSelector = ObjectSelector;
 
 /** `spec.patches[]`. */
 export interface KustomizePatch {

@@ -42,3 +42,18 @@ export interface GroupVersionKind {
 export function isJsonObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/**
+ * Selects objects the way kustomize patch targets, Flux's `spec.patches[].target` and `spec.ignore` rules do:
+ * absent fields match everything; `labelSelector`/`annotationSelector` use the label-selector syntax. Whether
+ * name and namespace are exact or anchored regexes is up to the user of the selector.
+ */
+export interface ObjectSelector {
+  group?: string;
+  version?: string;
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  labelSelector?: string;
+  annotationSelector?: string;
+}

@@ -11,19 +11,11 @@
 import { parseLabelSelector } from '../labels.js';
 import { decodeManagedFields, type FieldSet } from '../merge/ssa/index.js';
 import { objectRefOf, parseApiVersion } from '../identity.js';
-import type { JsonValue, KubeObject } from '../object.js';
+import type { JsonValue, KubeObject, ObjectSelector } from '../object.js';
 import { isJsonObject } from '../object.js';
 
 /** Which objects a rule applies to; empty fields match everything; name and namespace are anchored regexes. */
-export interface IgnoreTarget {
-  group?: string;
-  version?: string;
-  kind?: string;
-  name?: string;
-  namespace?: string;
-  labelSelector?: string;
-  annotationSelector?: string;
-}
+export type IgnoreTarget = ObjectSelector;
 
 /** One `spec.ignore` entry. */
 export interface IgnoreRule {

@@ -3,7 +3,7 @@
  * kind Kustomization or Component, deprecated fields folded into their replacements).
  */
 import { join } from 'node:path';
-import type { JsonObject, JsonValue } from '../../kube/object.js';
+import type { JsonObject, JsonValue, ObjectSelector } from '../../kube/object.js';
 import { isJsonObject } from '../../kube/object.js';
 import { KustomizeError } from './errors.js';
 import type { Loader } from './fs.js';
@@ -37,15 +37,7 @@ export interface PatchEntry {
 }
 
 /** Selects the objects a patch applies to. */
-export interface PatchTarget {
-  group?: string;
-  version?: string;
-  kind?: string;
-  name?: string;
-  namespace?: string;
-  labelSelector?: string;
-  annotationSelector?: string;
-}
+export type PatchTarget = ObjectSelector;
 
 /** `generatorOptions` and per-generator `options`. */
 export interface GeneratorOptions {

@@ -4,7 +4,7 @@
  * numeric indexes, `delimiter`/`index`, `create`, `reject`). Scalar targets keep their type:
  * kustomize copies the text of the value into the target node and keeps the node's tag.
  */
-import type { JsonObject, JsonValue } from '../../kube/object.js';
+import type { JsonObject, JsonValue, ObjectSelector } from '../../kube/object.js';
 import { isJsonObject } from '../../kube/object.js';
 import { KustomizeError } from './errors.js';
 import type { Loader } from './fs.js';
@@ -16,15 +16,7 @@ import type { ResId } from './resid.js';
 import { gvkSelected } from './resid.js';
 import { parseYamlDocuments, resolvePlain } from './yaml.js';
 
-interface Selector {
-  group?: string;
-  version?: string;
-  kind?: string;
-  name?: string;
-  namespace?: string;
-  labelSelector?: string;
-  annotationSelector?: string;
-}
+type Selector = ObjectSelector;
 
 interface FieldOptions {
   delimiter?: string;
