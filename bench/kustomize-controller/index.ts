@@ -11,8 +11,12 @@
  *    --server-side` of the same rendered YAML (another namespace, same cluster; target ≤ 1.3×), and a
  *    no-op reconcile (target ≤ 0.2× of that kubectl apply).
  *
- * Run: `npm run bench -- kustomize-controller`. Env: BENCH_KS (1000), BENCH_OBJECTS (1000),
+ * Run: `npm run bench -- kustomize-controller`. Env: BENCH_KS (1000), BENCH_OBJECTS (1000; 0 skips part 2),
  * BENCH_CONCURRENCY (16), BENCH_WAIT (0: Ready without health checks; 1: `wait: true`).
+ *
+ * The controller's client is separate from the bench's own (creates, polls), and its requests are
+ * counted by verb and resource (see `requests.ts`): the table after each part is what the controller
+ * sent, per Kustomization (part 1) or per reconcile (part 2).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -32,6 +36,7 @@ import { emitDocument } from '../../src/render/kustomize/index.js';
 import { ControllerMetrics, Manager, getCondition, silentLogger } from '../../src/runtime/index.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { runTool } from '../../test/harness/tools.js';
+import { RequestCounter } from './requests.js';
 
 const KS = Number(process.env.BENCH_KS ?? 1000);
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 1000);
@@ -131,7 +136,12 @@ const mark = (ok: boolean): string => (ok ? 'ok' : 'MISSED');
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-bench-ks-'));
   const { child, kubeconfig } = await startCluster(join(dir, 'cluster'));
+  // The controller's client (unlimited: the cluster is in-process-local; its requests are counted) and
+  // the bench's own client for setup, creates and polls.
   const client = KubeClient.fromKubeConfig({ kubeconfig }, { qps: 0, burst: 10_000 });
+  const counter = new RequestCounter();
+  counter.attach(client);
+  const driver = KubeClient.fromKubeConfig({ kubeconfig }, { qps: 0, burst: 10_000 });
   const manager = new Manager({
     client,
     logger: silentLogger(),
@@ -141,7 +151,7 @@ async function main(): Promise<void> {
     factories: [{ name: 'kustomize', description: 'bench', create: (ctx) => [createKustomizationController(ctx, { healthIntervalMs: 1000 })] }],
   });
   try {
-    for (const crd of allCrds()) await client.create(crd as unknown as KubeObject);
+    for (const crd of allCrds()) await driver.create(crd as unknown as KubeObject);
     // The artifact: a tarball with both trees, served over HTTP, recorded on a GitRepository's status.
     const src = join(dir, 'src');
     for (const [p, text] of Object.entries({ ...appFiles(), ...bigFiles(OBJECTS) })) {
@@ -155,17 +165,17 @@ async function main(): Promise<void> {
     const server = await startArtifactServer({ root: storage });
     for (let i = 0; i < 100; i++) {
       try {
-        await client.list(gitType, { namespace: 'default' });
-        await client.list(ksType, { namespace: 'default' });
+        await driver.list(gitType, { namespace: 'default' });
+        await driver.list(ksType, { namespace: 'default' });
         break;
       } catch {
         await sleep(100);
       }
     }
-    for (const ns of ['flux-system', 'big', 'kubectl', ...Array.from({ length: NAMESPACES }, (_, i) => `bench-${i}`)]) await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    await client.create({ ...gitType, metadata: { name: 'bench', namespace: 'flux-system' }, spec: { url: 'http://example.invalid/bench.git', interval: '1h' } } as KubeObject);
+    for (const ns of ['flux-system', 'big', 'kubectl', ...Array.from({ length: NAMESPACES }, (_, i) => `bench-${i}`)]) await driver.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    await driver.create({ ...gitType, metadata: { name: 'bench', namespace: 'flux-system' }, spec: { url: 'http://example.invalid/bench.git', interval: '1h' } } as KubeObject);
     const revision = 'main@sha1:' + 'b'.repeat(40);
-    await client.patch(
+    await driver.patch(
       { ...gitType, namespace: 'flux-system', name: 'bench' },
       { status: { artifact: { path: rel, url: `${server.url}/${rel}`, revision, digest: archive.digest, lastUpdateTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), size: archive.size } } },
       { type: 'merge', subresource: 'status' },
@@ -176,11 +186,12 @@ async function main(): Promise<void> {
     // 1. Many Kustomizations.
     const base: Omit<KustomizationSpec, 'targetNamespace' | 'namePrefix'> = { interval: '1h', prune: true, wait: WAIT, sourceRef: { kind: 'GitRepository', name: 'bench' }, path: './app' };
     const t0 = Date.now();
+    const req0 = counter.mark();
     const cpu0 = process.cpuUsage();
     const childCpu0 = childCpuMs(child.pid);
     const creates: Array<Promise<unknown>> = [];
     for (let i = 0; i < KS; i++) {
-      creates.push(client.create({ ...ksType, metadata: { name: `app-${i}`, namespace: 'flux-system' }, spec: { ...base, targetNamespace: `bench-${i % NAMESPACES}`, namePrefix: `app-${i}-` } } as KubeObject));
+      creates.push(driver.create({ ...ksType, metadata: { name: `app-${i}`, namespace: 'flux-system' }, spec: { ...base, targetNamespace: `bench-${i % NAMESPACES}`, namePrefix: `app-${i}-` } } as KubeObject));
       if (creates.length >= 32) await Promise.all(creates.splice(0));
     }
     await Promise.all(creates);
@@ -205,6 +216,12 @@ async function main(): Promise<void> {
     const heap = process.memoryUsage();
     console.log(`   controller RSS (peak while reconciling / now)`.padEnd(60) + `${peakRss.toFixed(0)} MiB / ${rssMiB().toFixed(0)} MiB  target < ${TARGETS.rssMiB} MiB: ${mark(peakRss < TARGETS.rssMiB)}`);
     console.log(`   heap used${gc ? ' after GC' : ''} / external`.padEnd(60) + `${(heap.heapUsed / 1048576).toFixed(0)} MiB / ${(heap.external / 1048576).toFixed(0)} MiB`);
+    console.log(`   controller requests until all Ready (count, per Kustomization); ${((counter.total - [...req0.counts.values()].reduce((a, b) => a + b, 0)) / (allReadyMs / 1000)).toFixed(0)} req/s`);
+    for (const line of counter.report(req0, KS)) console.log(line);
+    if (OBJECTS <= 0) {
+      await server.close();
+      return;
+    }
 
     // 2. One big Kustomization vs kubectl apply --server-side of the same rendered YAML.
     const rendered = renderFluxPath({ root: src, path: 'big', overlay: { targetNamespace: 'kubectl' } }).objects;
@@ -220,10 +237,11 @@ async function main(): Promise<void> {
     const kubectlNoopMs = Date.now() - k1;
 
     const b0 = Date.now();
-    await client.create({ ...ksType, metadata: { name: 'big', namespace: 'flux-system' }, spec: { interval: '1h', prune: true, sourceRef: { kind: 'GitRepository', name: 'bench' }, path: './big', targetNamespace: 'big' } } as KubeObject);
+    const reqBig0 = counter.mark();
+    await driver.create({ ...ksType, metadata: { name: 'big', namespace: 'flux-system' }, spec: { interval: '1h', prune: true, sourceRef: { kind: 'GitRepository', name: 'bench' }, path: './big', targetNamespace: 'big' } } as KubeObject);
     const waitBig = async (check: (k: Kustomization) => boolean): Promise<Kustomization> => {
       for (;;) {
-        const k = (await client.get({ ...ksType, namespace: 'flux-system', name: 'big' })) as Kustomization;
+        const k = (await driver.get({ ...ksType, namespace: 'flux-system', name: 'big' })) as Kustomization;
         if (check(k)) return k;
         if (Date.now() - b0 > 600_000) throw new Error(`big Kustomization not Ready: ${JSON.stringify(k.status?.conditions)}`);
         await sleep(20);
@@ -232,9 +250,10 @@ async function main(): Promise<void> {
     const first = await waitBig((k) => getCondition(k, 'Ready')?.status === 'True');
     const firstMs = Date.now() - b0;
     const entries = first.status?.inventory?.entries.length ?? 0;
+    const reqNoop0 = counter.mark();
     const token = `noop-${Date.now()}`;
     const n0 = Date.now();
-    await client.patch({ ...ksType, namespace: 'flux-system', name: 'big' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, { type: 'merge' });
+    await driver.patch({ ...ksType, namespace: 'flux-system', name: 'big' }, { metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': token } } }, { type: 'merge' });
     await waitBig((k) => k.status?.lastHandledReconcileAt === token && getCondition(k, 'Ready')?.status === 'True' && getCondition(k, 'Reconciling') === undefined);
     const noopMs = Date.now() - n0;
     const r1 = firstMs / kubectlMs;
@@ -242,10 +261,15 @@ async function main(): Promise<void> {
     console.log(`2. kubectl apply --server-side of ${rendered.length} objects (first / again)`.padEnd(60) + `${fmt(kubectlMs)} / ${fmt(kubectlNoopMs)}`);
     console.log(`   Kustomization of ${entries} objects: first reconcile (create → Ready)`.padEnd(60) + `${fmt(firstMs)} = ${r1.toFixed(2)}× kubectl  target ≤ ${TARGETS.firstRatio}×: ${mark(r1 <= TARGETS.firstRatio)}`);
     console.log(`   no-op reconcile (requestedAt → Ready)`.padEnd(60) + `${fmt(noopMs)} = ${r2.toFixed(2)}× kubectl  target ≤ ${TARGETS.noopRatio}×: ${mark(r2 <= TARGETS.noopRatio)}`);
+    console.log('   controller requests, first reconcile');
+    for (const line of counter.report(reqBig0, 1)) console.log(line);
+    console.log('   controller requests, no-op reconcile (and whatever else ran meanwhile)');
+    for (const line of counter.report(reqNoop0, 1)) console.log(line);
     await server.close();
   } finally {
     await manager.stop();
     client.close();
+    driver.close();
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     rmSync(dir, { recursive: true, force: true });
