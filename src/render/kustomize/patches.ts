@@ -7,6 +7,8 @@ import type { JsonObject, JsonValue } from '../../kube/object.js';
 import { isJsonObject } from '../../kube/object.js';
 import { applyJsonPatch } from '../../kube/merge/jsonpatch.js';
 import { strategicMergeObject } from '../../kube/merge/strategic.js';
+import { LabelSelectorError, parseLabelSelector } from '../../kube/labels.js';
+import type { LabelMatcher } from '../../kube/labels.js';
 import { builtinSchemas } from '../../kube/schema/index.js';
 import type { SchemaRegistry } from '../../kube/schema/types.js';
 import { KustomizeError } from './errors.js';
@@ -32,27 +34,48 @@ function fullMatch(pattern: string, value: string): boolean {
   }
 }
 
-export function labelsMatch(selector: string, labels: JsonValue | undefined): boolean {
-  const m = isJsonObject(labels) ? labels : {};
-  for (const term of selector.split(/,(?![^(]*\))/).map((s) => s.trim()).filter(Boolean)) {
-    let mm: RegExpExecArray | null;
-    if ((mm = /^(\S+?)\s*(==|=|!=)\s*(\S*)$/.exec(term))) {
-      const [, k = '', op, v] = mm;
-      const has = typeof m[k] === 'string' && m[k] === v;
-      if (op === '!=' ? has : !has) return false;
-    } else if ((mm = /^(\S+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(term))) {
-      const [, k = '', op, vs = ''] = mm;
-      const set = vs.split(',').map((s) => s.trim());
-      const inSet = typeof m[k] === 'string' && set.includes(m[k] as string);
-      if (op === 'in' ? !inSet : inSet) return false;
-    } else if (term.startsWith('!')) {
-      if (term.slice(1) in m) return false;
-    } else if (!(term in m)) return false;
+/**
+ * Label or annotation values as kustomize's selectors see them: each scalar as text (`true` → "true", a null
+ * → "null"); maps and lists are left out. Known gap: a number is printed from its value, so `1.0` or `0x10`
+ * reads "1"/"16" where kustomize sees the source text.
+ */
+function asTextMap(v: JsonValue | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!isJsonObject(v)) return out;
+  for (const [key, x] of Object.entries(v)) {
+    if (x === null) out[key] = 'null';
+    else if (typeof x !== 'object') out[key] = String(x);
   }
-  return true;
+  return out;
 }
 
-function targetSelects(t: PatchTarget, r: Resource): boolean {
+const compiledSelectors = new Map<string, LabelMatcher | undefined>();
+const MAX_COMPILED_SELECTORS = 256;
+
+/**
+ * Whether labels or annotations satisfy a selector of a patch, replacement or ignore target, in the API's
+ * syntax (`src/kube/labels.ts`, the parser kustomize shares with the API server). An empty selector matches.
+ * A bad selector is a KustomizeError naming `file`; like kustomize, it is only noticed once a resource is
+ * tested against it. Compiled selectors are cached (bounded).
+ */
+export function selectorMatches(selector: string | undefined, values: JsonValue | undefined, file: string): boolean {
+  if (!selector) return true;
+  let matcher = compiledSelectors.get(selector);
+  if (matcher === undefined && !compiledSelectors.has(selector)) {
+    try {
+      matcher = parseLabelSelector(selector);
+    } catch (err) {
+      if (err instanceof LabelSelectorError) throw new KustomizeError(`invalid selector "${selector}": ${err.message}`, file);
+      throw err;
+    }
+    if (compiledSelectors.size >= MAX_COMPILED_SELECTORS) compiledSelectors.clear();
+    compiledSelectors.set(selector, matcher);
+  }
+  return matcher === undefined || matcher(asTextMap(values));
+}
+
+/** kustomize's order: ids first, then the label selector, then the annotation selector (each parsed only when reached). */
+function targetSelects(t: PatchTarget, r: Resource, file: string): boolean {
   const ids = [curId(r), ...r.prevIds];
   const g = gvkOf(r.obj);
   if (t.group !== undefined && t.group !== '' && !fullMatch(t.group, g.group)) return false;
@@ -61,9 +84,7 @@ function targetSelects(t: PatchTarget, r: Resource): boolean {
   if (t.name && !ids.some((id) => fullMatch(t.name as string, id.name))) return false;
   if (t.namespace && !ids.some((id) => fullMatch(t.namespace as string, id.namespace))) return false;
   const meta = metadataOf(r.obj);
-  if (t.labelSelector && !labelsMatch(t.labelSelector, meta.labels)) return false;
-  if (t.annotationSelector && !labelsMatch(t.annotationSelector, meta.annotations)) return false;
-  return true;
+  return selectorMatches(t.labelSelector, meta.labels, file) && selectorMatches(t.annotationSelector, meta.annotations, file);
 }
 
 function loadPatch(loader: Loader, k: Kustomization, p: PatchEntry): { text: string; file: string } {
@@ -107,9 +128,13 @@ function matchesPatchId(r: Resource, id: ResId): boolean {
   ) && g.kind !== '';
 }
 
-function applyJson6902(p: PatchEntry, ops: JsonValue, resources: Resource[], file: string): void {
-  if (!p.target) throw new KustomizeError('a JSON 6902 patch needs a target', file);
-  for (const r of resources.filter((x) => targetSelects(p.target as PatchTarget, x))) {
+/** The resources a patch target selects; a bad selector in it is an error naming the kustomization file. */
+function selectTargets(t: PatchTarget, resources: Resource[], kustomizationFile: string): Resource[] {
+  return resources.filter((x) => targetSelects(t, x, kustomizationFile));
+}
+
+function applyJson6902(ops: JsonValue, targets: Resource[], file: string): void {
+  for (const r of targets) {
     let out: JsonValue;
     try {
       // kustomize applies 6902 patches with evanphx/json-patch v4, as kubectl does: its loose forms (replace
@@ -124,8 +149,8 @@ function applyJson6902(p: PatchEntry, ops: JsonValue, resources: Resource[], fil
   }
 }
 
-function smpTargets(p: PatchEntry, doc: JsonObject, resources: Resource[], file: string): Resource[] {
-  if (p.target) return resources.filter((x) => targetSelects(p.target as PatchTarget, x));
+/** Without a target, a strategic merge patch applies to the one resource with its own id. */
+function smpTargets(doc: JsonObject, resources: Resource[], file: string): Resource[] {
   const id: ResId = { gvk: gvkOf(doc), name: nameOf(doc), namespace: namespaceOf(doc) };
   const targets = resources.filter((x) => matchesPatchId(x, id));
   if (targets.length !== 1) {
@@ -166,12 +191,14 @@ export function applyPatches(loader: Loader, k: Kustomization, entries: PatchEnt
     if (Array.isArray(first) || (docs.length === 0 && p.target)) {
       // JSON 6902 operations go through go-yaml v2 into interface{}: timestamps stay as written.
       const ops = parseYamlDocuments(text, { file, annotationsAsText: false, timestampsAsText: true })[0];
-      applyJson6902(p, ops ?? [], resources, file);
+      if (!p.target) throw new KustomizeError('a JSON 6902 patch needs a target', file);
+      applyJson6902(ops ?? [], selectTargets(p.target, resources, k.file), file);
       continue;
     }
     for (const doc of docs) {
       if (!isJsonObject(doc)) throw new KustomizeError('a strategic merge patch must be a map', file);
-      for (const r of smpTargets(p, doc, resources, file)) {
+      const targets = p.target ? selectTargets(p.target, resources, k.file) : smpTargets(doc, resources, file);
+      for (const r of targets) {
         if (doc.$patch === 'delete') resources.splice(resources.indexOf(r), 1);
         else smp(r, aimPatch(p, doc, r), p, file);
       }

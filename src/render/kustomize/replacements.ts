@@ -9,7 +9,7 @@ import { isJsonObject } from '../../kube/object.js';
 import { KustomizeError } from './errors.js';
 import type { Loader } from './fs.js';
 import type { Kustomization } from './kustomization.js';
-import { labelsMatch } from './patches.js';
+import { selectorMatches } from './patches.js';
 import type { Resource } from './resource.js';
 import { curId, metadataOf, nsEquals } from './resource.js';
 import type { ResId } from './resid.js';
@@ -101,9 +101,12 @@ function hasIdFields(s: Selector): boolean {
   return Boolean(s.group || s.version || s.kind || s.name || s.namespace);
 }
 
-function metaSelected(r: Resource, s: Selector): boolean {
+/** As kustomize: both selectors are evaluated (annotations first), so a bad one fails even when the other does not match. */
+function metaSelected(r: Resource, s: Selector, file: string): boolean {
   const meta = metadataOf(r.obj);
-  return (!s.labelSelector || labelsMatch(s.labelSelector, meta.labels)) && (!s.annotationSelector || labelsMatch(s.annotationSelector, meta.annotations));
+  const annotations = selectorMatches(s.annotationSelector, meta.annotations, file);
+  const labels = selectorMatches(s.labelSelector, meta.labels, file);
+  return annotations && labels;
 }
 
 /** Splits a field path on dots, keeping `[...]` groups whole. */
@@ -216,9 +219,9 @@ function sourceValue(k: Kustomization, resources: Resource[], src: Replacement['
   return withTargetType(value, parts[i] as string);
 }
 
-function isTarget(r: Resource, t: Replacement['targets'][number], select: Selector): boolean {
-  if (!metaSelected(r, select)) return false;
-  if ((t.reject ?? []).some((rj) => (rj.labelSelector || rj.annotationSelector) && metaSelected(r, rj))) return false;
+function isTarget(r: Resource, t: Replacement['targets'][number], select: Selector, file: string): boolean {
+  if (!metaSelected(r, select, file)) return false;
+  if ((t.reject ?? []).some((rj) => (rj.labelSelector || rj.annotationSelector) && metaSelected(r, rj, file))) return false;
   const ids = idsOf(r);
   if (!ids.some((id) => idSelected(id, select))) return false;
   return !(t.reject ?? []).some((rj) => hasIdFields(rj) && ids.some((id) => idSelected(id, rj)));
@@ -231,7 +234,7 @@ export function applyReplacements(loader: Loader, k: Kustomization, resources: R
     for (const t of rep.targets) {
       const select = t.select;
       if (!select) throw new KustomizeError('target must specify resources to select', k.file);
-      for (const r of resources.filter((x) => isTarget(x, t, select))) {
+      for (const r of resources.filter((x) => isTarget(x, t, select, k.file))) {
         for (const fp of t.fieldPaths ?? ['metadata.name']) {
           const create = t.options?.create === true;
           const n = reach(r.obj, splitFieldPath(fp), create, (c, key) => setValue(c, key, value, t.options));
