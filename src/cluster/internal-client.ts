@@ -59,7 +59,12 @@ export function createInternalClient(core: ClusterCore): InternalClient & { clos
     },
     watch(ref: ResourceRef | undefined, fromResourceVersion: string | undefined, cb: (ev: WatchEvent) => void): () => void {
       const r = ref ? served(ref) : undefined;
+      const from = fromResourceVersion && fromResourceVersion !== '0' ? Number(fromResourceVersion) : undefined;
+      // a resourceVersion read before its commit was durable (group commit) must not be delivered again
+      let sentRv = from ?? 0;
       const deliver = (ev: ChangeEvent): void => {
+        if (ev.rv <= sentRv) return;
+        sentRv = ev.rv;
         if (r && ev.rkey !== r.rkey) return;
         const target = r ?? core.catalog.preferredFor(ev.rkey);
         if (!target) return;
@@ -69,7 +74,6 @@ export function createInternalClient(core: ClusterCore): InternalClient & { clos
         });
       };
       let active = true;
-      const from = fromResourceVersion && fromResourceVersion !== '0' ? Number(fromResourceVersion) : undefined;
       if (from !== undefined) {
         const replay = core.store.since(from);
         if (!replay) throw gone(`too old resource version: ${fromResourceVersion ?? ''}`);

@@ -3,9 +3,16 @@
  * resourceVersion sequence and a change log that watches replay from. An in-memory index mirrors the
  * `objects` table so reads never touch SQLite.
  *
- * Durability: WAL with `synchronous=NORMAL` — a committed transaction is in the WAL file before `commit()`
- * returns, so it survives `kill -9` of the process (not a power loss of the machine). Each `commit()` is one
- * transaction: a batch is all-or-nothing.
+ * Group commit: `commit()` applies a batch to the in-memory index at once (in-process readers see it) and queues
+ * it; the queued batches of one turn of the event loop are written to SQLite in ONE transaction from a
+ * `setImmediate` (16 concurrent clients share the per-transaction cost). A change is *durable* once that
+ * transaction committed: only then does it enter the change log and reach subscribers (watches), and
+ * {@link ObjectStore.durable} resolves — the HTTP layer acknowledges nothing before that. If the transaction
+ * fails, the waiters are rejected and the in-memory index is reloaded from the database (pending changes vanish).
+ *
+ * Durability: WAL with `synchronous=NORMAL` — a committed transaction is in the WAL file before
+ * {@link ObjectStore.durable} resolves, so it survives `kill -9` of the process (not a power loss of the machine).
+ * Each batch of `commit()` is all-or-nothing; batches are written in order.
  */
 import Database from 'better-sqlite3';
 import type { KubeObject } from '../kube/object.js';
@@ -48,6 +55,38 @@ export interface ObjectStoreOptions {
   path?: string;
   /** How many change-log entries watches can replay (older resourceVersions get 410 Gone). Default 20,000. */
   retainEvents?: number;
+  /** How long a write waits for a lock held by another connection before failing, ms (default 5,000). */
+  busyTimeoutMs?: number;
+  /** Called when a subscriber throws (the others are still told); default: a process warning. */
+  onSubscriberError?: (e: unknown) => void;
+}
+
+/** Raised to the waiters of a group commit whose SQLite transaction failed (the changes were dropped). */
+export class StorageError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`storage error: the write was not persisted: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'StorageError';
+  }
+}
+
+/** The changes waiting for the next group commit, and the promise their writers wait on. */
+interface PendingBatch {
+  events: ChangeEvent[];
+  done: Promise<void>;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+function newBatch(): PendingBatch {
+  let resolve: () => void = () => undefined;
+  let reject: (e: unknown) => void = () => undefined;
+  const done = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // nobody may be waiting (in-process writers do not): the failure is reported through the reload, not as unhandled
+  done.catch(() => undefined);
+  return { events: [], done, resolve, reject };
 }
 
 
@@ -63,7 +102,15 @@ export class ObjectStore {
   private readonly log: ChangeEvent[] = [];
   private readonly retain: number;
   private readonly subscribers = new Set<(ev: ChangeEvent) => void>();
+  /** Highest resourceVersion handed out (pending changes included). */
   private rv = 0;
+  /** Highest resourceVersion written to SQLite. */
+  private durableRvValue = 0;
+  private pending: PendingBatch | undefined;
+  private flushScheduled: NodeJS.Immediate | undefined;
+  /** JSON text of committed objects, so responses need not serialise them again. */
+  private readonly jsonCache = new WeakMap<object, string>();
+  private readonly onSubscriberError: (e: unknown) => void;
   private writesSincePrune = 0;
   private readonly stmts: {
     put: Database.Statement;
@@ -72,11 +119,12 @@ export class ObjectStore {
     setRv: Database.Statement;
     prune: Database.Statement;
   };
-  private readonly txn: (writes: StoreWrite[]) => ChangeEvent[];
+  private readonly txn: (events: ChangeEvent[]) => void;
 
   constructor(opts: ObjectStoreOptions = {}) {
     this.retain = opts.retainEvents ?? 20_000;
-    this.db = new Database(opts.path ?? ':memory:');
+    this.onSubscriberError = opts.onSubscriberError ?? ((e) => process.emitWarning(`cluster store subscriber failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
+    this.db = new Database(opts.path ?? ':memory:', { timeout: opts.busyTimeoutMs ?? 5000 });
     if (opts.path) {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
@@ -93,17 +141,26 @@ export class ObjectStore {
       setRv: this.db.prepare("INSERT INTO meta (k, v) VALUES ('rv', ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v"),
       prune: this.db.prepare('DELETE FROM events WHERE rv <= ?'),
     };
-    this.load();
-    this.txn = this.db.transaction((writes: StoreWrite[]) => this.writeAll(writes));
+    this.loadObjects();
+    this.loadLog();
+    this.txn = this.db.transaction((events: ChangeEvent[]) => this.writeAll(events));
   }
 
-  private load(): void {
+  /** (Re)builds the in-memory index and the resourceVersion from the database. */
+  private loadObjects(): void {
+    this.byResource.clear();
+    this.sortedNames.clear();
+    this.sortedNs.clear();
     const row = this.db.prepare("SELECT v FROM meta WHERE k = 'rv'").get() as { v: number } | undefined;
     this.rv = row?.v ?? 0;
+    this.durableRvValue = this.rv;
     for (const r of this.db.prepare('SELECT rkey, ns, name, rv, body FROM objects').iterate() as Iterable<{ rkey: string; ns: string; name: string; rv: number; body: string }>) {
       const labels = (JSON.parse(r.body) as KubeObject).metadata?.labels;
       this.nsIndex(r.rkey, r.ns).set(r.name, { rv: r.rv, json: r.body, ns: r.ns, name: r.name, labels });
     }
+  }
+
+  private loadLog(): void {
     const evs = this.db.prepare('SELECT rv, rkey, ns, name, type, body FROM events ORDER BY rv DESC LIMIT ?').all(this.retain) as { rv: number; rkey: string; ns: string; name: string; type: ChangeType; body: string }[];
     for (const e of evs.reverse()) {
       const labels = (JSON.parse(e.body) as KubeObject).metadata?.labels;
@@ -126,31 +183,35 @@ export class ObjectStore {
     return m;
   }
 
-  private writeAll(writes: StoreWrite[]): ChangeEvent[] {
-    const out: ChangeEvent[] = [];
+  private writeAll(events: ChangeEvent[]): void {
+    for (const ev of events) {
+      if (ev.type === 'DELETED') this.stmts.del.run(ev.rkey, ev.ns, ev.name);
+      else this.stmts.put.run(ev.rkey, ev.ns, ev.name, ev.rv, ev.json);
+      this.stmts.ev.run(ev.rv, ev.rkey, ev.ns, ev.name, ev.type, ev.json);
+    }
+    const last = events[events.length - 1];
+    if (last) this.stmts.setRv.run(last.rv);
+  }
+
+  /**
+   * Commits a batch: each write gets the next resourceVersion (set into `obj.metadata.resourceVersion`), the
+   * in-memory index changes at once, and the batch is queued for the next group commit (see the module comment:
+   * subscribers are told, and {@link durable} resolves, once it is in SQLite). The objects must not be changed
+   * afterwards (their JSON is kept for {@link jsonOf}). Returns the change events.
+   */
+  commit(writes: StoreWrite[]): ChangeEvent[] {
+    if (writes.length === 0) return [];
+    const evs: ChangeEvent[] = [];
     let rv = this.rv;
     for (const w of writes) {
       rv++;
       w.obj.metadata.resourceVersion = String(rv);
       const json = JSON.stringify(w.obj);
-      if (w.type === 'DELETED') this.stmts.del.run(w.rkey, w.ns, w.name);
-      else this.stmts.put.run(w.rkey, w.ns, w.name, rv, json);
-      this.stmts.ev.run(rv, w.rkey, w.ns, w.name, w.type, json);
-      out.push({ rv, rkey: w.rkey, ns: w.ns, name: w.name, type: w.type, json, labels: w.obj.metadata.labels });
+      this.jsonCache.set(w.obj, json);
+      evs.push({ rv, rkey: w.rkey, ns: w.ns, name: w.name, type: w.type, json, labels: w.obj.metadata.labels });
     }
-    this.stmts.setRv.run(rv);
-    return out;
-  }
-
-  /**
-   * Writes a batch in one transaction; each write gets the next resourceVersion (set into
-   * `obj.metadata.resourceVersion`). Subscribers are told after the commit. Returns the change events.
-   */
-  commit(writes: StoreWrite[]): ChangeEvent[] {
-    if (writes.length === 0) return [];
-    const evs = this.txn(writes);
+    this.rv = rv;
     for (const ev of evs) {
-      this.rv = ev.rv;
       const idx = this.nsIndex(ev.rkey, ev.ns);
       const sk = `${ev.rkey}\u0000${ev.ns}`;
       if (ev.type === 'DELETED') {
@@ -159,11 +220,60 @@ export class ObjectStore {
         if (!idx.has(ev.name)) this.sortedNames.delete(sk);
         idx.set(ev.name, { rv: ev.rv, json: ev.json, ns: ev.ns, name: ev.name, labels: ev.labels });
       }
-      this.log.push(ev);
     }
-    this.trimLog(evs.length);
-    for (const ev of evs) for (const s of this.subscribers) s(ev);
+    this.pending ??= newBatch();
+    for (const ev of evs) this.pending.events.push(ev);
+    this.flushScheduled ??= setImmediate(() => this.flush());
     return evs;
+  }
+
+  /**
+   * Resolves once every change committed so far is in SQLite (undefined when nothing is pending); rejects with a
+   * {@link StorageError} when their transaction failed.
+   */
+  durable(): Promise<void> | undefined {
+    return this.pending?.done;
+  }
+
+  /** The highest resourceVersion that is in SQLite (what watch bookmarks may promise). */
+  durableRv(): number {
+    return this.durableRvValue;
+  }
+
+  /** The JSON text `commit()` stored for this object (the same object, unchanged since), or undefined. */
+  jsonOf(obj: object): string | undefined {
+    return this.jsonCache.get(obj);
+  }
+
+  /** Writes the pending changes in one transaction now (normally run from `setImmediate`). */
+  flush(): void {
+    if (this.flushScheduled) clearImmediate(this.flushScheduled);
+    this.flushScheduled = undefined;
+    const batch = this.pending;
+    this.pending = undefined;
+    if (!batch || batch.events.length === 0) return;
+    try {
+      this.txn(batch.events);
+    } catch (e) {
+      // the index holds changes SQLite does not: go back to what is durable
+      this.loadObjects();
+      batch.reject(new StorageError(e));
+      return;
+    }
+    const evs = batch.events;
+    this.durableRvValue = evs[evs.length - 1]?.rv ?? this.durableRvValue;
+    for (const ev of evs) this.log.push(ev);
+    this.trimLog(evs.length);
+    batch.resolve();
+    for (const ev of evs) {
+      for (const s of this.subscribers) {
+        try {
+          s(ev);
+        } catch (e) {
+          this.onSubscriberError(e);
+        }
+      }
+    }
   }
 
   private trimLog(added: number): void {
@@ -176,7 +286,7 @@ export class ObjectStore {
     }
   }
 
-  /** The current (highest) resourceVersion. */
+  /** The current (highest) resourceVersion, including changes not yet durable. */
   currentRv(): number {
     return this.rv;
   }
@@ -184,7 +294,7 @@ export class ObjectStore {
   /** The oldest resourceVersion a watch can resume after (watches from older ones get 410). */
   oldestResumableRv(): number {
     const first = this.log[0];
-    return first ? first.rv - 1 : this.rv;
+    return first ? first.rv - 1 : this.durableRvValue;
   }
 
   /** One object, or undefined. */
@@ -233,7 +343,7 @@ export class ObjectStore {
     return n;
   }
 
-  /** Changes after `rv` (exclusive), or undefined when the log no longer reaches back that far. */
+  /** Durable changes after `rv` (exclusive), or undefined when the log no longer reaches back that far. */
   since(rv: number): ChangeEvent[] | undefined {
     if (rv < this.oldestResumableRv()) return undefined;
     // binary search for the first event with ev.rv > rv
@@ -247,14 +357,15 @@ export class ObjectStore {
     return this.log.slice(lo);
   }
 
-  /** Calls `cb` synchronously after every committed change; returns an unsubscribe function. */
+  /** Calls `cb` for every change once it is durable (in resourceVersion order); returns an unsubscribe function. */
   subscribe(cb: (ev: ChangeEvent) => void): () => void {
     this.subscribers.add(cb);
     return () => this.subscribers.delete(cb);
   }
 
-  /** Closes the database (checkpointing the WAL). */
+  /** Writes what is pending, then closes the database (checkpointing the WAL). */
   close(): void {
+    if (this.db.open) this.flush();
     this.subscribers.clear();
     if (this.db.open) this.db.close();
   }

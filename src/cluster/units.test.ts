@@ -11,7 +11,8 @@ import { parsePath } from './http/route.js';
 import { humanDuration } from './http/table.js';
 import { nameErrors } from './names.js';
 import { matchFields, parseFieldSelector, parseLabelSelector } from './selectors.js';
-import { ObjectStore } from './store.js';
+import Database from 'better-sqlite3';
+import { ObjectStore, StorageError } from './store.js';
 
 describe('label selectors', () => {
   const labels = { app: 'web', tier: 'front', env: 'prod' };
@@ -97,12 +98,17 @@ describe('object store', () => {
     s.subscribe((e) => seen.push(`${e.type} ${e.name} ${e.rv}`));
     s.commit([{ rkey: '/configmaps', ns: 'ns', name: 'a', type: 'ADDED', obj: obj('a') }]);
     s.commit([{ rkey: '/configmaps', ns: 'ns', name: 'b', type: 'ADDED', obj: obj('b') }]);
+    s.flush();
     s.commit([{ rkey: '/configmaps', ns: 'ns', name: 'a', type: 'MODIFIED', obj: obj('a', '2') }]);
     s.commit([{ rkey: '/configmaps', ns: 'ns', name: 'b', type: 'DELETED', obj: obj('b') }]);
+    s.flush();
     assert.deepEqual(seen, ['ADDED a 1', 'ADDED b 2', 'MODIFIED a 3', 'DELETED b 4']);
     assert.deepEqual(s.since(2)?.map((e) => e.rv), [3, 4]);
     assert.deepEqual(s.list('/configmaps').map((e) => [e.name, e.rv, e.labels?.a]), [['a', 3, '2']]);
-    for (let i = 0; i < 6; i++) s.commit([{ rkey: '/configmaps', ns: 'ns', name: `x${i}`, type: 'ADDED', obj: obj(`x${i}`) }]);
+    for (let i = 0; i < 6; i++) {
+      s.commit([{ rkey: '/configmaps', ns: 'ns', name: `x${i}`, type: 'ADDED', obj: obj(`x${i}`) }]);
+      s.flush();
+    }
     assert.equal(s.since(1), undefined, 'older than the retained log');
     s.close();
     const again = new ObjectStore({ path, retainEvents: 4 });
@@ -110,6 +116,49 @@ describe('object store', () => {
     assert.equal(again.get('/configmaps', 'ns', 'a')?.rv, 3);
     assert.deepEqual(again.since(8)?.map((e) => e.rv), [9, 10]);
     again.close();
+  });
+
+  test('group commit: readable at once, durable (log, subscribers, durable()) after one transaction; close writes what is pending', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'store-')), 'state.db');
+    const s = new ObjectStore({ path });
+    const seen: number[] = [];
+    s.subscribe((e) => seen.push(e.rv));
+    const o = obj('a');
+    s.commit([{ rkey: '/configmaps', ns: 'ns', name: 'a', type: 'ADDED', obj: o }]);
+    s.commit([{ rkey: '/configmaps', ns: 'ns', name: 'b', type: 'ADDED', obj: obj('b') }]);
+    assert.equal(s.get('/configmaps', 'ns', 'b')?.rv, 2, 'the index sees a pending change');
+    assert.equal(s.jsonOf(o), JSON.stringify(o));
+    assert.deepEqual([seen, s.durableRv(), s.since(0)], [[], 0, []], 'nothing durable yet');
+    const wait = s.durable();
+    assert.ok(wait);
+    await wait;
+    assert.deepEqual([seen, s.durableRv(), s.durable()], [[1, 2], 2, undefined]);
+    s.commit([{ rkey: '/configmaps', ns: 'ns', name: 'c', type: 'ADDED', obj: obj('c') }]);
+    s.close();
+    const again = new ObjectStore({ path });
+    assert.deepEqual([again.currentRv(), again.get('/configmaps', 'ns', 'c')?.rv], [3, 3]);
+    again.close();
+  });
+
+  test('a failed group commit rejects its waiters and drops its changes from the index', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'store-')), 'state.db');
+    const s = new ObjectStore({ path, busyTimeoutMs: 0 });
+    s.commit([{ rkey: '/configmaps', ns: 'ns', name: 'a', type: 'ADDED', obj: obj('a') }]);
+    s.flush();
+    const locker = new Database(path);
+    locker.exec('BEGIN IMMEDIATE');
+    try {
+      s.commit([{ rkey: '/configmaps', ns: 'ns', name: 'b', type: 'ADDED', obj: obj('b') }]);
+      await assert.rejects(s.durable() ?? Promise.resolve(), (e: unknown) => e instanceof StorageError);
+      assert.deepEqual([s.get('/configmaps', 'ns', 'b'), s.currentRv(), s.get('/configmaps', 'ns', 'a')?.rv], [undefined, 1, 1]);
+    } finally {
+      locker.exec('ROLLBACK');
+      locker.close();
+    }
+    s.commit([{ rkey: '/configmaps', ns: 'ns', name: 'b', type: 'ADDED', obj: obj('b') }]);
+    await s.durable();
+    assert.equal(s.get('/configmaps', 'ns', 'b')?.rv, 2);
+    s.close();
   });
 });
 

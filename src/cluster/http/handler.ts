@@ -51,6 +51,20 @@ export function sendJson(res: ServerResponse, code: number, body: JsonValue | st
   res.end(text);
 }
 
+/**
+ * Waits until every change the request could have made or seen is durable (group commit, see `../store.ts`):
+ * nothing is acknowledged, and nothing not yet on disk is shown, before that. A failed commit throws (500).
+ */
+async function settled(core: ClusterCore): Promise<void> {
+  const p = core.store.durable();
+  if (p) await p;
+}
+
+/** An object as JSON: the text the store wrote for it when it is the stored object itself (no second encoding). */
+function objectJson(core: ClusterCore, o: KubeObject): string {
+  return core.store.jsonOf(o) ?? JSON.stringify(o);
+}
+
 function sendError(res: ServerResponse, e: ApiError): void {
   if (res.headersSent) {
     res.destroy();
@@ -303,9 +317,10 @@ async function serveResource(deps: HandlerDeps, rr: ResourceRequest): Promise<vo
   }
 }
 
-function serveGet(deps: HandlerDeps, rr: ResourceRequest, r: ServedResource): void {
+async function serveGet(deps: HandlerDeps, rr: ResourceRequest, r: ServedResource): Promise<void> {
   const { p } = rr;
   let obj = deps.core.get(r, p.namespace, p.name ?? '');
+  await settled(deps.core);
   if (p.subresource === 'scale') obj = deps.core.scaleOf(r, obj);
   if (wantsTable(rr.req.headers.accept) && !p.subresource) {
     const table = toTable(r, [obj], { resourceVersion: obj.metadata.resourceVersion ?? '', include: includeOf(rr.url.searchParams) });
@@ -339,6 +354,7 @@ const LIST_CHUNK = 1000;
 async function serveList(deps: HandlerDeps, rr: ResourceRequest, r: ServedResource): Promise<void> {
   const core = deps.core;
   const result = core.list(r, listOptions(rr.url.searchParams, rr.p.namespace));
+  await settled(core);
   if (wantsTable(rr.req.headers.accept)) {
     const objs = result.entries.map((e) => core.decode(r, e.json));
     sendJson(rr.res, 200, toTable(r, objs, { resourceVersion: result.resourceVersion, continue: result.continue, include: includeOf(rr.url.searchParams) }));
@@ -400,10 +416,12 @@ async function serveWrite(deps: HandlerDeps, rr: ResourceRequest, r: ServedResou
     if (dryRun) ctx.dryRun = true;
     if (verb === 'delete') {
       const out = core.delete({ r, ns: p.namespace, name: p.name ?? '' }, opts, ctx);
-      sendJson(res, 200, out.object as unknown as JsonObject, warningHeaders(ctx));
+      await settled(core);
+      sendJson(res, 200, objectJson(core, out.object), warningHeaders(ctx));
       return;
     }
     const items = core.deleteCollection(r, listOptions(rr.url.searchParams, p.namespace), opts, ctx);
+    await settled(core);
     sendJson(res, 200, { kind: `${r.kind}List`, apiVersion: groupVersion(r), metadata: {}, items: items as unknown as JsonObject[] }, warningHeaders(ctx));
     return;
   }
@@ -413,19 +431,22 @@ async function serveWrite(deps: HandlerDeps, rr: ResourceRequest, r: ServedResou
     const body = decodeBody(buf, type === 'apply' ? 'application/yaml' : 'application/json');
     const existed = type === 'apply' ? core.store.get(r.rkey, r.namespaced ? p.namespace ?? '' : '', p.name ?? '') !== undefined : true;
     const out = core.patch({ r, ns: p.namespace, name: p.name ?? '' }, { type, body, sub: p.subresource }, ctx);
-    sendJson(res, existed ? 200 : 201, out as unknown as JsonObject, warningHeaders(ctx));
+    await settled(core);
+    sendJson(res, existed ? 200 : 201, objectJson(core, out), warningHeaders(ctx));
     return;
   }
   const body = await readDecoded(req);
   if (verb === 'create') {
     if (p.name && r.rkey !== '/namespaces') throw new ApiError(405, StatusReason.methodNotAllowed, 'the server does not allow this method on the requested resource');
     const out = core.create(r, p.namespace, body, ctx);
-    sendJson(res, 201, out as unknown as JsonObject, warningHeaders(ctx));
+    await settled(core);
+    sendJson(res, 201, objectJson(core, out), warningHeaders(ctx));
     return;
   }
   const sub = p.subresource === 'finalize' ? undefined : p.subresource;
   const out: KubeObject = core.update({ r, ns: p.namespace, name: p.name ?? '' }, body, ctx, sub);
-  sendJson(res, 200, out as unknown as JsonObject, warningHeaders(ctx));
+  await settled(core);
+  sendJson(res, 200, objectJson(core, out), warningHeaders(ctx));
 }
 
 /** Self/Local/SubjectAccessReview: evaluated with the authorizer (RBAC's evaluation), never stored. */

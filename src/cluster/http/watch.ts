@@ -44,6 +44,8 @@ export function serveWatch(w: WatchRequest): void {
   const gv = groupVersion(r);
   const single = core.catalog.resources().filter((x) => x.rkey === r.rkey).length === 1;
   let lastRv = core.store.currentRv();
+  /** Events up to here were sent (or are in the initial list): later deliveries of them are skipped. */
+  let sentRv = lastRv;
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
@@ -61,6 +63,9 @@ export function serveWatch(w: WatchRequest): void {
     if (res.writableLength > MAX_QUEUED_BYTES) stop();
   };
   const onEvent = (ev: ChangeEvent): void => {
+    // the initial list may include changes whose commit is still pending (group commit): they arrive later
+    if (ev.rv <= sentRv) return;
+    sentRv = ev.rv;
     if (!match(ev)) return;
     lastRv = ev.rv;
     write(ev.type, objectJson(ev.json));
@@ -88,13 +93,14 @@ export function serveWatch(w: WatchRequest): void {
       stop();
       return;
     }
+    sentRv = from;
     for (const ev of replay) onEvent(ev);
     unsubscribe = core.store.subscribe(onEvent);
   }
   if (bookmarks) {
     const every = w.bookmarkIntervalMs ?? 15_000;
     const tick = (): void => {
-      const mark: KubeObject = { apiVersion: gv, kind: r.kind, metadata: { resourceVersion: String(Math.max(lastRv, core.store.currentRv())) } };
+      const mark: KubeObject = { apiVersion: gv, kind: r.kind, metadata: { resourceVersion: String(Math.max(lastRv, core.store.durableRv())) } };
       write('BOOKMARK', JSON.stringify(mark));
       timers[1] = setTimeout(tick, every);
     };
