@@ -13,6 +13,7 @@ import {
   objectRefOf,
   parseApiVersion,
   parseInventoryId,
+  tryGvkOf,
 } from './identity.js';
 import type { ObjectRef } from './identity.js';
 
@@ -34,6 +35,16 @@ test('gvkOf and objectRefOf', () => {
   assert.deepEqual(objectRefOf({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'x' } }), { group: '', kind: 'Namespace', namespace: '', name: 'x' });
   for (const bad of [{}, { apiVersion: 'v1' }, { kind: 'Pod' }, { apiVersion: 3, kind: 'Pod' }, { apiVersion: 'v1', kind: '' }]) {
     assert.throws(() => gvkOf(bad), IdentityError, JSON.stringify(bad));
+  }
+});
+
+test('tryGvkOf: the GVK, or undefined wherever gvkOf throws', () => {
+  assert.deepEqual(tryGvkOf({ apiVersion: 'apps/v1', kind: 'Deployment' }), { group: 'apps', version: 'v1', kind: 'Deployment' });
+  assert.deepEqual(tryGvkOf({ apiVersion: 'v1', kind: 'Pod' }), { group: '', version: 'v1', kind: 'Pod' });
+  const bad = [{}, { apiVersion: 'v1' }, { kind: 'Pod' }, { apiVersion: 3, kind: 'Pod' }, { apiVersion: 'v1', kind: '' }, { apiVersion: 'a/b/c', kind: 'X' }, { apiVersion: '/v1', kind: 'X' }, { apiVersion: '', kind: 'X' }];
+  for (const obj of bad) {
+    assert.equal(tryGvkOf(obj), undefined, JSON.stringify(obj));
+    assert.throws(() => gvkOf(obj), IdentityError, JSON.stringify(obj));
   }
 });
 

@@ -63,6 +63,22 @@ export function gvkOf(obj: ObjectLike): GroupVersionKind {
   return { ...parseApiVersion(apiVersion), kind };
 }
 
+/**
+ * The GVK of an object, or undefined where {@link gvkOf} would throw (apiVersion or kind missing, empty or not a
+ * string, apiVersion malformed). For callers to whom an object without identity is not an error, e.g. a merge
+ * that falls back to no schema.
+ */
+export function tryGvkOf(obj: ObjectLike): GroupVersionKind | undefined {
+  const { apiVersion, kind } = obj;
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string' || kind === '') return undefined;
+  try {
+    return { ...parseApiVersion(apiVersion), kind };
+  } catch (err) {
+    if (err instanceof IdentityError) return undefined;
+    throw err;
+  }
+}
+
 /** The {@link ObjectRef} of an object (namespace `''` when absent). Throws like {@link gvkOf}. */
 export function objectRefOf(obj: ObjectLike): ObjectRef {
   const { group, kind } = gvkOf(obj);

@@ -7,7 +7,7 @@ import type { PatchStrategy, SchemaNode } from '../schema/types.js';
 import { MergeError, MergeErrorCode } from './errors.js';
 import { cloneJson } from './jsonpatch.js';
 import { applyMergePatch } from './mergepatch.js';
-import { applyStrategicMergePatch, gvkOf, strategicMergeObject } from './strategic.js';
+import { applyStrategicMergePatch, strategicMergeObject } from './strategic.js';
 import { deployment, widget } from './testdata/objects.js';
 
 // ---- hand-built schema nodes -----------------------------------------------------------------
@@ -313,8 +313,6 @@ describe('strategicMergeObject', () => {
   const registry = builtinSchemas();
 
   test('looks the schema up by apiVersion and kind', () => {
-    assert.deepEqual(gvkOf(deployment), { group: 'apps', version: 'v1', kind: 'Deployment' });
-    assert.deepEqual(gvkOf({ apiVersion: 'v1', kind: 'Pod' }), { group: '', version: 'v1', kind: 'Pod' });
     const out = strategicMergeObject(deployment, { spec: { template: { spec: { containers: [{ name: 'new', image: 'n' }] } } } }, registry);
     const containers = ((((out['spec'] as JsonObject)['template'] as JsonObject)['spec'] as JsonObject)['containers'] as JsonObject[]).map((c) => c['name']);
     assert.deepEqual(containers, ['new', 'app', 'sidecar']);
@@ -325,5 +323,19 @@ describe('strategicMergeObject', () => {
     assert.deepEqual((out['spec'] as JsonObject)['tags'], ['z']);
     assert.throws(() => strategicMergeObject(widget, { spec: {} }, registry, { unknownKind: 'error' }), /not supported for example.com\/v1, Kind=Widget/);
     assert.deepEqual((strategicMergeObject(widget, { spec: { size: 1 } }, undefined)['spec'] as JsonObject)['size'], 1);
+  });
+
+  test('an object without a readable apiVersion/kind merges schema-less, or is refused with unknownKind: error', () => {
+    const patch: JsonObject = { spec: { template: { spec: { containers: [{ name: 'new', image: 'n' }] } } } };
+    for (const apiVersion of [undefined, '', 'a/b/c', 7]) {
+      const obj: JsonObject = { ...deployment };
+      if (apiVersion === undefined) delete obj['apiVersion'];
+      else obj['apiVersion'] = apiVersion;
+      const out = strategicMergeObject(obj, patch, registry);
+      // Without the Deployment schema the containers list is replaced, not merged by name.
+      const containers = (((out['spec'] as JsonObject)['template'] as JsonObject)['spec'] as JsonObject)['containers'] as JsonObject[];
+      assert.deepEqual(containers.map((c) => c['name']), ['new'], String(apiVersion));
+      assert.throws(() => strategicMergeObject(obj, patch, registry, { unknownKind: 'error' }), /not supported for .*Kind=Deployment/, String(apiVersion));
+    }
   });
 });

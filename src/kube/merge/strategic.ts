@@ -24,7 +24,8 @@
  * list where the schema wants a map, a map for a string…) is a typeMismatch error; kubectl's local
  * patch replaces the value and the API server would then fail to decode the object.
  */
-import type { GroupVersionKind, JsonObject, JsonValue } from '../object.js';
+import { tryGvkOf } from '../identity.js';
+import type { JsonObject, JsonValue } from '../object.js';
 import { isJsonObject } from '../object.js';
 import type { SchemaNode, SchemaRegistry } from '../schema/types.js';
 import { MergeError, MergeErrorCode } from './errors.js';
@@ -290,14 +291,6 @@ export function applyStrategicMergePatch(
   return merger.mergeMap(cloneJson(original), cloneJson(patch), schema, '');
 }
 
-/** Group, version and kind of an object's `apiVersion` and `kind`. */
-export function gvkOf(obj: JsonObject): GroupVersionKind {
-  const apiVersion = typeof obj['apiVersion'] === 'string' ? obj['apiVersion'] : '';
-  const kind = typeof obj['kind'] === 'string' ? obj['kind'] : '';
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? { group: '', version: apiVersion, kind } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1), kind };
-}
-
 /** Options of {@link strategicMergeObject}. */
 export interface StrategicMergeObjectOptions extends StrategicMergeOptions {
   /**
@@ -318,11 +311,13 @@ export function strategicMergeObject(
   registry: SchemaRegistry | undefined,
   options: StrategicMergeObjectOptions = {},
 ): JsonObject {
-  const gvk = gvkOf(obj);
-  const schema = registry?.forKind(gvk);
+  // An object without a readable apiVersion/kind has no schema: it merges schema-less (or is refused below).
+  const gvk = tryGvkOf(obj);
+  const schema = gvk === undefined ? undefined : registry?.forKind(gvk);
   if (schema === undefined && options.unknownKind === 'error') {
-    const gv = gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version;
-    throw new MergeError(MergeErrorCode.invalidPatch, '', `strategic merge patch is not supported for ${gv}, Kind=${gvk.kind}: no schema`);
+    const gv = typeof obj['apiVersion'] === 'string' ? obj['apiVersion'] : '';
+    const kind = typeof obj['kind'] === 'string' ? obj['kind'] : '';
+    throw new MergeError(MergeErrorCode.invalidPatch, '', `strategic merge patch is not supported for ${gv}, Kind=${kind}: no schema`);
   }
   const { unknownKind: _unused, ...rest } = options;
   return applyStrategicMergePatch(obj, patch, schema, rest);
