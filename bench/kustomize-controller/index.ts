@@ -12,7 +12,8 @@
  *    no-op reconcile (target ≤ 0.2× of that kubectl apply).
  *
  * Run: `npm run bench -- kustomize-controller`. Env: BENCH_KS (1000), BENCH_OBJECTS (1000; 0 skips part 2),
- * BENCH_CONCURRENCY (16), BENCH_WAIT (0: Ready without health checks; 1: `wait: true`).
+ * BENCH_CONCURRENCY (16), BENCH_WAIT (0: Ready without health checks; 1: `wait: true`), BENCH_LOG (a pino
+ * level for the controller's logs on stderr; default none).
  *
  * The controller's client is separate from the bench's own (creates, polls), and its requests are
  * counted by verb and resource (see `requests.ts`): the table after each part is what the controller
@@ -33,7 +34,7 @@ import { KubeClient } from '../../src/kube/client/index.js';
 import type { KubeObject } from '../../src/kube/object.js';
 import { renderFluxPath } from '../../src/render/flux-overlay.js';
 import { emitDocument } from '../../src/render/kustomize/index.js';
-import { ControllerMetrics, Manager, getCondition, silentLogger } from '../../src/runtime/index.js';
+import { ControllerMetrics, Manager, createLogger, getCondition, silentLogger } from '../../src/runtime/index.js';
 import { packageRoot } from '../../src/util/paths.js';
 import { runTool } from '../../test/harness/tools.js';
 import { RequestCounter } from './requests.js';
@@ -144,7 +145,7 @@ async function main(): Promise<void> {
   const driver = KubeClient.fromKubeConfig({ kubeconfig }, { qps: 0, burst: 10_000 });
   const manager = new Manager({
     client,
-    logger: silentLogger(),
+    logger: process.env.BENCH_LOG ? createLogger({ level: process.env.BENCH_LOG }) : silentLogger(),
     metrics: new ControllerMetrics(),
     settings: { concurrent: CONCURRENCY },
     events: () => ({ record: async () => undefined }),

@@ -303,7 +303,14 @@ export function kustomizationReconciler(opts: KustomizationReconcilerOptions): R
       s.target = target;
       let cs: ChangeSet;
       try {
-        cs = await target.manager.apply(s.objects as unknown as KubeObject[], { ownerLabels: ownerLabelsOf(ctx.obj), force: spec.force === true, stageTimeoutMs: kustomizationTimeoutMs(spec), signal: ctx.signal });
+        cs = await target.manager.apply(s.objects as unknown as KubeObject[], {
+          ownerLabels: ownerLabelsOf(ctx.obj),
+          force: spec.force === true,
+          stageTimeoutMs: kustomizationTimeoutMs(spec),
+          // objects this Kustomization never applied are dry-run without a read first (see the option)
+          previousInventory: status(ctx.obj).inventory ?? { entries: [] },
+          signal: ctx.signal,
+        });
       } catch (err) {
         const msg = err instanceof ApplyError ? err.message : `apply failed: ${(err as Error).message}`;
         throw await fail(ctx, KustomizeReason.ReconciliationFailed, msg, err);

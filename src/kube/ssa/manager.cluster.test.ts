@@ -313,3 +313,45 @@ test('ignore rules: a field another Apply manager owns is stripped, one we own i
   const without = await rm.apply([deployment('ign', 'web', { replicas: 1 })]);
   assert.deepEqual(actions(without), ['Deployment/ign/web configured'], 'without the rule the drift is seen');
 });
+
+/** Counts the requests a client sends, as `METHOD kind-plural[?dryRun]`. */
+function countRequests(c: KubeClient): { counts: Map<string, number>; reset(): void } {
+  const counts = new Map<string, number>();
+  const transport = c.transport;
+  const original = transport.request.bind(transport);
+  transport.request = (req) => {
+    const plural = req.path.split('/').filter(Boolean).find((p) => p === 'configmaps') ?? 'other';
+    const key = `${req.method} ${plural}${req.query?.['dryRun'] ? ' dry-run' : ''}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    return original(req);
+  };
+  return { counts, reset: () => counts.clear() };
+}
+
+test('previousInventory: objects it lacks are dry-run without a read; one that exists after all is read and planned right', async () => {
+  const own = new KubeClient(loadKubeConfig({ kubeconfig: cluster.kubeconfigPath }));
+  const counted = countRequests(own);
+  const manager = new ResourceManager({ client: own, fieldManager: 'kustomize-controller' });
+  try {
+    await manager.apply([ns('guess')]);
+    const a = cm('guess', 'a', { v: '1' });
+    const first = await manager.apply([a], { ownerLabels: owner, previousInventory: { entries: [] } });
+    assert.deepEqual(actions(first), ['ConfigMap/guess/a created']);
+    // a exists but the (lost) inventory does not list it; b is new; c exists out of band with other data
+    await client.create(cm('guess', 'c', { v: 'old' }));
+    counted.reset();
+    const cs = await manager.apply([a, cm('guess', 'b', { v: '2' }), cm('guess', 'c', { v: '3' })], { ownerLabels: owner, previousInventory: { entries: [] } });
+    assert.deepEqual(actions(cs), ['ConfigMap/guess/a unchanged', 'ConfigMap/guess/b created', 'ConfigMap/guess/c configured']);
+    assert.deepEqual((await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'c', namespace: 'guess' }))['data'], { v: '3' });
+    // one list by owner labels (three of a kind) finds a: fast path, no dry-run; b: one dry-run, no read;
+    // c (not ours, not listed): a dry-run shows it exists, so it is read and dry-run again. Writes: b and c.
+    assert.deepEqual(Object.fromEntries(counted.counts), { 'GET configmaps': 2, 'PATCH configmaps dry-run': 3, 'PATCH configmaps': 2 });
+    // with the inventory listing all three, each is read first (a list: three of one kind and namespace)
+    counted.reset();
+    const again = await manager.apply([a, cm('guess', 'b', { v: '2' }), cm('guess', 'c', { v: '3' })], { ownerLabels: owner, previousInventory: cs.toInventory() });
+    assert.deepEqual(again.entries.map((e) => e.action), ['unchanged', 'unchanged', 'unchanged']);
+    assert.deepEqual(Object.fromEntries(counted.counts), { 'GET configmaps': 1 });
+  } finally {
+    own.close();
+  }
+});

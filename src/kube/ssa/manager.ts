@@ -4,10 +4,11 @@
  */
 import { isConflict, isInvalid, isNotFound, parseApiVersion } from '../client/index.js';
 import { cleanupPatch } from './cleanup.js';
-import { formatObjectRef, objectRefOf } from '../identity.js';
+import { formatObjectRef, inventoryId, objectRefOf } from '../identity.js';
 import type { KubeObject } from '../object.js';
 import { isPruneDisabled } from './annotations.js';
 import { ChangeSet } from './changeset.js';
+import type { Inventory } from './inventory.js';
 import { maskSecrets, toYaml, unifiedDiff } from './diff.js';
 import { ApplyError, HealthCheckError, type ObjectFailure } from './errors.js';
 import { waitForSet } from './health.js';
@@ -93,6 +94,15 @@ function sortForApply(objects: readonly KubeObject[]): KubeObject[] {
   return keyed.map((k) => k.o);
 }
 
+/** Hints "absent" for the objects without a hint that `previous` does not list (see ApplyOptions.previousInventory). */
+function assumeAbsent(objects: readonly KubeObject[], hints: Map<KubeObject, LiveHint>, previous: Inventory | undefined): void {
+  if (!previous) return;
+  const known = new Set(previous.entries.map((e) => e.id));
+  for (const o of objects) {
+    if (!hints.has(o) && !known.has(inventoryId(objectRefOf(o)))) hints.set(o, { live: undefined });
+  }
+}
+
 const labelsMatch = (obj: KubeObject, want: Record<string, string>): boolean => Object.entries(want).every(([k, v]) => obj.metadata.labels?.[k] === v);
 
 /** See the module comment. One instance per controller; safe to share between reconciles. */
@@ -136,6 +146,7 @@ export class ResourceManager {
       if (stage.length === 0) continue;
       if (opts.signal?.aborted) throw new ApplyError([failure({ ref: undefined, subject: 'apply' }, 'apply', new Error('aborted before all stages were applied'))], cs);
       const hints = await this.prefetch(stage, opts.ownerLabels);
+      assumeAbsent(stage, hints, opts.previousInventory);
       const planned = await mapLimit(stage, this.concurrency, (o) => planObject(this.ctx(opts, pending), o, hints.get(o)));
       const failures = planned.filter(isFailure);
       if (failures.length > 0) throw new ApplyError(failures, cs);

@@ -5,6 +5,7 @@ import type { ObjectRef } from '../identity.js';
 import type { KubeClient } from '../client/index.js';
 import type { HealthStatus } from '../kstatus/index.js';
 import type { IgnoreRule } from './ignore.js';
+import type { Inventory } from './inventory.js';
 
 /** An object reference with the API version to read it at (group/kind/namespace/name from identity.ts). */
 export interface VersionedRef extends ObjectRef {
@@ -67,6 +68,14 @@ export interface ApplyOptions {
   stageIntervalMs?: number;
   /** Flux `spec.ignore`: JSON pointer paths kept out of drift detection and apply (see `ignore.ts`). */
   ignore?: readonly IgnoreRule[];
+  /**
+   * The owner's inventory from its last apply. Objects NOT in it (new in this revision, or the whole set
+   * on a first apply) are assumed absent: they are not read before their dry-run. A dry-run that shows
+   * the object exists after all (it carries a resourceVersion: adoption, or a lost inventory) reads it and
+   * plans again, so the action is always right; a wrong guess only costs the request saved. Unset: every
+   * object is read (or listed) first.
+   */
+  previousInventory?: Inventory | undefined;
   signal?: AbortSignal;
 }
 
