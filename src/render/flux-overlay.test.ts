@@ -87,7 +87,7 @@ test('a path without kustomization.yaml lists every manifest (sub-kustomizations
 });
 
 test('bad paths, missing components and build errors are typed and name the path or file', async () => {
-  const root = await tree({ 'ok/a.yaml': service, 'bad/kustomization.yaml': 'resources: [missing.yaml]\n', 'notk8s/x.yaml': 'just: data\n' });
+  const root = await tree({ 'ok/a.yaml': service, 'bad/kustomization.yaml': 'resources: [missing.yaml]\n', 'notk8s/x.yaml': 'just: data\n', 'remote/kustomization.yaml': 'resources:\n- https://github.com/x/y//base?ref=v1\n' });
   const outside = await mkdtemp(join(tmpdir(), 'lockstep-outside-'));
   await symlink(outside, join(root, 'escape'));
   try {
@@ -98,6 +98,8 @@ test('bad paths, missing components and build errors are typed and name the path
     assert.equal(renderFluxPath({ root, path: 'ok', overlay: { components: ['../nocomp2'], ignoreMissingComponents: true } }).objects.length, 1);
     assert.throws(() => renderFluxPath({ root, path: 'bad' }), (e: unknown) => e instanceof KustomizeError && /missing\.yaml/.test(e.message));
     assert.throws(() => renderFluxPath({ root, path: 'notk8s' }), (e: unknown) => e instanceof KustomizeError && /x\.yaml/.test(e.message));
+    const remote = /remote\/kustomization\.yaml: remote resource 'https:\/\/github\.com\/x\/y\/\/base\?ref=v1' refused/;
+    assert.throws(() => renderFluxPath({ root, path: 'remote' }), (e: unknown) => e instanceof KustomizeError && remote.test(e.message));
   } finally {
     await rm(root, { recursive: true, force: true });
     await rm(outside, { recursive: true, force: true });

@@ -209,7 +209,7 @@ export interface RenderOptions {
 export function renderFluxPath(opts: RenderOptions): BuildResult {
   const dir = resolvePath(opts.root, opts.path);
   writeFluxKustomization(dir, opts.overlay ?? {});
-  const result = build(dir, { fenceRoot: realpathSync(opts.root), restrictor: 'None', allowRemote: false, generateMissingKustomization: false, ...(opts.maxResources ? { maxResources: opts.maxResources } : {}) });
+  const result = build(dir, { fenceRoot: realpathSync(opts.root), restrictor: 'None', generateMissingKustomization: false, ...(opts.maxResources ? { maxResources: opts.maxResources } : {}) });
   setCommonMetadata(result.objects, opts.overlay?.commonMetadata);
   return result;
 }

@@ -34,8 +34,6 @@ export interface BuildOptions {
   fenceRoot?: string;
   /** kustomize load restrictor (default RootOnly). */
   restrictor?: LoadRestrictor;
-  /** Remote bases (URLs in resources); always refused for now, with a clear error. */
-  allowRemote?: boolean;
   /** Largest file read, in bytes (default 4 MiB). */
   maxFileBytes?: number;
   /** Most resources one build may produce (default 20,000). */
@@ -54,7 +52,7 @@ const sharedParseCache = new ParseCache();
 
 /** Defaults of {@link BuildOptions}. */
 export function defaultBuildOptions(): Required<Omit<BuildOptions, 'fs' | 'fenceRoot' | 'parseCache'>> {
-  return { restrictor: 'RootOnly', allowRemote: false, maxFileBytes: 4 * 1024 * 1024, maxResources: 20_000, generateMissingKustomization: true };
+  return { restrictor: 'RootOnly', maxFileBytes: 4 * 1024 * 1024, maxResources: 20_000, generateMissingKustomization: true };
 }
 
 /** Result of a build. */
@@ -72,6 +70,10 @@ interface Ctx {
   vars: BoundVar[];
 }
 
+/**
+ * A remote base or component (a URL, git address or `?ref=`): never fetched; the build fails with an error
+ * naming the kustomization file and the URL.
+ */
 function isRemote(ref: string): boolean {
   return /^(https?:\/\/|git@|ssh:\/\/|git::|github\.com\/|gitlab\.com\/|bitbucket\.org\/)/.test(ref) || /\?ref=/.test(ref);
 }
@@ -153,7 +155,7 @@ function generatedKustomization(ctx: Ctx, dir: string): Kustomization {
 function accumulateResources(ctx: Ctx, k: Kustomization, list: Resource[], cfg: TransformerConfig): void {
   for (const ref of k.resources) {
     if (isRemote(ref)) {
-      throw new KustomizeError(`remote resource '${ref}' refused: remote bases are disabled`, k.file);
+      throw new KustomizeError(`remote resource '${ref}' refused: remote bases are not supported (vendor the base into the source)`, k.file);
     }
     const r = ctx.loader.resolve(k.dir, ref);
     if (r.isDirectory) {
@@ -237,7 +239,7 @@ function runGenerators(ctx: Ctx, k: Kustomization, list: Resource[]): void {
 
 function accumulateComponents(ctx: Ctx, k: Kustomization, list: Resource[], cfg: TransformerConfig): void {
   for (const ref of k.components) {
-    if (isRemote(ref)) throw new KustomizeError(`remote component '${ref}' refused: remote bases are disabled`, k.file);
+    if (isRemote(ref)) throw new KustomizeError(`remote component '${ref}' refused: remote bases are not supported (vendor the component into the source)`, k.file);
     const r = ctx.loader.resolve(k.dir, ref);
     if (!r.isDirectory) throw new KustomizeError(`component '${ref}' must be a directory`, k.file);
     enter(ctx, r.path);

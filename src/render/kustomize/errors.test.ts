@@ -55,7 +55,21 @@ const cases: Case[] = [
   { name: 'alias bomb', files: { 'kustomization.yaml': 'resources:\n- a.yaml\n', 'a.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  ${bomb.join('\n  ')}\n` }, expect: [/a\.yaml/, /alias bomb/] },
   { name: 'file over the size limit', files: { 'kustomization.yaml': 'resources:\n- a.yaml\n', 'a.yaml': CM + '#'.repeat(2000) }, options: { maxFileBytes: 1000 }, expect: [/a\.yaml/, /over the limit of 1000/] },
   { name: 'helm charts refused', files: { 'kustomization.yaml': 'helmCharts:\n- name: x\n' }, expect: [/helmCharts is not allowed/] },
-  { name: 'remote base refused', files: { 'kustomization.yaml': 'resources:\n- https://github.com/x/y//base?ref=v1\n' }, expect: [/remote bases are disabled/] },
+  {
+    name: 'remote base refused',
+    files: { 'kustomization.yaml': 'resources:\n- https://github.com/x/y//base?ref=v1\n' },
+    expect: [/kustomization\.yaml: remote resource 'https:\/\/github\.com\/x\/y\/\/base\?ref=v1' refused: remote bases are not supported/],
+  },
+  {
+    name: 'remote base in a nested kustomization refused',
+    files: { 'kustomization.yaml': 'resources:\n- sub\n', 'sub/kustomization.yaml': 'resources:\n- git@github.com:x/y.git\n' },
+    expect: [/sub\/kustomization\.yaml: remote resource 'git@github\.com:x\/y\.git' refused/],
+  },
+  {
+    name: 'remote component refused',
+    files: { 'kustomization.yaml': 'components:\n- github.com/x/y/components/c?ref=main\n' },
+    expect: [/kustomization\.yaml: remote component 'github\.com\/x\/y\/components\/c\?ref=main' refused: remote bases are not supported/],
+  },
   { name: 'component of the wrong kind', files: { 'kustomization.yaml': 'components:\n- c\n', 'c/kustomization.yaml': 'resources: []\n' }, expect: [/expected kind 'Component'/] },
 ];
 
