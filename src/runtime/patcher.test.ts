@@ -105,3 +105,45 @@ test('StatusPatcher: gives up with StatusPatchError after maxRetries conflicts; 
     await new Promise<void>((r) => server.close(() => r()));
   }
 });
+
+test('StatusPatcher: a change made while a patch is in flight is kept on the object and sent next', async () => {
+  const http = await import('node:http');
+  const { KubeClient, loadKubeConfig } = await import('../kube/client/index.js');
+  const { StatusPatcher } = await import('./patcher.js');
+  const bodies: JsonObject[] = [];
+  let stored: JsonObject = {};
+  const server = http.createServer((req, res) => {
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => {
+      if (req.url === '/api/v1') {
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ resources: [{ name: 'configmaps', kind: 'ConfigMap', namespaced: true }] }));
+        return;
+      }
+      const body = JSON.parse(text) as { status: JsonObject };
+      bodies.push(body.status);
+      stored = { ...stored, ...body.status, serverSide: 'set' };
+      setTimeout(() => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', resourceVersion: String(bodies.length) }, status: stored })), 40);
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  const kc = `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`;
+  const client = new KubeClient(loadKubeConfig({ inline: kc }), { qps: 0 });
+  try {
+    const obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'ns', resourceVersion: '0' }, status: {} as JsonObject };
+    const p = new StatusPatcher(client, obj, { fieldManager: 'm' });
+    obj.status['first'] = 1;
+    const inFlight = p.patch(obj);
+    await new Promise((r) => setTimeout(r, 15)); // the request is out, the answer takes 40 ms
+    obj.status['second'] = 2;
+    await inFlight;
+    assert.deepEqual(obj.status, { first: 1, second: 2, serverSide: 'set' }, "the server's answer plus the change made meanwhile");
+    await p.patch(obj);
+    assert.deepEqual(bodies, [{ first: 1 }, { second: 2 }], 'the later change goes out with the next patch, alone');
+  } finally {
+    client.close();
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});

@@ -55,6 +55,17 @@ export class StatusPatcher {
     return next;
   }
 
+  /**
+   * Records `written` as the status on the server and puts it into `obj`. Changes the reconciler made to
+   * `obj.status` while the patch was in flight (a deferred patch runs beside the steps) are kept, laid
+   * over `written` as a conflict is, and go out with the next patch.
+   */
+  private settle(obj: KubeObject, sent: JsonObject, written: JsonObject): void {
+    const current = asObject(obj['status']);
+    this.before = cloneJson(written);
+    obj['status'] = jsonEqual(current, sent) ? cloneJson(written) : mergeStatus({ before: sent, after: current, latest: written, owned: this.owned });
+  }
+
   private async doPatch(obj: KubeObject): Promise<void> {
     const after = cloneJson(asObject(obj['status']));
     let latestStatus = this.before;
@@ -64,8 +75,7 @@ export class StatusPatcher {
       const desired = mergeStatus({ before: this.before, after, latest: latestStatus, owned: this.owned });
       const statusPatch = createMergePatch(latestStatus, desired);
       if (!statusPatch) {
-        this.before = desired;
-        obj['status'] = cloneJson(desired);
+        this.settle(obj, after, desired);
         return;
       }
       try {
@@ -73,8 +83,7 @@ export class StatusPatcher {
         if (rv) body['metadata'] = { resourceVersion: rv };
         this.patches++;
         const res = await this.client.patch(refOf(obj), body, { type: 'merge', subresource: 'status', fieldManager: this.opts.fieldManager });
-        this.before = cloneJson(asObject(res['status'] ?? desired));
-        obj['status'] = cloneJson(this.before);
+        this.settle(obj, after, asObject(res['status'] ?? desired));
         if (res.metadata?.resourceVersion) obj.metadata.resourceVersion = res.metadata.resourceVersion;
         return;
       } catch (err) {

@@ -72,6 +72,12 @@ export interface ReconcilerDefinition<T extends KubeObject = KubeObject> {
   interval(obj: T): number | undefined;
   /** The revision for logs and metrics (e.g. `status.artifact.revision`). */
   revision?(obj: T): string | undefined;
+  /**
+   * Coalesces progress: `ctx.progress` (and the new-generation Reconciling marker) is patched this long
+   * after it is set unless an earlier patch carries it, so a reconcile that ends sooner writes its status
+   * once, and a slow step still shows its message after this delay. 0 or unset: patched at once.
+   */
+  progressPatchDelayMs?: number;
 }
 
 /** What the shell needs from its surroundings. */
@@ -121,6 +127,7 @@ export async function reconcileKey<T extends KubeObject>(def: ReconcilerDefiniti
   const obj = fetched as T;
   const patcher = new StatusPatcher(deps.client, obj, { fieldManager: def.controllerName, ownedConditions: def.ownedConditions ?? [] });
   const setOpts = deps.now ? { now: deps.now } : {};
+  const soon = new DeferredPatch(() => patcher.patch(obj), { delayMs: def.progressPatchDelayMs ?? 0, log: baseLog });
   const ctx: ReconcileContext<T> = {
     obj,
     client: deps.client,
@@ -129,16 +136,20 @@ export async function reconcileKey<T extends KubeObject>(def: ReconcilerDefiniti
     state: {},
     progress: async (message) => {
       markReconciling(obj, Reason.Progressing, message, setOpts);
-      await patcher.patch(obj);
+      await soon.request();
     },
-    patchStatus: () => patcher.patch(obj),
+    patchStatus: () => soon.now(),
     event: async (e) => {
       await deps.events?.record(obj, e);
     },
   };
   const fieldManager = def.controllerName;
 
-  if (isDeleting(obj)) return finalizeObject(def, ctx, { patcher, metrics: deps.metrics, setOpts });
+  if (isDeleting(obj)) {
+    const r = await finalizeObject(def, ctx, { patcher, metrics: deps.metrics, setOpts });
+    soon.cancel();
+    return r;
+  }
 
   let err: unknown;
   try {
@@ -150,13 +161,7 @@ export async function reconcileKey<T extends KubeObject>(def: ReconcilerDefiniti
     }
     const requested = obj.metadata.annotations?.[REQUESTED_AT_ANNOTATION];
     if (requested !== undefined) (statusRecord(obj))['lastHandledReconcileAt'] = requested;
-    const observed = statusRecord(obj)['observedGeneration'];
-    if (obj.metadata.generation !== undefined && observed !== obj.metadata.generation) {
-      const from = typeof observed === 'number' ? observed : 0; // Flux prints 0 for a new object
-      markReconciling(obj, Reason.Progressing, `processing object: new generation ${from} -> ${obj.metadata.generation}`, setOpts);
-      if (getCondition(obj, ConditionType.Ready)?.status !== 'False') markUnknown(obj, { type: ConditionType.Ready, reason: Reason.Progressing, message: 'reconciliation in progress' }, setOpts);
-      await patcher.patch(obj);
-    }
+    if (markNewGeneration(obj, setOpts)) await soon.request();
     for (const step of def.steps) {
       if (ctx.signal.aborted) throw new Error('reconcile cancelled: the controller is stopping');
       await step.run(ctx);
@@ -164,7 +169,48 @@ export async function reconcileKey<T extends KubeObject>(def: ReconcilerDefiniti
   } catch (e) {
     err = e;
   }
+  soon.cancel();
   return finish(def, ctx, { patcher, deps, err, started, setOpts });
+}
+
+/**
+ * A status patch that waits `delayMs` so later changes ride along (see `progressPatchDelayMs`): `request`
+ * arms the timer once (or patches at once when the delay is 0); `now` patches at once; `cancel` drops a
+ * pending one (the shell's final patch carries everything). A failed deferred patch is only logged.
+ */
+class DeferredPatch {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly patch: () => Promise<void>, private readonly opts: { delayMs: number; log: Logger }) {}
+
+  request(): Promise<void> {
+    if (this.opts.delayMs <= 0) return this.patch();
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.patch().catch((err: unknown) => this.opts.log.debug({ error: errorField(err) }, 'progress status patch failed'));
+    }, this.opts.delayMs);
+    return Promise.resolve();
+  }
+
+  now(): Promise<void> {
+    this.cancel();
+    return this.patch();
+  }
+
+  cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/** Marks Reconciling (and Ready Unknown unless it is False) when the generation is not observed yet. */
+function markNewGeneration(obj: KubeObject, setOpts: { now?: () => Date }): boolean {
+  const observed = statusRecord(obj)['observedGeneration'];
+  if (obj.metadata.generation === undefined || observed === obj.metadata.generation) return false;
+  const from = typeof observed === 'number' ? observed : 0; // Flux prints 0 for a new object
+  markReconciling(obj, Reason.Progressing, `processing object: new generation ${from} -> ${obj.metadata.generation}`, setOpts);
+  if (getCondition(obj, ConditionType.Ready)?.status !== 'False') markUnknown(obj, { type: ConditionType.Ready, reason: Reason.Progressing, message: 'reconciliation in progress' }, setOpts);
+  return true;
 }
 
 function statusRecord(obj: KubeObject): Record<string, unknown> {

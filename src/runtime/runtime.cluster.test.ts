@@ -388,3 +388,61 @@ test('reconcile shell, called directly: transient and waiting errors, then succe
   const r4 = await reconcileKey(def, deps, key);
   assert.equal(r4.kind, 'absent');
 });
+
+test('progressPatchDelayMs: a quick reconcile writes status once; a slow step shows its progress; changes made during a deferred patch survive', async () => {
+  const ns = await namespace('shell-coalesce');
+  const own = new KubeClient(loadKubeConfig({ kubeconfig: cluster.kubeconfigPath }));
+  const statusPatches: string[] = [];
+  const original = own.transport.request.bind(own.transport);
+  own.transport.request = (req) => {
+    if (req.method === 'PATCH' && req.path.endsWith('/status')) statusPatches.push(req.body ?? '');
+    return original(req);
+  };
+  const seen: string[] = [];
+  const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+  const def: ReconcilerDefinition = {
+    type: WIDGET,
+    controllerName: 'widget-controller',
+    summary: { negativePolarity: [] },
+    readyMessage: () => ({ message: 'done' }),
+    interval: () => 30_000,
+    progressPatchDelayMs: 150,
+    steps: [
+      {
+        name: 'work',
+        run: async (ctx) => {
+          await ctx.progress('building');
+          await ctx.progress('applying');
+          const slow = (ctx.obj['spec'] as { mode?: string }).mode === 'slow';
+          if (!slow) return;
+          // the deferred patch fires during this wait; a field set meanwhile must reach the server too
+          await sleep(170);
+          (ctx.obj['status'] as Record<string, unknown>)['inventory'] = { entries: [] };
+          await sleep(330);
+          seen.push(String(getCondition(await client.get({ ...WIDGET, name: 'w', namespace: ns }), 'Reconciling')?.message));
+        },
+      },
+    ],
+  };
+  try {
+    await client.create(widget('w', ns, { mode: 'quick' }));
+    const ref = { ...WIDGET, name: 'w', namespace: ns };
+    const quick = await reconcileKey(def, { client: own, log: silentLogger() }, `${ns}/w`);
+    assert.equal(quick.kind, 'success');
+    assert.equal(statusPatches.length, 1, `new generation and two progress messages coalesced into the final patch: ${statusPatches.join(' | ')}`);
+    assert.equal(getCondition(await client.get(ref), 'Ready')?.status, 'True');
+
+    await client.patch(ref, { spec: { mode: 'slow' } }, { type: 'merge' });
+    statusPatches.length = 0;
+    const slow = await reconcileKey(def, { client: own, log: silentLogger() }, `${ns}/w`);
+    assert.equal(slow.kind, 'success');
+    assert.deepEqual(seen, ['applying'], 'the latest progress message is published while the step runs');
+    assert.equal(statusPatches.length, 2, 'one deferred patch, then the final one');
+    const o = await client.get(ref);
+    assert.deepEqual((o['status'] as Record<string, unknown>)['inventory'], { entries: [] }, 'the field set while the deferred patch was in flight is written');
+    assert.equal(getCondition(o, 'Reconciling'), undefined);
+    assert.equal(getCondition(o, 'Ready')?.status, 'True');
+  } finally {
+    own.close();
+  }
+});
