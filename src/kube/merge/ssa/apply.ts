@@ -18,7 +18,7 @@ import { MergeError, MergeErrorCode } from '../errors.js';
 import type { FieldConflict } from './conflicts.js';
 import { FieldSet } from './fieldset.js';
 import type { ManagedFields, ManagerEntry } from './managedfields.js';
-import { ManagedFieldsError, decodeManagedFieldsCopied, managerId, setManagedFieldsTaking, withoutManagedFields } from './managedfields.js';
+import { ManagedFieldsError, decodeManagedFields, decodeManagedFieldsCopied, managerId, setManagedFieldsSharing, setManagedFieldsTaking, withoutManagedFields } from './managedfields.js';
 import { pathToString } from './pathelement.js';
 import { removeMember, sortedCopy } from './rawset.js';
 import { jsonCopy, jsonEqual, withItemKeyMemo } from './shape.js';
@@ -117,7 +117,7 @@ function gvString(apiVersion: string): string {
 
 function decodeOrThrow(obj: KubeObject | undefined): ManagedFields {
   try {
-    return decodeManagedFieldsCopied(obj);
+    return decodeManagedFields(obj);
   } catch (e) {
     if (e instanceof ManagedFieldsError) throw new MergeError(MergeErrorCode.invalidPatch, '/metadata/managedFields', `failed to decode managed fields: ${e.message}`);
     throw e;
@@ -237,11 +237,20 @@ function checkApplied(applied: KubeObject): void {
 }
 
 /**
- * Server-side apply. With conflicts and `!force`: returns the conflicts and `object` = live unchanged
- * (the caller answers 409 with {@link formatConflictMessage}). Throws {@link MergeError} for an apply
- * configuration of the wrong shape (type mismatches, list-map items without keys, duplicate keys) or
+ * Server-side apply. With conflicts and `!force`: returns the conflicts and `object` = a copy of live,
+ * unchanged (the caller answers 409 with {@link formatConflictMessage}). Throws {@link MergeError} for an
+ * apply configuration of the wrong shape (type mismatches, list-map items without keys, duplicate keys) or
  * undecodable live managedFields. Nulls in the configuration mean "not set": the field is owned but left
- * out of the result. The result shares nothing with the inputs.
+ * out of the result. The inputs are never mutated.
+ *
+ * Structural sharing: the result is built fresh only where it differs from its inputs. Subtrees it takes
+ * unchanged — live values the configuration does not reach, the configuration's leaves (scalars, atomic
+ * lists and maps), the `fieldsV1` objects of managedFields entries the apply leaves alone — are the
+ * inputs' own nodes. The result's root object and its `metadata` object are always its own, so the
+ * caller may set or delete their keys. Anything deeper: **inputs must not be mutated afterwards, and the
+ * result may share nodes with them** — a caller that edits nested values of the result, or keeps using
+ * and editing the inputs, passes copies (the local cluster's apply handler passes a private clone of the
+ * stored object and of the request body, so it may edit the result freely).
  */
 export function serverSideApply(opts: ApplyOptions): ApplyResult {
   const { live, applied, schema, force } = opts;
@@ -254,7 +263,7 @@ export function serverSideApply(opts: ApplyOptions): ApplyResult {
   const previous = managed.get(applierId);
   // One walk: the merged object (fresh), live compared with it, the configuration validated and its
   // fields checked against the previous set.
-  const walk = walkOrThrow({ live: liveBody, applied: applied as unknown as JsonObject, schema, ...previousOf(previous) });
+  const walk = walkOrThrow({ live: liveBody, applied: applied as unknown as JsonObject, schema, share: true, ...previousOf(previous) });
 
   if (live && managed.size === 0) {
     const entry = { manager: BEFORE_FIRST_APPLY_MANAGER, operation: 'Update' as const, apiVersion: applied.apiVersion, time: now };
@@ -277,7 +286,19 @@ export function serverSideApply(opts: ApplyOptions): ApplyResult {
   }
   recordApplier({ managed, applierId, entry: applierEntry, previous, previousSize, config, changed: result.changed, now });
   capUpdateManagers(managed);
-  return { object: setManagedFieldsTaking(result.merged as unknown as KubeObject, managed), conflicts: [] };
+  const object = ownRootAndMetadata(result.merged, [live, liveBody, applied]);
+  return { object: setManagedFieldsSharing(object as unknown as KubeObject, managed), conflicts: [] };
+}
+
+/**
+ * `merged` with its root and `metadata` objects its own (shallow copies where they are an input's), so
+ * that managedFields can be set and callers may edit the top two levels.
+ */
+function ownRootAndMetadata(merged: JsonObject, inputs: readonly (object | undefined)[]): JsonObject {
+  const out = inputs.includes(merged) ? { ...merged } : merged;
+  const md = out.metadata;
+  if (isJsonObject(md) && inputs.some((i) => i !== undefined && (i as { metadata?: unknown }).metadata === md)) out.metadata = { ...md };
+  return out;
 }
 
 /** The previous set to check the configuration's against (when it is undecoded FieldsV1, as decoded here). */

@@ -250,6 +250,19 @@ export class FieldSet {
     return this.toFieldsV1();
   }
 
+  /**
+   * {@link toFieldsV1}, except that a lazy set not yet decoded hands out the object it is over (its own or
+   * the caller's, see {@link FieldSet.lazy}) instead of a copy: the result may be shared with the input the
+   * set was read from, and neither may be mutated afterwards.
+   */
+  sharedFieldsV1(): JsonObject {
+    if (this.raw) {
+      this.owned = false;
+      return this.raw;
+    }
+    return this.buildV1(false);
+  }
+
   /** The FieldsV1 object a lazy set is over while it is not decoded (canonical; do not mutate it). */
   undecodedFieldsV1(): JsonObject | undefined {
     return this.raw;

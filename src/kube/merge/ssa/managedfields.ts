@@ -153,10 +153,22 @@ function cmp(a: string, b: string): number {
  * them (operation — Apply before Update —, then time, manager, apiVersion, subresource).
  */
 export function encodeManagedFields(managed: ManagedFields): JsonObject[] {
-  return encode(managed, false);
+  return encode(managed, 'copy');
 }
 
-function encode(managed: ManagedFields, take: boolean): JsonObject[] {
+/**
+ * How {@link encode} produces the FieldsV1 objects: copies; the objects lazy sets own, handed out
+ * ({@link FieldSet.takeFieldsV1}); or the objects lazy sets are over, whoever owns them
+ * ({@link FieldSet.sharedFieldsV1}).
+ */
+type EncodeMode = 'copy' | 'take' | 'share';
+
+function fieldsV1Of(fields: FieldSet, mode: EncodeMode): JsonObject {
+  if (mode === 'share') return fields.sharedFieldsV1();
+  return mode === 'take' ? fields.takeFieldsV1() : fields.toFieldsV1();
+}
+
+function encode(managed: ManagedFields, mode: EncodeMode): JsonObject[] {
   const entries = [...managed.values()].filter((e) => !e.fields.isEmpty());
   entries.sort(
     (p, q) =>
@@ -170,7 +182,7 @@ function encode(managed: ManagedFields, take: boolean): JsonObject[] {
     const o: JsonObject = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion };
     if (e.time !== undefined) o.time = e.time;
     o.fieldsType = 'FieldsV1';
-    o.fieldsV1 = take ? e.fields.takeFieldsV1() : e.fields.toFieldsV1();
+    o.fieldsV1 = fieldsV1Of(e.fields, mode);
     if (e.subresource) o.subresource = e.subresource;
     return o;
   });
@@ -186,7 +198,7 @@ export function withoutManagedFields<T extends Pick<KubeObject, 'metadata'>>(obj
 
 /** Sets (or, when empty, removes) `metadata.managedFields` on an object, in place. */
 export function setManagedFields(obj: KubeObject, managed: ManagedFields): KubeObject {
-  return set(obj, encode(managed, false));
+  return set(obj, encode(managed, 'copy'));
 }
 
 /**
@@ -194,7 +206,17 @@ export function setManagedFields(obj: KubeObject, managed: ManagedFields): KubeO
  * {@link FieldSet.takeFieldsV1}) instead of copies: `managed` must not be used afterwards.
  */
 export function setManagedFieldsTaking(obj: KubeObject, managed: ManagedFields): KubeObject {
-  return set(obj, encode(managed, true));
+  return set(obj, encode(managed, 'take'));
+}
+
+/**
+ * {@link setManagedFields} that puts in the FieldsV1 objects lazy sets are over as they are (see
+ * {@link FieldSet.sharedFieldsV1}): an entry read with {@link decodeManagedFields} and left undecoded
+ * shares its FieldsV1 object with the object it was read from. `managed` must not be used afterwards, and
+ * neither object's FieldsV1 may be mutated.
+ */
+export function setManagedFieldsSharing(obj: KubeObject, managed: ManagedFields): KubeObject {
+  return set(obj, encode(managed, 'share'));
 }
 
 function set(obj: KubeObject, encoded: JsonObject[]): KubeObject {

@@ -2,7 +2,8 @@
  * The apply hot path: one walk over (live, applied configuration, schema) that
  *
  * - builds the merged object ({@link mergeValues}: granular maps per key, associative lists per item,
- *   the rest replaced; nulls unset) fresh — it shares nothing with either input, so no copy follows;
+ *   the rest replaced; nulls unset): fresh, sharing nothing with either input, or (option `share`) with
+ *   the subtrees it takes unchanged from an input shared rather than copied;
  * - records the comparison of live with the merged object ({@link compareValues}) only where the
  *   configuration reaches: elsewhere the result is a copy of live and cannot differ;
  * - validates the configuration ({@link fieldSetOf} with `strict`);
@@ -39,11 +40,17 @@ export interface ApplyWalkOptions {
   schema: Schema;
   /** The applier's previous field set (FieldsV1 form, canonical) and its size, to check the configuration's against. */
   previous?: { raw: RawNode; size: number };
+  /**
+   * Let `merged` share the subtrees it takes unchanged from an input (live values the configuration does
+   * not reach, the configuration's leaves) instead of copying them. The maps and lists the walk builds are
+   * still fresh, the root included. Default false: `merged` shares nothing with the inputs.
+   */
+  share?: boolean;
 }
 
 /** What {@link applyWalk} produces. */
 export interface ApplyWalkResult {
-  /** The merged object, fresh. */
+  /** The merged object: fresh, or with `share` sharing unchanged subtrees with the inputs (its root is fresh). */
   merged: JsonObject;
   /** Live compared with `merged`. */
   comparison: Comparison;
@@ -69,6 +76,12 @@ interface State extends Cmp {
   reordered: boolean;
   /** Set by {@link walkValue} on return: whether the value it walked was a leaf. */
   leaf: boolean;
+  /** How a subtree taken unchanged from an input enters the result: copied, or shared. */
+  take: <T extends JsonValue>(v: T) => T;
+}
+
+function shareValue<T extends JsonValue>(v: T): T {
+  return v;
 }
 
 function keyCount(o: JsonObject): number {
@@ -101,6 +114,7 @@ function isMemberNode(n: RawNode): boolean {
  */
 export function applyWalk(opts: ApplyWalkOptions): ApplyWalkResult {
   const { live, applied, schema, previous } = opts;
+  const take = opts.share === true ? shareValue : jsonCopy;
   if (!typeMatches(applied, schema)) throw new InvalidConfiguration();
   if (shapeOf(schema, applied) !== MAP || shapeOf(schema, live) !== MAP) return applyStaged(live, applied, schema);
   const w: State = {
@@ -114,6 +128,7 @@ export function applyWalk(opts: ApplyWalkOptions): ApplyWalkResult {
     count: 0,
     reordered: false,
     leaf: false,
+    take,
   };
   const merged = mergeMap(live, applied, schema, w) ?? {};
   const sameAsPrevious = previous !== undefined && !w.mismatch && w.count === previous.size;
@@ -161,7 +176,7 @@ function walkValue(l: JsonValue | undefined, r: JsonValue, s: Schema, w: State):
     w.leaf = true;
     if (typeof r === 'object') {
       cmpValue(l, r, s, w);
-      return jsonCopy(r);
+      return w.take(r);
     }
     // A scalar: added, or modified (a value of another type or shape is never equal to it).
     if (l !== r) (l === undefined ? w.added : w.modified).insert(w.path);
@@ -183,7 +198,7 @@ function walkValue(l: JsonValue | undefined, r: JsonValue, s: Schema, w: State):
 function replaceWhole(l: JsonValue, r: JsonValue, s: Schema, w: State): JsonValue {
   collectOnly(r, s, w);
   cmpValue(l, r, s, w);
-  return jsonCopy(r);
+  return w.take(r);
 }
 
 /** Walks a configuration value for validation and its fields only, recording no comparison. */
@@ -219,7 +234,7 @@ function mergeMap(lm: JsonObject | undefined, rm: JsonObject, s: Schema, w: Stat
       const lv = lm[k] as JsonValue;
       const rv = ownValue(rm, k);
       if (rv === undefined) {
-        out[k] = jsonCopy(lv);
+        out[k] = w.take(lv);
         continue;
       }
       matched++;
@@ -349,7 +364,7 @@ function listFallback(ll: JsonValue[], rl: JsonValue[], s: SchemaNode, w: State)
   const m = mergeValuesShared(ll, rl, s) as JsonValue[];
   cmpValue(ll, m, s, w);
   if (!jsonEqual(ll, m)) w.reordered = true;
-  return jsonCopy(m);
+  return w.take(m);
 }
 
 /** True when live has no items, or exactly the configuration's keys in the configuration's order. */
@@ -431,7 +446,7 @@ function mergeList(p: ListPair, s: SchemaNode, w: State): JsonValue[] {
     if (li < ll.length) {
       const lr = lInR[li] as number;
       if (lr < 0) {
-        out.push(jsonCopy(ll[li] as JsonValue));
+        out.push(w.take(ll[li] as JsonValue));
         from.push(li);
         li++;
         continue;
