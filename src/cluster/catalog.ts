@@ -5,8 +5,10 @@
  * read through another (only `apiVersion` differs: no schema conversion). Exception: core and events.k8s.io
  * Events share the storage key `/events` and are converted (`event-conversion.ts`).
  */
+import { formatApiVersion } from '../kube/identity.js';
 import type { JsonObject, KubeObject } from '../kube/object.js';
 import { isJsonObject } from '../kube/object.js';
+import { servedAt } from '../kube/schema/lifecycle.js';
 import type { ResourceInfo, SchemaNode, SchemaRegistry } from '../kube/schema/types.js';
 import { EVENTS_RKEY, isEventsGroup } from './event-conversion.js';
 
@@ -32,6 +34,13 @@ export interface CrdSchemaSource {
   /** Returns a registry that also knows the given CRDs, or undefined to serve them schema-less. */
   withCrds(base: SchemaRegistry, crds: readonly KubeObject[]): SchemaRegistry | undefined;
 }
+
+/**
+ * The Kubernetes minor version the cluster emulates (`/version` says 1.32): built-in API versions removed by
+ * then (`extensions/v1beta1`, `policy/v1beta1`, `flowcontrol…/v1beta3`…, see `src/kube/schema/lifecycle.ts`)
+ * are neither discovered nor served (404), as on a real 1.32 server.
+ */
+export const SERVED_KUBERNETES_MINOR = 32;
 
 const key = (g: string, v: string, x: string): string => `${g}/${v}/${x}`;
 
@@ -118,7 +127,7 @@ export class ResourceCatalog {
   }
 
   private rebuild(crds: readonly KubeObject[]): void {
-    const builtin = this.base.resources();
+    const builtin = this.base.resources().filter((r) => servedAt(formatApiVersion(r.group, r.version), r.kind, SERVED_KUBERNETES_MINOR));
     const seen = new Set<string>();
     const out: ServedResource[] = [];
     // preferred version per group/plural among built-ins: the best-ranked version

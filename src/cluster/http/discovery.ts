@@ -1,6 +1,6 @@
 /** Legacy discovery documents (`/api`, `/api/v1`, `/apis`, `/apis/<g>`, `/apis/<g>/<v>`) and `/version`. */
 import type { JsonObject } from '../../kube/object.js';
-import type { ResourceCatalog, ServedGroup, ServedResource } from '../catalog.js';
+import { SERVED_KUBERNETES_MINOR, type ResourceCatalog, type ServedGroup, type ServedResource } from '../catalog.js';
 
 /** Verbs a subresource serves. */
 const SUBRESOURCE_VERBS: Readonly<Record<string, readonly string[]>> = {
@@ -12,12 +12,12 @@ const SUBRESOURCE_VERBS: Readonly<Record<string, readonly string[]>> = {
 /** Subresources the server implements (others listed by the schema are not advertised). */
 const SERVED_SUBRESOURCES = new Set(Object.keys(SUBRESOURCE_VERBS));
 
-/** `/version`. */
+/** `/version`: the Kubernetes version whose API versions the catalog serves ({@link SERVED_KUBERNETES_MINOR}). */
 export function versionInfo(): JsonObject {
   return {
     major: '1',
-    minor: '32',
-    gitVersion: 'v1.32.0-lockstep',
+    minor: String(SERVED_KUBERNETES_MINOR),
+    gitVersion: `v1.${SERVED_KUBERNETES_MINOR}.0-lockstep`,
     gitCommit: '0000000000000000000000000000000000000000',
     gitTreeState: 'clean',
     buildDate: '2026-01-01T00:00:00Z',
