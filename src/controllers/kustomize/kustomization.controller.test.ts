@@ -19,7 +19,7 @@ let http: GitHttpServer;
 let repoCount = 0;
 
 before(async () => {
-  env = await startKustomizeEnv({ healthIntervalMs: 200, requeueDependencyMs: 500 });
+  env = await startKustomizeEnv({ healthIntervalMs: 200, requeueDependencyMs: 500, terminationIntervalMs: 100 });
   fx = await GitFixture.create();
   http = await startGitHttpServer({ root: fx.reposDir });
 });
@@ -166,6 +166,43 @@ test('prune: disabled objects survive removal; prune: false orphans on delete', 
   await env.client.delete({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: ns, name: 'keep' });
   await eventually(async () => assert.equal(await get('kustomize.toolkit.fluxcd.io/v1', 'Kustomization', ns, 'keep'), undefined));
   assert.ok(await get('v1', 'ConfigMap', ns, 'c'), 'orphaned, not deleted');
+});
+
+test('deletionPolicy: Delete deletes with prune false, WaitForTermination keeps the finalizer until the objects are gone, Orphan leaves them with prune true', async () => {
+  const ns = await env.namespace('deletion');
+  const hold = 'example.com/hold';
+  await source(ns, {
+    'del/a.yaml': configMap('a', ns, { x: '1' }),
+    'wait/b.yaml': configMap('b', ns, { x: '1' }).replace('metadata:\n', `metadata:\n  finalizers: [${hold}]\n`),
+    'wait/k.yaml': configMap('k', ns, { x: '1' }, '  annotations:\n    kustomize.toolkit.fluxcd.io/prune: disabled\n'),
+    'orphan/c.yaml': configMap('c', ns, { x: '1' }),
+  });
+  await env.applyKustomization(ns, 'del', spec({ path: 'del', prune: false, deletionPolicy: 'Delete' }));
+  await env.applyKustomization(ns, 'wait', spec({ path: 'wait', prune: false, deletionPolicy: 'WaitForTermination' }));
+  await env.applyKustomization(ns, 'orphan', spec({ path: 'orphan', prune: true, deletionPolicy: 'Orphan' }));
+  for (const name of ['del', 'wait', 'orphan']) await waitReady(ns, name);
+  const ksRef = (name: string) => ({ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', namespace: ns, name });
+  for (const name of ['del', 'wait', 'orphan']) await env.client.delete(ksRef(name));
+
+  await eventually(async () => {
+    assert.equal(await env.client.tryGet(ksRef('del')), undefined);
+    assert.equal(await get('v1', 'ConfigMap', ns, 'a'), undefined, 'Delete: deleted although prune is false');
+    assert.equal(await env.client.tryGet(ksRef('orphan')), undefined);
+  }, { what: 'Delete and Orphan finalized' });
+  assert.ok(await get('v1', 'ConfigMap', ns, 'c'), 'Orphan: left although prune is true');
+
+  // b is Terminating (its own finalizer holds it): the Kustomization waits, its finalizer stays
+  await eventually(async () => assert.ok((await get('v1', 'ConfigMap', ns, 'b'))?.metadata['deletionTimestamp'], 'b terminating'), { what: 'b terminating' });
+  await new Promise((r) => setTimeout(r, 600));
+  const waiting = await env.client.tryGet(ksRef('wait'));
+  assert.deepEqual(waiting?.metadata.finalizers, ['finalizers.fluxcd.io'], 'WaitForTermination: still waiting for b');
+  assert.ok(await get('v1', 'ConfigMap', ns, 'k'), 'prune: disabled object kept (and not waited for)');
+  await env.client.patch({ apiVersion: 'v1', kind: 'ConfigMap', namespace: ns, name: 'b' }, { metadata: { finalizers: null } }, { type: 'merge' });
+  await eventually(async () => {
+    assert.equal(await get('v1', 'ConfigMap', ns, 'b'), undefined);
+    assert.equal(await env.client.tryGet(ksRef('wait')), undefined, 'released once b is gone');
+  }, { what: 'WaitForTermination finalized' });
+  assert.ok(await get('v1', 'ConfigMap', ns, 'k'), 'prune: disabled object still there');
 });
 
 test('dependsOn orders three Kustomizations', async () => {

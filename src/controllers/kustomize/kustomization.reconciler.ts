@@ -38,7 +38,7 @@ import {
   kustomizationRetryIntervalMs,
   kustomizationTimeoutMs,
 } from '../../api/kustomization.js';
-import { type KubeClient, isNotFound } from '../../kube/client/index.js';
+import type { KubeClient } from '../../kube/client/index.js';
 import { parseApiVersion } from '../../kube/identity.js';
 import type { JsonObject, KubeObject } from '../../kube/object.js';
 import { isJsonObject } from '../../kube/object.js';
@@ -84,6 +84,8 @@ export interface KustomizationReconcilerOptions {
    * Kustomization reconciled faster writes its status once, a slow step still shows its message.
    */
   progressPatchDelayMs?: number;
+  /** Poll interval of `deletionPolicy: WaitForTermination` (default 2 s, Flux's). */
+  terminationIntervalMs?: number;
 }
 
 /** Scratch state shared by the steps of one reconcile. */
@@ -396,13 +398,20 @@ export function kustomizationReconciler(opts: KustomizationReconcilerOptions): R
     steps: [checkSpec, checkDependencies, reconcileSource, buildManifests, applyManifests, checkHealth, recordSuccess],
     interval: (obj) => kustomizationIntervalMs(obj.spec ?? { interval: '' }),
     revision: (obj) => obj.status?.lastAttemptedRevision,
-    finalize: (ctx) => finalizeKustomization(ctx, targetFor),
+    finalize: (ctx) => finalizeKustomization(ctx, { targetFor, intervalMs: opts.terminationIntervalMs ?? 2000 }),
     progressPatchDelayMs: opts.progressPatchDelayMs ?? 1000,
   };
 }
 
-/** Garbage collection on deletion (see the module comment). */
-async function finalizeKustomization(ctx: Ctx, targetFor: (ctx: Ctx) => Promise<ApplyTarget>): Promise<void> {
+/**
+ * Garbage collection on deletion (see the module comment), as Flux's finalizer: `Delete` and
+ * `WaitForTermination` delete the inventory's objects whatever `prune` says, `MirrorPrune` (default)
+ * follows `prune`, `Orphan` leaves them. A failed delete keeps the finalizer (retried with backoff) after a
+ * Warning event. `WaitForTermination` then waits (polling every `terminationIntervalMs`, up to
+ * `spec.timeout`) until the objects it deleted are gone — objects with finalizers of their own stay
+ * Terminating until those run; a timeout keeps the finalizer and retries.
+ */
+async function finalizeKustomization(ctx: Ctx, a: { targetFor: (ctx: Ctx) => Promise<ApplyTarget>; intervalMs: number }): Promise<void> {
   const spec = ctx.obj.spec;
   const policy = spec.deletionPolicy ?? 'MirrorPrune';
   const remove = policy === 'Delete' || policy === 'WaitForTermination' || (policy === 'MirrorPrune' && spec.prune === true);
@@ -410,33 +419,27 @@ async function finalizeKustomization(ctx: Ctx, targetFor: (ctx: Ctx) => Promise<
   if (!remove || spec.suspend === true || refs.length === 0) return;
   let target: ApplyTarget;
   try {
-    target = await targetFor(ctx);
+    target = await a.targetFor(ctx);
   } catch (err) {
     // As Flux: without a usable kubeconfig the objects cannot be reached; release the Kustomization.
     ctx.log.error({ error: (err as Error).message }, 'skipping garbage collection: no client for the target cluster');
     return;
   }
-  const cs = await target.manager.deleteAll(refs, { ownerLabels: ownerLabelsOf(ctx.obj) });
+  let cs: ChangeSet;
+  try {
+    cs = await target.manager.deleteAll(refs, { ownerLabels: ownerLabelsOf(ctx.obj) });
+  } catch (err) {
+    await ctx.event({ type: 'Warning', reason: KustomizeReason.PruneFailed, message: `pruning for deleted resource failed: ${(err as Error).message}` });
+    throw err;
+  }
   if (cs.hasChanges()) await ctx.event({ type: 'Normal', reason: 'GarbageCollectionSucceeded', message: cs.toMessage() });
-  if (policy === 'WaitForTermination') await waitGone(ctx, target, refs);
-}
-
-async function waitGone(ctx: Ctx, target: ApplyTarget, refs: VersionedRef[]): Promise<void> {
-  const deadline = Date.now() + kustomizationTimeoutMs(ctx.obj.spec);
-  for (const r of refs) {
-    const apiVersion = r.group ? `${r.group}/${r.version}` : r.version;
-    for (;;) {
-      let present: boolean;
-      try {
-        present = (await target.client.tryGet({ apiVersion, kind: r.kind, namespace: r.namespace || undefined, name: r.name })) !== undefined;
-      } catch (err) {
-        if (isNotFound(err)) break;
-        throw err;
-      }
-      if (!present) break;
-      if (Date.now() > deadline) throw new Error(`timeout waiting for ${r.kind}/${r.namespace ? r.namespace + '/' : ''}${r.name} to be deleted`);
-      await new Promise((res) => setTimeout(res, 500));
-    }
+  const deleted = cs.filter('deleted').map((e) => e.ref);
+  if (policy !== 'WaitForTermination' || deleted.length === 0) return;
+  try {
+    await target.manager.waitForTermination(deleted, { timeoutMs: kustomizationTimeoutMs(spec), intervalMs: a.intervalMs, signal: ctx.signal });
+  } catch (err) {
+    await ctx.event({ type: 'Warning', reason: KustomizeReason.PruneFailed, message: `waiting for termination of resources failed: ${(err as Error).message}` });
+    throw err;
   }
 }
 

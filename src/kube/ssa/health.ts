@@ -84,3 +84,33 @@ export async function waitForSet(client: KubeClient, refs: readonly VersionedRef
     await sleep(Math.min(interval, left), opts.signal);
   }
 }
+
+/**
+ * Polls every `intervalMs` (default 2 s, Flux's) until none of the objects exists (a read answers
+ * 404); each round reads only the objects still present. Caveat: an object recreated under the same
+ * name meanwhile counts as not gone (as Flux). Throws {@link HealthCheckError} `Timeout` (listing what is left, `Terminating` when it
+ * carries a deletionTimestamp) or `Aborted`.
+ */
+export async function waitForTermination(client: KubeClient, refs: readonly VersionedRef[], opts: WaitOptions & { concurrency?: number }): Promise<HealthResult> {
+  const started = Date.now();
+  const deadline = started + opts.timeoutMs;
+  let left: ObjectHealth[] = refs.map((ref) => ({ ref, subject: formatObjectRef(ref), status: Status.InProgress, message: '' }));
+  for (;;) {
+    const polled = await mapLimit(left, opts.concurrency ?? 4, async (o): Promise<ObjectHealth | undefined> => {
+      let live: KubeObject | undefined;
+      try {
+        live = await client.tryGet(clientRef(o.ref));
+      } catch (err) {
+        return { ...o, status: Status.Unknown, message: err instanceof Error ? err.message : String(err) };
+      }
+      if (!live) return undefined;
+      return { ...o, status: Status.InProgress, message: live.metadata['deletionTimestamp'] ? 'Terminating' : 'still exists' };
+    });
+    left = polled.filter((o): o is ObjectHealth => o !== undefined);
+    if (left.length === 0) return { objects: [], elapsedMs: Date.now() - started };
+    if (opts.signal?.aborted) throw new HealthCheckError('Aborted', left, `termination wait aborted while waiting for: ${describeUnhealthy(left)}`);
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) throw new HealthCheckError('Timeout', left, `timeout waiting for termination of: ${describeUnhealthy(left)}`);
+    await sleep(Math.min(opts.intervalMs ?? 2000, remaining), opts.signal);
+  }
+}

@@ -11,7 +11,7 @@ import { ChangeSet } from './changeset.js';
 import type { Inventory } from './inventory.js';
 import { maskSecrets, toYaml, unifiedDiff } from './diff.js';
 import { ApplyError, HealthCheckError, type ObjectFailure } from './errors.js';
-import { waitForSet } from './health.js';
+import { waitForSet, waitForTermination } from './health.js';
 import { compareForApply, normalizeForCompare, stageOf, type Stage } from './normalize.js';
 import { clientRef, failure, planObject, type LiveHint, type PlanContext, type Planned } from './plan.js';
 import { mapLimit, sleep } from './pool.js';
@@ -349,6 +349,15 @@ export class ResourceManager {
    */
   wait(refs: readonly VersionedRef[], opts: WaitOptions): Promise<HealthResult> {
     return waitForSet(this.opts.client, refs, { ...opts, concurrency: this.concurrency });
+  }
+
+  /**
+   * Polls (default every 2 s) until none of the objects exists — e.g. the `deleted` entries of a
+   * {@link deleteAll} change set, whose own finalizers may keep them Terminating for a while. Throws
+   * {@link HealthCheckError} `Timeout` naming what is left, or `Aborted`.
+   */
+  waitForTermination(refs: readonly VersionedRef[], opts: WaitOptions): Promise<HealthResult> {
+    return waitForTermination(this.opts.client, refs, { ...opts, concurrency: this.concurrency });
   }
 }
 
