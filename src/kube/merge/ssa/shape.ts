@@ -143,7 +143,8 @@ function keyDefault(itemS: Schema, key: string): JsonValue | undefined {
   return KEY_DEFAULTS[key];
 }
 
-interface KeyFacts {
+/** The key fields of a list-map schema node, as item keys are built from them. */
+export interface KeyFacts {
   keys: readonly string[];
   /** Default of each key field (undefined: none). */
   defaults: readonly (JsonValue | undefined)[];
@@ -154,7 +155,8 @@ interface KeyFacts {
 }
 const keyFactsCache = new WeakMap<SchemaNode, KeyFacts>();
 
-function keyFacts(s: SchemaNode): KeyFacts {
+/** The {@link KeyFacts} of a list schema node (cached per node). */
+export function keyFacts(s: SchemaNode): KeyFacts {
   let f = keyFactsCache.get(s);
   if (!f) {
     const keys = s.listMapKeys ?? [];
@@ -168,13 +170,15 @@ function keyFacts(s: SchemaNode): KeyFacts {
 
 /** True when an item of an associative list (`s` the list schema) has a path element ({@link itemElement} would not throw). */
 export function hasItemKey(s: SchemaNode, item: JsonValue): boolean {
-  if (s.listType === 'map') {
-    if (!isJsonObject(item)) return false;
-    const { keys, defaults } = keyFacts(s);
-    for (let i = 0; i < keys.length; i++) if (item[keys[i] as string] !== undefined || defaults[i] !== undefined) return true;
-    return false;
-  }
-  return item !== null && typeof item !== 'object';
+  return s.listType === 'map' ? hasKeyWith(keyFacts(s), item) : item !== null && typeof item !== 'object';
+}
+
+/** {@link hasItemKey} of a list-map item, given the list's key facts. */
+export function hasKeyWith(kf: KeyFacts, item: JsonValue): boolean {
+  if (!isJsonObject(item)) return false;
+  const { keys, defaults } = kf;
+  for (let i = 0; i < keys.length; i++) if (item[keys[i] as string] !== undefined || defaults[i] !== undefined) return true;
+  return false;
 }
 
 function sameKeyValue(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
@@ -188,8 +192,12 @@ function sameKeyValue(a: JsonValue | undefined, b: JsonValue | undefined): boole
  * the strings: key fields (or their defaults) compared by value.
  */
 export function sameItemKey(s: SchemaNode, a: JsonValue, b: JsonValue): boolean {
-  if (s.listType !== 'map') return a === b;
-  const { keys, defaults } = keyFacts(s);
+  return s.listType === 'map' ? sameKeyWith(keyFacts(s), a, b) : a === b;
+}
+
+/** {@link sameItemKey} of two list-map items, given the list's key facts. */
+export function sameKeyWith(kf: KeyFacts, a: JsonValue, b: JsonValue): boolean {
+  const { keys, defaults } = kf;
   const ao = a as JsonObject;
   const bo = b as JsonObject;
   for (let i = 0; i < keys.length; i++) {
@@ -232,10 +240,10 @@ export function itemElement(s: SchemaNode, item: JsonValue): string {
     if (!isJsonObject(item)) {
       throw new ItemKeyError(item === null ? 'associative list with keys may not have a null element' : 'associative list with keys may not have non-map elements');
     }
-    if (!memo) return keyOf(s, item);
+    if (!memo) return keyOf(keyFacts(s), item);
     let pe = memo.get(item);
     if (pe === undefined) {
-      pe = keyOf(s, item);
+      pe = keyOf(keyFacts(s), item);
       memo.set(item, pe);
     }
     return pe;
@@ -247,8 +255,8 @@ export function itemElement(s: SchemaNode, item: JsonValue): string {
 }
 
 /** `k:{…}` of a list-map item: key fields (or their defaults) by name, as {@link keyElement} writes them. */
-function keyOf(s: SchemaNode, item: JsonObject): string {
-  const { keys, defaults, order, quoted } = keyFacts(s);
+export function keyOf(kf: KeyFacts, item: JsonObject): string {
+  const { keys, defaults, order, quoted } = kf;
   let fields = '';
   for (const i of order) {
     let v = item[keys[i] as string];

@@ -121,7 +121,7 @@ test('share: scribbling on a result made from private copies never reaches the s
       // Re-applying onto a scribbled result (a caller that owns it) sees exactly what it holds (managedFields
       // left valid).
       const second = run();
-      scribble(second as unknown as JsonObject, second.metadata.managedFields);
+      scribble(second as unknown as JsonObject, second.metadata.managedFields as JsonValue);
       const again = apply(second, JSON.parse(body) as KubeObject, 'one');
       const reference = apply(structuredClone(second), JSON.parse(body) as KubeObject, 'one');
       assert.deepEqual(again, reference);

@@ -19,14 +19,15 @@
  */
 import type { JsonObject, JsonValue } from '../../object.js';
 import { isJsonObject } from '../../object.js';
-import type { SchemaNode } from '../../schema/types.js';
 import { FieldSet } from './fieldset.js';
 import type { RawNode } from './rawset.js';
 import { attachChild, markMember } from './rawset.js';
-import type { FieldFacts, Schema } from './shape.js';
-import { ItemKeyError, LEAF, MAP, fieldTable, hasItemKey, itemElement, itemSchemaCached, jsonCopy, jsonEqual, sameItemKey, shapeOf } from './shape.js';
+import type { Facts, FieldFact } from './facts.js';
+import { configShapeBy, factsOf, itemElementBy, shapeBy } from './facts.js';
+import type { Schema } from './shape.js';
+import { ItemKeyError, LEAF, MAP, hasKeyWith, jsonCopy, jsonEqual, sameKeyWith, shapeOf } from './shape.js';
 import type { Cmp, Comparison } from './typed.js';
-import { FieldPathError, MAX_APPLY_DEPTH, cmpValue, compareValues, configShape, emptyOrNil, fieldSetOf, isEmptyObject, mergeValuesShared, typeMatches } from './typed.js';
+import { FieldPathError, MAX_APPLY_DEPTH, cmpValue, compareValues, emptyOrNil, fieldSetOf, isEmptyObject, mergeValuesShared, typeMatches } from './typed.js';
 import { isUntracked } from './untracked.js';
 
 /** The configuration is invalid (re-validate it with `fieldSetOf(…, {strict: true})` for the error). */
@@ -130,7 +131,7 @@ export function applyWalk(opts: ApplyWalkOptions): ApplyWalkResult {
     leaf: false,
     take,
   };
-  const merged = mergeMap(live, applied, schema, w) ?? {};
+  const merged = mergeMap(live, applied, factsOf(schema), w) ?? {};
   const sameAsPrevious = previous !== undefined && !w.mismatch && w.count === previous.size;
   return { merged, comparison: { added: w.added, modified: w.modified, removed: w.removed }, reordered: w.reordered, sameAsPrevious };
 }
@@ -150,7 +151,7 @@ function applyStaged(live: JsonObject, applied: JsonObject, schema: Schema): App
 
 /** The configuration has the field at the current path as a member. */
 function member(w: State): void {
-  if (!w.verify || isUntracked(w.path)) return;
+  if (!w.verify || (w.path.length <= 2 && isUntracked(w.path))) return;
   w.count++;
   if (w.mismatch) return;
   const n = w.cursor?.[w.path[w.path.length - 1] as string];
@@ -169,13 +170,13 @@ function descend(w: State): RawNode | undefined {
  * merged value (undefined when the configuration unset everything of a map) and records the comparison
  * of `l` with it. The caller records the membership of the path itself.
  */
-function walkValue(l: JsonValue | undefined, r: JsonValue, s: Schema, w: State): JsonValue | undefined {
-  const shape = configShape(r, s);
+function walkValue(l: JsonValue | undefined, r: JsonValue, f: Facts, w: State): JsonValue | undefined {
+  const shape = configShapeBy(f, r);
   if (shape < 0 || w.path.length > MAX_APPLY_DEPTH) throw new InvalidConfiguration();
   if (shape === LEAF) {
     w.leaf = true;
     if (typeof r === 'object') {
-      cmpValue(l, r, s, w);
+      cmpValue(l, r, f.schema, w);
       return w.take(r);
     }
     // A scalar: added, or modified (a value of another type or shape is never equal to it).
@@ -183,11 +184,11 @@ function walkValue(l: JsonValue | undefined, r: JsonValue, s: Schema, w: State):
     return r;
   }
   let m: JsonValue | undefined;
-  if (l !== undefined && shapeOf(s, l) !== shape) m = replaceWhole(l, r, s, w);
+  if (l !== undefined && shapeBy(f, l) !== shape) m = replaceWhole(l, r, f, w);
   else {
     // (After a throw the state is abandoned: no need to restore it.)
     const saved = descend(w);
-    m = shape === MAP ? walkMap(l, r as JsonObject, s, w) : walkList(l, r as JsonValue[], s as SchemaNode, w);
+    m = shape === MAP ? walkMap(l, r as JsonObject, f, w) : walkList(l, r as JsonValue[], f, w);
     w.cursor = saved;
   }
   w.leaf = false;
@@ -195,38 +196,38 @@ function walkValue(l: JsonValue | undefined, r: JsonValue, s: Schema, w: State):
 }
 
 /** A configuration map or list where live holds a value of another shape: it replaces it whole. */
-function replaceWhole(l: JsonValue, r: JsonValue, s: Schema, w: State): JsonValue {
-  collectOnly(r, s, w);
-  cmpValue(l, r, s, w);
+function replaceWhole(l: JsonValue, r: JsonValue, f: Facts, w: State): JsonValue {
+  collectOnly(r, f, w);
+  cmpValue(l, r, f.schema, w);
   return w.take(r);
 }
 
 /** Walks a configuration value for validation and its fields only, recording no comparison. */
-function collectOnly(r: JsonValue, s: Schema, w: State): void {
+function collectOnly(r: JsonValue, f: Facts, w: State): void {
   const { added, modified, removed, reordered } = w;
   w.added = new FieldSet();
   w.modified = new FieldSet();
   w.removed = new FieldSet();
-  walkValue(undefined, r, s, w);
+  walkValue(undefined, r, f, w);
   Object.assign(w, { added, modified, removed, reordered });
 }
 
-function walkMap(l: JsonValue | undefined, rm: JsonObject, s: Schema, w: State): JsonObject | undefined {
+function walkMap(l: JsonValue | undefined, rm: JsonObject, f: Facts, w: State): JsonObject | undefined {
   const lm = isJsonObject(l) ? l : undefined;
   if (emptyOrNil(lm) && isEmptyObject(rm)) {
-    cmpValue(l, rm, s, w);
+    cmpValue(l, rm, f.schema, w);
     return {};
   }
-  const m = mergeMap(lm, rm, s, w);
-  if (m === undefined) cmpValue(l, undefined, s, w);
+  const m = mergeMap(lm, rm, f, w);
+  if (m === undefined) cmpValue(l, undefined, f.schema, w);
   else if (l === undefined) w.added.insert(w.path);
   return m;
 }
 
 /** Merges the maps: keys of live first, in their order, then the configuration's new ones. */
-function mergeMap(lm: JsonObject | undefined, rm: JsonObject, s: Schema, w: State): JsonObject | undefined {
+function mergeMap(lm: JsonObject | undefined, rm: JsonObject, f: Facts, w: State): JsonObject | undefined {
   const out: JsonObject = {};
-  const fields = fieldTable(s);
+  const fields = f.fields;
   let dropped = false;
   let matched = 0;
   if (lm) {
@@ -255,15 +256,15 @@ function mergeMap(lm: JsonObject | undefined, rm: JsonObject, s: Schema, w: Stat
 }
 
 /** One entry of a configuration map (`rv` may be null: unset). */
-function walkField(lv: JsonValue | undefined, rv: JsonValue, f: FieldFacts, w: State): JsonValue | undefined {
+function walkField(lv: JsonValue | undefined, rv: JsonValue, f: FieldFact, w: State): JsonValue | undefined {
   w.path.push(f.pe);
   let mv: JsonValue | undefined;
   if (rv === null) {
     if (w.path.length > MAX_APPLY_DEPTH) throw new InvalidConfiguration();
     member(w);
-    if (lv !== undefined) cmpValue(lv, undefined, f.schema, w);
+    if (lv !== undefined) cmpValue(lv, undefined, f.facts.schema, w);
   } else {
-    mv = walkValue(lv, rv, f.schema, w);
+    mv = walkValue(lv, rv, f.facts, w);
     if (w.leaf || !f.declared || (isJsonObject(rv) && isEmptyObject(rv))) member(w);
   }
   w.path.pop();
@@ -271,13 +272,13 @@ function walkField(lv: JsonValue | undefined, rv: JsonValue, f: FieldFacts, w: S
 }
 
 /** Path elements of the configuration's items; throws for items without keys and for duplicates. */
-function configElements(rl: readonly JsonValue[], s: SchemaNode): string[] {
+function configElements(rl: readonly JsonValue[], f: Facts): string[] {
   const pes: string[] = new Array<string>(rl.length);
   const seen = rl.length > 8 ? new Set<string>() : undefined;
   for (let i = 0; i < rl.length; i++) {
     let pe: string;
     try {
-      pe = itemElement(s, rl[i] as JsonValue);
+      pe = itemElementBy(f, rl[i] as JsonValue);
     } catch (e) {
       if (e instanceof ItemKeyError) throw new InvalidConfiguration();
       throw e;
@@ -300,7 +301,7 @@ const PAIRWISE_LIMIT = 256;
  * For each live item, the index of the configuration item with the same key (-1: none); undefined when
  * a live item has no key or shares one with another live item.
  */
-function matchLive(ll: readonly JsonValue[], rl: readonly JsonValue[], s: SchemaNode, rPEs: readonly string[]): number[] | undefined {
+function matchLive(ll: readonly JsonValue[], rl: readonly JsonValue[], f: Facts, rPEs: readonly string[]): number[] | undefined {
   const lInR = new Array<number>(ll.length);
   if (ll.length * (ll.length + rl.length) >= PAIRWISE_LIMIT) {
     const rIndex = new Map<string, number>();
@@ -309,7 +310,7 @@ function matchLive(ll: readonly JsonValue[], rl: readonly JsonValue[], s: Schema
     for (let li = 0; li < ll.length; li++) {
       let pe: string;
       try {
-        pe = itemElement(s, ll[li] as JsonValue);
+        pe = itemElementBy(f, ll[li] as JsonValue);
       } catch (e) {
         if (e instanceof ItemKeyError) return undefined;
         throw e;
@@ -322,11 +323,11 @@ function matchLive(ll: readonly JsonValue[], rl: readonly JsonValue[], s: Schema
   }
   for (let li = 0; li < ll.length; li++) {
     const item = ll[li] as JsonValue;
-    if (!hasItemKey(s, item)) return undefined;
-    for (let lj = 0; lj < li; lj++) if (sameItemKey(s, item, ll[lj] as JsonValue)) return undefined;
+    if (!hasKey(f, item)) return undefined;
+    for (let lj = 0; lj < li; lj++) if (sameKey(f, item, ll[lj] as JsonValue)) return undefined;
     let found = -1;
     for (let ri = 0; ri < rl.length; ri++) {
-      if (sameItemKey(s, item, rl[ri] as JsonValue)) {
+      if (sameKey(f, item, rl[ri] as JsonValue)) {
         found = ri;
         break;
       }
@@ -336,33 +337,43 @@ function matchLive(ll: readonly JsonValue[], rl: readonly JsonValue[], s: Schema
   return lInR;
 }
 
-function walkList(l: JsonValue | undefined, rl: JsonValue[], s: SchemaNode, w: State): JsonValue[] {
+/** {@link hasItemKey} by the list's facts. */
+function hasKey(f: Facts, item: JsonValue): boolean {
+  return f.keyed ? hasKeyWith(f.keys, item) : item !== null && typeof item !== 'object';
+}
+
+/** {@link sameItemKey} by the list's facts. */
+function sameKey(f: Facts, a: JsonValue, b: JsonValue): boolean {
+  return f.keyed ? sameKeyWith(f.keys, a, b) : a === b;
+}
+
+function walkList(l: JsonValue | undefined, rl: JsonValue[], f: Facts, w: State): JsonValue[] {
   const ll = Array.isArray(l) ? l : undefined;
   if (emptyOrNil(ll) && rl.length === 0) {
-    cmpValue(l, rl, s, w);
+    cmpValue(l, rl, f.schema, w);
     return [];
   }
-  const rPEs = configElements(rl, s);
-  const lInR = ll ? matchLive(ll, rl, s, rPEs) : [];
-  if (lInR === undefined) return listFallback(l as JsonValue[], rl, s, w);
-  const m = mergeList({ ll: ll ?? [], rl, lInR, rPEs }, s, w);
+  const rPEs = configElements(rl, f);
+  const lInR = ll ? matchLive(ll, rl, f, rPEs) : [];
+  if (lInR === undefined) return listFallback(l as JsonValue[], rl, f, w);
+  const m = mergeList({ ll: ll ?? [], rl, lInR, rPEs }, f, w);
   // Every item unset: compared as an empty list, a leaf (`null` → `[]` is then a modification).
-  if (m.length === 0 && emptyOrNil(ll)) cmpValue(l, m, s, w);
+  if (m.length === 0 && emptyOrNil(ll)) cmpValue(l, m, f.schema, w);
   else if (l === undefined) w.added.insert(w.path);
   return m;
 }
 
 /** A live list with items that have no key or share one: merged and compared by the general functions. */
-function listFallback(ll: JsonValue[], rl: JsonValue[], s: SchemaNode, w: State): JsonValue[] {
+function listFallback(ll: JsonValue[], rl: JsonValue[], f: Facts, w: State): JsonValue[] {
   // The cursor is already below the list: walk the items as the list's children.
   const { added, modified, removed, reordered } = w;
   w.added = new FieldSet();
   w.modified = new FieldSet();
   w.removed = new FieldSet();
-  mergeList({ ll: [], rl, lInR: [], rPEs: configElements(rl, s) }, s, w);
+  mergeList({ ll: [], rl, lInR: [], rPEs: configElements(rl, f) }, f, w);
   Object.assign(w, { added, modified, removed, reordered });
-  const m = mergeValuesShared(ll, rl, s) as JsonValue[];
-  cmpValue(ll, m, s, w);
+  const m = mergeValuesShared(ll, rl, f.schema) as JsonValue[];
+  cmpValue(ll, m, f.schema, w);
   if (!jsonEqual(ll, m)) w.reordered = true;
   return w.take(m);
 }
@@ -376,7 +387,7 @@ function isAligned(p: ListPair): boolean {
 }
 
 /** {@link mergeList} of aligned lists: item by item, nothing to place and nothing reordered. */
-function mergeAligned(p: ListPair, itemS: Schema, w: State): JsonValue[] {
+function mergeAligned(p: ListPair, itemS: Facts, w: State): JsonValue[] {
   const { ll, rl, rPEs } = p;
   const out: JsonValue[] = [];
   for (let i = 0; i < rl.length; i++) {
@@ -401,9 +412,9 @@ interface ListPair {
  * Merges associative lists whose live items all have distinct keys: items only in live keep their place,
  * the configuration's items follow its order (the placement of `mergeValues`).
  */
-function mergeList(p: ListPair, s: SchemaNode, w: State): JsonValue[] {
+function mergeList(p: ListPair, f: Facts, w: State): JsonValue[] {
   const { ll, rl, lInR, rPEs } = p;
-  const itemS = itemSchemaCached(s);
+  const itemS = f.items;
   if (isAligned(p)) return mergeAligned(p, itemS, w);
   const rInL = new Array<number>(rl.length).fill(-1);
   for (let li = 0; li < ll.length; li++) if ((lInR[li] as number) >= 0) rInL[lInR[li] as number] = li;
@@ -480,33 +491,34 @@ function mergeList(p: ListPair, s: SchemaNode, w: State): JsonValue[] {
  */
 export function collectConfig(applied: JsonObject, schema: Schema): { raw: RawNode; size: number } {
   const raw: RawNode = {};
-  const size = shapeOf(schema, applied) === MAP ? collectInto(applied, schema, raw) : 0;
+  const f = factsOf(schema);
+  const size = shapeBy(f, applied) === MAP ? collectInto(applied, f, raw) : 0;
   return { raw, size };
 }
 
-function collectInto(v: JsonObject | JsonValue[], s: Schema, node: RawNode): number {
+function collectInto(v: JsonObject | JsonValue[], s: Facts, node: RawNode): number {
   let n = 0;
   if (Array.isArray(v)) {
-    const itemS = itemSchemaCached(s);
+    const itemS = s.items;
     for (const item of v) {
-      const pe = itemElement(s as SchemaNode, item);
+      const pe = itemElementBy(s, item);
       n += collectBelow(item, itemS, node, pe);
       n += markMember(node, pe);
     }
     return n;
   }
-  const fields = fieldTable(s);
+  const fields = s.fields;
   for (const k in v) {
     const cv = v[k] as JsonValue;
     const f = fields.get(k);
-    n += collectBelow(cv, f.schema, node, f.pe);
-    if (cv === null || !f.declared || (isJsonObject(cv) && isEmptyObject(cv)) || shapeOf(f.schema, cv) === LEAF) n += markMember(node, f.pe);
+    n += collectBelow(cv, f.facts, node, f.pe);
+    if (cv === null || !f.declared || (isJsonObject(cv) && isEmptyObject(cv)) || shapeBy(f.facts, cv) === LEAF) n += markMember(node, f.pe);
   }
   return n;
 }
 
-function collectBelow(v: JsonValue, s: Schema, node: RawNode, pe: string): number {
-  if (v === null || shapeOf(s, v) === LEAF) return 0;
+function collectBelow(v: JsonValue, s: Facts, node: RawNode, pe: string): number {
+  if (v === null || shapeBy(s, v) === LEAF) return 0;
   const child: RawNode = {};
   const n = collectInto(v as JsonObject | JsonValue[], s, child);
   for (const _ in child) {
