@@ -20,10 +20,10 @@ import {
   type StatusCause,
 } from './errors.js';
 import type { MergeEngine } from './merge.js';
-import { clone, comparableJson, finalizersOf, groupVersion, newUid, randomSuffix, rfc3339, specPart } from './meta.js';
+import { clone, finalizersOf, groupVersion, newUid, randomSuffix, rfc3339, sameIgnoringVolatile, sameSpec } from './meta.js';
 import { nameCauses } from './names.js';
 import type { AdmissionOperation, AdmissionPlugin, DeleteOptions, PatchType, UserInfo } from './plugins.js';
-import { matchFields, parseFieldSelector, parseLabelSelector } from './selectors.js';
+import { labelEqualities, matchFields, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { convertEventFor, EVENTS_RKEY } from './event-conversion.js';
 import type { ChangeEvent, ObjectStore, StoreWrite, StoredEntry } from './store.js';
 import { unknownFieldPaths } from './validation.js';
@@ -134,7 +134,7 @@ export class ClusterCore {
   /** The stored object as the given version serves it, or undefined. */
   find(r: ServedResource, ns: string | undefined, name: string): KubeObject | undefined {
     const e = this.store.get(r.rkey, r.namespaced ? ns ?? '' : '', name);
-    return e ? this.decode(r, e.json) : undefined;
+    return e ? this.decodeEntry(r, e) : undefined;
   }
 
   /** The stored object, or 404. */
@@ -144,9 +144,17 @@ export class ClusterCore {
     return o;
   }
 
+  /** A stored entry's object as the given version serves it (a fresh copy: {@link decode} of its JSON, from the store's cache when it has it). */
+  decodeEntry(r: ServedResource, e: StoredEntry): KubeObject {
+    return this.served(r, this.store.read(e));
+  }
+
   /** Parses stored JSON and sets the apiVersion of the requested version (Events: converted between groups). */
   decode(r: ServedResource, json: string): KubeObject {
-    const parsed = JSON.parse(json) as KubeObject;
+    return this.served(r, JSON.parse(json) as KubeObject);
+  }
+
+  private served(r: ServedResource, parsed: KubeObject): KubeObject {
     // Events are stored in the shape of the group that wrote them and converted for the other one
     const o = r.rkey === EVENTS_RKEY ? convertEventFor(r.group, parsed) : parsed;
     o.apiVersion = groupVersion(r);
@@ -158,7 +166,8 @@ export class ClusterCore {
     const labels = parseLabelSelector(opts.labelSelector);
     const fields = parseFieldSelector(opts.fieldSelector);
     const ns = r.namespaced ? opts.namespace : undefined;
-    let entries = this.store.list(r.rkey, ns);
+    // equality terms narrow through the store's label index; the full matcher below still decides
+    let entries = this.store.list(r.rkey, ns, labels ? labelEqualities(opts.labelSelector) : undefined);
     let rv = String(this.store.currentRv());
     if (opts.continue) {
       const c = decodeContinue(opts.continue);
@@ -361,7 +370,7 @@ export class ClusterCore {
     const { old, ctx, sub } = args;
     let obj = this.admit('UPDATE', r, { object: args.merged, old, ctx, sub });
     const dropStatus = r.subresources.includes('status');
-    if (specPart(obj, dropStatus) !== specPart(old, dropStatus)) {
+    if (!sameSpec(obj, old, dropStatus)) {
       obj.metadata.generation = (typeof old.metadata.generation === 'number' ? old.metadata.generation : 1) + 1;
     }
     if (args.recordOwnership) {
@@ -369,7 +378,7 @@ export class ClusterCore {
       obj = mergeCall(() => this.merge.recordUpdate({ live: old, updated, manager: ctx.fieldManager, schema: this.catalog.schemaFor(r), subresource: sub, now: this.stamp() }));
     }
     obj.metadata.resourceVersion = old.metadata.resourceVersion;
-    if (comparableJson(obj) === comparableJson(old)) return old;
+    if (sameIgnoringVolatile(obj, old)) return old;
     if (ctx.dryRun) return obj;
     const ns = old.metadata.namespace ?? '';
     const name = old.metadata.name ?? '';

@@ -8,11 +8,29 @@ import type { ResourceInfo } from '../kube/schema/types.js';
 import type { ServedResource } from './catalog.js';
 import type { ClusterCore, WriteContext } from './core.js';
 import { ApiError, StatusReason, gone } from './errors.js';
+import { groupVersion } from './meta.js';
 import type { DeleteOptions, InternalClient, ListOptions, ListResult, PatchType, ResourceRef, WatchEvent, WriteOptions } from './plugins.js';
 import { controllerUser } from './plugins.js';
 import type { ChangeEvent } from './store.js';
 
 const FIELD_MANAGER = 'lockstep-cluster-controller';
+
+/** A deep copy of JSON-shaped metadata (small: labels, annotations, ownerReferences, finalizers). */
+function copyJson<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(copyJson) as T;
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Record<string, unknown> = {};
+  for (const k in v) out[k] = copyJson((v as Record<string, unknown>)[k]);
+  return out as T;
+}
+
+/** apiVersion, kind and metadata (without managedFields) of a change, from the committed object when at hand. */
+function metadataOf(r: ServedResource, ev: ChangeEvent): KubeObject {
+  const src = ev.obj ?? (JSON.parse(ev.json) as KubeObject);
+  const metadata: KubeObject['metadata'] = {};
+  for (const k in src.metadata) if (k !== 'managedFields') (metadata as Record<string, unknown>)[k] = copyJson(src.metadata[k]);
+  return { apiVersion: groupVersion(r), kind: src.kind, metadata };
+}
 
 /** Creates the internal client over a core. */
 export function createInternalClient(core: ClusterCore): InternalClient & { close(): void } {
@@ -30,7 +48,7 @@ export function createInternalClient(core: ClusterCore): InternalClient & { clos
     fieldValidation: 'Ignore',
     warnings: [],
   });
-  const toWatchEvent = (r: ServedResource, ev: ChangeEvent): WatchEvent => ({ type: ev.type, object: core.decode(r, ev.json) });
+  const toWatchEvent = (r: ServedResource, ev: ChangeEvent, metadataOnly: boolean): WatchEvent => ({ type: ev.type, object: metadataOnly ? metadataOf(r, ev) : core.decode(r, ev.json) });
   return {
     resourceInfo: (ref) => core.catalog.byPlural(ref.group, ref.version, ref.resource),
     resources: () => core.catalog.resources(),
@@ -44,7 +62,7 @@ export function createInternalClient(core: ClusterCore): InternalClient & { clos
     list(ref: ResourceRef, opts: ListOptions = {}): ListResult {
       const r = served(ref);
       const res = core.list(r, opts);
-      return { items: res.entries.map((e) => core.decode(r, e.json)), resourceVersion: res.resourceVersion, continue: res.continue };
+      return { items: res.entries.map((e) => core.decodeEntry(r, e)), resourceVersion: res.resourceVersion, continue: res.continue };
     },
     create: (ref, obj, o) => core.create(served(ref), obj.metadata.namespace, obj as never, ctx(o)),
     update: (ref, obj, o) => core.update({ r: served(ref), ns: obj.metadata.namespace, name: obj.metadata.name ?? '' }, obj as never, ctx(o)),
@@ -57,7 +75,8 @@ export function createInternalClient(core: ClusterCore): InternalClient & { clos
       if (!core.find(r, namespace, name)) return undefined;
       return core.delete({ r, ns: namespace, name }, opts, ctx({ dryRun: opts.dryRun })).object;
     },
-    watch(ref: ResourceRef | undefined, fromResourceVersion: string | undefined, cb: (ev: WatchEvent) => void): () => void {
+    watch(ref: ResourceRef | undefined, fromResourceVersion: string | undefined, cb: (ev: WatchEvent) => void, opts: { metadataOnly?: boolean } = {}): () => void {
+      const metadataOnly = opts.metadataOnly === true;
       const r = ref ? served(ref) : undefined;
       const from = fromResourceVersion && fromResourceVersion !== '0' ? Number(fromResourceVersion) : undefined;
       // a resourceVersion read before its commit was durable (group commit) must not be delivered again
@@ -68,7 +87,7 @@ export function createInternalClient(core: ClusterCore): InternalClient & { clos
         if (r && ev.rkey !== r.rkey) return;
         const target = r ?? core.catalog.preferredFor(ev.rkey);
         if (!target) return;
-        const we = toWatchEvent(target, ev);
+        const we = toWatchEvent(target, ev, metadataOnly);
         setImmediate(() => {
           if (active) cb(we);
         });

@@ -35,32 +35,95 @@ export function finalizersOf(o: KubeObject): string[] {
   return Array.isArray(f) ? f.filter((x): x is string => typeof x === 'string') : [];
 }
 
-/** A deep copy of a JSON-shaped object. */
+/**
+ * A deep copy of a JSON-shaped value with a JSON round trip's result (undefined members dropped, undefined
+ * array items null, `toJSON()` honoured), several times faster than `JSON.parse(JSON.stringify(o))`.
+ */
 export function clone<T>(o: T): T {
-  return JSON.parse(JSON.stringify(o)) as T;
+  return copyJson(o) as T;
 }
 
-/** The object without metadata (and without status when `dropStatus`): what the generation tracks. */
-export function specPart(o: KubeObject, dropStatus: boolean): string {
-  const rest: Record<string, unknown> = { ...o };
-  delete rest.metadata;
-  delete rest.apiVersion;
-  delete rest.kind;
-  if (dropStatus) delete rest.status;
-  return JSON.stringify(rest);
-}
-
-/** JSON of an object ignoring resourceVersion and the `time` of managedFields entries (no-op detection). */
-export function comparableJson(o: KubeObject): string {
-  const meta: Record<string, unknown> = { ...o.metadata };
-  delete meta.resourceVersion;
-  if (Array.isArray(meta.managedFields)) {
-    meta.managedFields = meta.managedFields.map((e) => {
-      if (!isJsonObject(e)) return e;
-      const c: JsonObject = { ...e };
-      delete c.time;
-      return c;
-    });
+function copyJson(v: unknown): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    const a = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      a[i] = x === undefined ? null : copyJson(x);
+    }
+    return a;
   }
-  return JSON.stringify({ ...o, metadata: meta });
+  const src = v as Record<string, unknown>;
+  if (typeof src.toJSON === 'function') return copyJson(JSON.parse(JSON.stringify(v)));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(src)) {
+    const x = src[k];
+    if (x !== undefined && typeof x !== 'function') out[k] = copyJson(x);
+  }
+  return out;
+}
+
+/** Deep equality of JSON-shaped values; member order does not matter and undefined members count as absent. */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  return membersEqual(a as Record<string, unknown>, b as Record<string, unknown>, undefined);
+}
+
+/** Members of two objects are equal, except those `skip` names. */
+function membersEqual(a: Record<string, unknown>, b: Record<string, unknown>, skip: ReadonlySet<string> | undefined): boolean {
+  let na = 0;
+  for (const k of Object.keys(a)) {
+    if (a[k] === undefined || skip?.has(k)) continue;
+    na++;
+    if (!jsonEqual(a[k], b[k])) return false;
+  }
+  let nb = 0;
+  for (const k of Object.keys(b)) if (b[k] !== undefined && !skip?.has(k)) nb++;
+  return na === nb;
+}
+
+const NOT_SPEC = new Set(['metadata', 'apiVersion', 'kind']);
+const NOT_SPEC_NOR_STATUS = new Set(['metadata', 'apiVersion', 'kind', 'status']);
+
+/**
+ * True when the objects are equal without metadata (and without status when `dropStatus`): what the generation
+ * tracks (a change of anything else bumps it).
+ */
+export function sameSpec(a: KubeObject, b: KubeObject, dropStatus: boolean): boolean {
+  return membersEqual(a as unknown as Record<string, unknown>, b as unknown as Record<string, unknown>, dropStatus ? NOT_SPEC_NOR_STATUS : NOT_SPEC);
+}
+
+const VOLATILE_META = new Set(['resourceVersion', 'managedFields']);
+const ENTRY_TIME = new Set(['time']);
+
+/**
+ * True when the objects are equal ignoring resourceVersion and the `time` of managedFields entries: a write
+ * that changes nothing else is a no-op.
+ */
+export function sameIgnoringVolatile(a: KubeObject, b: KubeObject): boolean {
+  const ra = a as unknown as Record<string, unknown>;
+  const rb = b as unknown as Record<string, unknown>;
+  if (!membersEqual(ra, rb, NOT_SPEC) || a.apiVersion !== b.apiVersion || a.kind !== b.kind) return false;
+  const ma = (a.metadata ?? {}) as Record<string, unknown>;
+  const mb = (b.metadata ?? {}) as Record<string, unknown>;
+  if (!membersEqual(ma, mb, VOLATILE_META)) return false;
+  const fa = ma.managedFields;
+  const fb = mb.managedFields;
+  if (!Array.isArray(fa) || !Array.isArray(fb)) return jsonEqual(fa, fb);
+  if (fa.length !== fb.length) return false;
+  for (let i = 0; i < fa.length; i++) {
+    const x: unknown = fa[i];
+    const y: unknown = fb[i];
+    if (isJsonObject(x as JsonObject) && isJsonObject(y as JsonObject)) {
+      if (!membersEqual(x as Record<string, unknown>, y as Record<string, unknown>, ENTRY_TIME)) return false;
+    } else if (!jsonEqual(x, y)) return false;
+  }
+  return true;
 }

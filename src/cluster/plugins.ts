@@ -156,9 +156,11 @@ export interface InternalClient {
   delete(ref: ResourceRef, name: string, namespace?: string, opts?: DeleteOptions): KubeObject | undefined;
   /**
    * Calls `cb` for every change after `fromResourceVersion` (`'0'` or undefined: from now). Delivery is
-   * asynchronous (after the write commits), in resourceVersion order. Returns an unsubscribe function.
+   * asynchronous (after the write is durable), in resourceVersion order. Returns an unsubscribe function.
+   * With `metadataOnly` the objects carry only apiVersion, kind and metadata without managedFields (like a
+   * metadata informer's PartialObjectMetadata), which is far cheaper for watchers of everything.
    */
-  watch(ref: ResourceRef | undefined, fromResourceVersion: string | undefined, cb: (ev: WatchEvent) => void): () => void;
+  watch(ref: ResourceRef | undefined, fromResourceVersion: string | undefined, cb: (ev: WatchEvent) => void, opts?: { metadataOnly?: boolean }): () => void;
   /** The current global resourceVersion. */
   currentResourceVersion(): string;
 }

@@ -18,6 +18,20 @@ export function parseLabelSelector(sel: string | undefined): LabelMatcher | unde
   }
 }
 
+/**
+ * The `key=value` (or `key==value`) terms of a label selector, which every match must carry: the store narrows
+ * lists by them through its label index. Other terms (`!=`, `in`, existence…) are left to the full matcher,
+ * which still runs; an unusual spelling is simply not used for narrowing.
+ */
+export function labelEqualities(sel: string | undefined): string[] {
+  if (!sel || sel.length > MAX_SELECTOR) return [];
+  const out: string[] = [];
+  for (const part of splitTop(sel)) {
+    const m = /^([A-Za-z0-9][A-Za-z0-9._/-]*)\s*==?\s*([A-Za-z0-9._-]*)$/.exec(part);
+    if (m) out.push(`${m[1] ?? ''}=${m[2] ?? ''}`);
+  }
+  return out;
+}
 
 /** One field requirement. */
 export interface FieldReq {

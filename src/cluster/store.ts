@@ -16,6 +16,7 @@
  */
 import Database from 'better-sqlite3';
 import type { KubeObject } from '../kube/object.js';
+import { clone } from './meta.js';
 
 /** The kind of a change, as watch events name them. */
 export type ChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -27,7 +28,12 @@ export interface StoredEntry {
   ns: string;
   name: string;
   labels: Record<string, string> | undefined;
+  /** The parsed object while it is in the store's small cache (never handed out: {@link ObjectStore.read} copies). */
+  parsed?: KubeObject;
 }
+
+/** How many recently written objects are also kept parsed (reads then copy instead of parsing, ~3× cheaper). */
+const PARSED_CACHE = 4096;
 
 /** One entry of the change log. `rkey` is the storage key of the resource (`apps/deployments`). */
 export interface ChangeEvent {
@@ -38,6 +44,11 @@ export interface ChangeEvent {
   type: ChangeType;
   json: string;
   labels: Record<string, string> | undefined;
+  /**
+   * The committed object itself while subscribers are told (read-only: it is shared); undefined in the change
+   * log afterwards (the log keeps only JSON).
+   */
+  obj?: KubeObject;
 }
 
 /** One write of a batch. `obj` is the full new object for puts; for deletes, the last state to report. */
@@ -77,6 +88,12 @@ interface PendingBatch {
   reject: (e: unknown) => void;
 }
 
+/** True when `labels` has the `key=value` pair. */
+function hasLabel(labels: Record<string, string> | undefined, pair: string): boolean {
+  const eq = pair.indexOf('=');
+  return labels?.[pair.slice(0, eq)] === pair.slice(eq + 1);
+}
+
 function newBatch(): PendingBatch {
   let resolve: () => void = () => undefined;
   let reject: (e: unknown) => void = () => undefined;
@@ -97,6 +114,8 @@ export class ObjectStore {
   private readonly byResource = new Map<string, Map<string, Map<string, StoredEntry>>>();
   /** Sorted names per `rkey\0ns`, rebuilt lazily after an insert or delete. */
   private readonly sortedNames = new Map<string, string[]>();
+  /** `rkey\0ns` → `key=value` → names of the objects with that label (narrows equality selectors). */
+  private readonly byLabel = new Map<string, Map<string, Set<string>>>();
   /** Sorted namespaces per rkey. */
   private readonly sortedNs = new Map<string, string[]>();
   private readonly log: ChangeEvent[] = [];
@@ -111,6 +130,9 @@ export class ObjectStore {
   /** JSON text of committed objects, so responses need not serialise them again. */
   private readonly jsonCache = new WeakMap<object, string>();
   private readonly onSubscriberError: (e: unknown) => void;
+  /** Entries holding a parsed object, oldest first overwritten. */
+  private readonly parsedRing: (StoredEntry | undefined)[] = new Array<StoredEntry | undefined>(PARSED_CACHE);
+  private parsedPos = 0;
   private writesSincePrune = 0;
   private readonly stmts: {
     put: Database.Statement;
@@ -148,8 +170,10 @@ export class ObjectStore {
 
   /** (Re)builds the in-memory index and the resourceVersion from the database. */
   private loadObjects(): void {
+    this.parsedRing.fill(undefined);
     this.byResource.clear();
     this.sortedNames.clear();
+    this.byLabel.clear();
     this.sortedNs.clear();
     const row = this.db.prepare("SELECT v FROM meta WHERE k = 'rv'").get() as { v: number } | undefined;
     this.rv = row?.v ?? 0;
@@ -157,6 +181,7 @@ export class ObjectStore {
     for (const r of this.db.prepare('SELECT rkey, ns, name, rv, body FROM objects').iterate() as Iterable<{ rkey: string; ns: string; name: string; rv: number; body: string }>) {
       const labels = (JSON.parse(r.body) as KubeObject).metadata?.labels;
       this.nsIndex(r.rkey, r.ns).set(r.name, { rv: r.rv, json: r.body, ns: r.ns, name: r.name, labels });
+      this.indexLabels(`${r.rkey}\u0000${r.ns}`, r.name, undefined, labels);
     }
   }
 
@@ -208,17 +233,22 @@ export class ObjectStore {
       w.obj.metadata.resourceVersion = String(rv);
       const json = JSON.stringify(w.obj);
       this.jsonCache.set(w.obj, json);
-      evs.push({ rv, rkey: w.rkey, ns: w.ns, name: w.name, type: w.type, json, labels: w.obj.metadata.labels });
+      evs.push({ rv, rkey: w.rkey, ns: w.ns, name: w.name, type: w.type, json, labels: w.obj.metadata.labels, obj: w.obj });
     }
     this.rv = rv;
     for (const ev of evs) {
       const idx = this.nsIndex(ev.rkey, ev.ns);
       const sk = `${ev.rkey}\u0000${ev.ns}`;
+      const before = idx.get(ev.name)?.labels;
       if (ev.type === 'DELETED') {
         if (idx.delete(ev.name)) this.sortedNames.delete(sk);
+        this.indexLabels(sk, ev.name, before, undefined);
       } else {
         if (!idx.has(ev.name)) this.sortedNames.delete(sk);
-        idx.set(ev.name, { rv: ev.rv, json: ev.json, ns: ev.ns, name: ev.name, labels: ev.labels });
+        this.indexLabels(sk, ev.name, before, ev.labels);
+        const entry: StoredEntry = { rv: ev.rv, json: ev.json, ns: ev.ns, name: ev.name, labels: ev.labels };
+        if (ev.obj) this.keepParsed(entry, clone(ev.obj));
+        idx.set(ev.name, entry);
       }
     }
     this.pending ??= newBatch();
@@ -257,6 +287,7 @@ export class ObjectStore {
     } catch (e) {
       // the index holds changes SQLite does not: go back to what is durable
       this.loadObjects();
+      for (const ev of batch.events) delete ev.obj;
       batch.reject(new StorageError(e));
       return;
     }
@@ -273,6 +304,7 @@ export class ObjectStore {
           this.onSubscriberError(e);
         }
       }
+      delete ev.obj;
     }
   }
 
@@ -302,25 +334,65 @@ export class ObjectStore {
     return this.byResource.get(rkey)?.get(ns)?.get(name);
   }
 
-  /** Objects of a resource, sorted by namespace then name; `ns` limits to one namespace. */
-  list(rkey: string, ns?: string): StoredEntry[] {
+  private keepParsed(e: StoredEntry, obj: KubeObject): void {
+    const evicted = this.parsedRing[this.parsedPos];
+    if (evicted) evicted.parsed = undefined;
+    this.parsedRing[this.parsedPos] = e;
+    this.parsedPos = (this.parsedPos + 1) % PARSED_CACHE;
+    e.parsed = obj;
+  }
+
+  /** The entry's object, parsed: a fresh copy the caller may change. */
+  read(e: StoredEntry): KubeObject {
+    return e.parsed ? clone(e.parsed) : (JSON.parse(e.json) as KubeObject);
+  }
+
+  /** Moves a name from the label sets of `before` to those of `after`. */
+  private indexLabels(sk: string, name: string, before: Record<string, string> | undefined, after: Record<string, string> | undefined): void {
+    let m = this.byLabel.get(sk);
+    if (before) {
+      for (const k in before) {
+        if (after?.[k] === before[k]) continue;
+        const set = m?.get(`${k}=${before[k] ?? ''}`);
+        set?.delete(name);
+        if (set?.size === 0) m?.delete(`${k}=${before[k] ?? ''}`);
+      }
+    }
+    if (!after) return;
+    for (const k in after) {
+      if (before?.[k] === after[k]) continue;
+      if (!m) this.byLabel.set(sk, (m = new Map()));
+      const lk = `${k}=${after[k] ?? ''}`;
+      let set = m.get(lk);
+      if (!set) m.set(lk, (set = new Set()));
+      set.add(name);
+    }
+  }
+
+  /**
+   * Objects of a resource, sorted by namespace then name; `ns` limits to one namespace. With `labels`
+   * (`key=value` pairs every result must carry) only objects having all of them are returned, found through
+   * the label index rather than a scan; other selector terms are the caller's to check.
+   */
+  list(rkey: string, ns?: string, labels?: readonly string[]): StoredEntry[] {
     const byNs = this.byResource.get(rkey);
     if (!byNs) return [];
-    if (ns !== undefined) return this.listNs(rkey, ns);
+    if (ns !== undefined) return this.listNs(rkey, ns, labels);
     let nss = this.sortedNs.get(rkey);
     if (!nss) {
       nss = [...byNs.keys()].sort();
       this.sortedNs.set(rkey, nss);
     }
     const out: StoredEntry[] = [];
-    for (const n of nss) for (const e of this.listNs(rkey, n)) out.push(e);
+    for (const n of nss) for (const e of this.listNs(rkey, n, labels)) out.push(e);
     return out;
   }
 
-  private listNs(rkey: string, ns: string): StoredEntry[] {
+  private listNs(rkey: string, ns: string, labels: readonly string[] | undefined): StoredEntry[] {
     const idx = this.byResource.get(rkey)?.get(ns);
     if (!idx) return [];
     const sk = `${rkey}\u0000${ns}`;
+    if (labels && labels.length > 0) return this.listByLabels(idx, sk, labels);
     let names = this.sortedNames.get(sk);
     if (!names) {
       names = [...idx.keys()].sort();
@@ -333,6 +405,23 @@ export class ObjectStore {
       if (e) out[n++] = e;
     }
     out.length = n;
+    return out;
+  }
+
+  private listByLabels(idx: Map<string, StoredEntry>, sk: string, labels: readonly string[]): StoredEntry[] {
+    const m = this.byLabel.get(sk);
+    let smallest: Set<string> | undefined;
+    for (const l of labels) {
+      const set = m?.get(l);
+      if (!set) return [];
+      if (!smallest || set.size < smallest.size) smallest = set;
+    }
+    const names = [...(smallest ?? [])].sort();
+    const out: StoredEntry[] = [];
+    for (const name of names) {
+      const e = idx.get(name);
+      if (e && labels.every((l) => hasLabel(e.labels, l))) out.push(e);
+    }
     return out;
   }
 

@@ -10,7 +10,7 @@ import { decodeKubeProtobuf } from './http/protobuf.js';
 import { parsePath } from './http/route.js';
 import { humanDuration } from './http/table.js';
 import { nameErrors } from './names.js';
-import { matchFields, parseFieldSelector, parseLabelSelector } from './selectors.js';
+import { labelEqualities, matchFields, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import Database from 'better-sqlite3';
 import { ObjectStore, StorageError } from './store.js';
 
@@ -89,6 +89,16 @@ test('humanDuration matches kubectl', () => {
   assert.deepEqual([5e3, 119e3, 150e3, 3600e3, 5 * 3600e3 + 60e3, 30 * 3600e3, 3 * 86400e3].map(humanDuration), ['5s', '119s', '2m30s', '60m', '5h1m', '30h', '3d']);
 });
 
+test('labelEqualities keeps only key=value terms', () => {
+  const cases: [string | undefined, string[]][] = [
+    [undefined, []],
+    ['app=web', ['app=web']],
+    ['app == web, tier!=x, env in (a,b), !gone, k', ['app=web']],
+    ['example.com/name=x,empty=', ['example.com/name=x', 'empty=']],
+  ];
+  for (const [sel, want] of cases) assert.deepEqual(labelEqualities(sel), want, String(sel));
+});
+
 describe('object store', () => {
   const obj = (name: string, data = '1'): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'ns', labels: { a: data } } });
   test('resourceVersions, change log replay and its horizon, persistence across reopen', () => {
@@ -138,6 +148,22 @@ describe('object store', () => {
     const again = new ObjectStore({ path });
     assert.deepEqual([again.currentRv(), again.get('/configmaps', 'ns', 'c')?.rv], [3, 3]);
     again.close();
+  });
+
+  test('label index: equality lists follow label changes and deletes, in name order', () => {
+    const s = new ObjectStore();
+    const put = (name: string, labels: Record<string, string>, type: 'ADDED' | 'MODIFIED' | 'DELETED' = 'ADDED'): void => {
+      s.commit([{ rkey: '/pods', ns: 'ns', name, type, obj: { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'ns', labels } } }]);
+    };
+    put('c', { app: 'web', tier: 'a' });
+    put('a', { app: 'web', tier: 'b' });
+    put('b', { app: 'db' });
+    const names = (labels: string[], ns?: string): string[] => s.list('/pods', ns, labels).map((e) => e.name);
+    assert.deepEqual([names(['app=web'], 'ns'), names(['app=web', 'tier=a'], 'ns'), names(['app=none'], 'ns'), names(['app=web']), names([], 'ns')], [['a', 'c'], ['c'], [], ['a', 'c'], ['a', 'b', 'c']]);
+    put('c', { app: 'db' }, 'MODIFIED');
+    put('a', { app: 'web' }, 'DELETED');
+    assert.deepEqual([names(['app=web'], 'ns'), names(['app=db'], 'ns'), names(['tier=a'], 'ns')], [[], ['b', 'c'], []]);
+    s.close();
   });
 
   test('a failed group commit rejects its waiters and drops its changes from the index', async () => {

@@ -232,7 +232,8 @@ export function garbageCollector(opts: GarbageCollectorOptions = {}): ClusterCon
           // a resource that cannot be listed is simply not indexed
         }
       }
-      unsubscribe = client.watch(undefined, rv, onEvent);
+      // the GC needs identities, owners and finalizers only: metadata events spare decoding every object
+      unsubscribe = client.watch(undefined, rv, onEvent, { metadataOnly: true });
     },
     async stop() {
       unsubscribe?.();

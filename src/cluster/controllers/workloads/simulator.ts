@@ -63,6 +63,10 @@ export function workloadSimulator(opts: WorkloadSimulatorOptions = {}): ClusterC
   const unsubs: (() => void)[] = [];
   let api: InternalClient | undefined;
   let sweeper: NodeJS.Timeout | undefined;
+  /** uid → resourceVersion of the simulator's own last status write (its event changes no input: not re-reconciled). */
+  const ownStatus = new Map<string, string>();
+  /** `namespace/replicaset` → its Deployment's name, from ReplicaSet events (routes pod events without a read). */
+  const rsOwner = new Map<string, string>();
 
   /** ms still to wait before this object may turn ready (0 when due). */
   const wait = (o: KubeObject): number => {
@@ -108,6 +112,17 @@ export function workloadSimulator(opts: WorkloadSimulatorOptions = {}): ClusterC
     }
   };
 
+  /** The client reconcilers use: records the resourceVersion of each status write. */
+  const recording = (c: InternalClient): InternalClient => ({
+    ...c,
+    updateStatus(ref, obj, o) {
+      const out = c.updateStatus(ref, obj, o);
+      if (out.metadata.uid && out.metadata.resourceVersion) ownStatus.set(out.metadata.uid, out.metadata.resourceVersion);
+      return out;
+    },
+  });
+  let reconcileClient: InternalClient | undefined;
+
   const queue = new WorkQueue({
     onError: opts.onError,
     handle(key) {
@@ -122,7 +137,8 @@ export function workloadSimulator(opts: WorkloadSimulatorOptions = {}): ClusterC
         const { namespace, name } = splitKey(rest);
         const o = api.get(ref, name, namespace);
         if (!o) return;
-        return reconcile(api, prefix, o);
+        reconcileClient ??= recording(api);
+        return reconcile(reconcileClient, prefix, o);
       } catch (e) {
         if (isRace(e)) return 50;
         throw e;
@@ -139,25 +155,44 @@ export function workloadSimulator(opts: WorkloadSimulatorOptions = {}): ClusterC
     }
   };
 
-  const enqueue = (o: KubeObject): void => {
+  const enqueue = (o: KubeObject, ownersOnly = false): void => {
     const k = kinds[o.kind];
-    if (k) queue.add(`${k.prefix}:${objectKey(o)}`);
+    if (k && !ownersOnly) queue.add(`${k.prefix}:${objectKey(o)}`);
     const owner = controllerRef(o);
     const ok = owner && typeof owner.kind === 'string' ? kinds[owner.kind] : undefined;
     if (owner && ok && typeof owner.name === 'string') queue.add(`${ok.prefix}:${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${owner.name}`);
     if (o.kind === 'Pod') enqueuePDBs(o.metadata.namespace);
     // a pod's state feeds its Deployment's status (through the ReplicaSet, whose own status may not change)
     if (o.kind === 'Pod' && owner?.kind === 'ReplicaSet' && typeof owner.name === 'string' && api) {
-      const rs = api.get(R.replicasets, owner.name, o.metadata.namespace);
-      const dep = rs ? controllerRef(rs) : undefined;
-      if (dep?.kind === 'Deployment' && typeof dep.name === 'string') queue.add(`deploy:${o.metadata.namespace ?? ''}/${dep.name}`);
+      const rsKey = `${o.metadata.namespace ?? ''}/${owner.name}`;
+      let depName = rsOwner.get(rsKey);
+      if (depName === undefined) {
+        const rs = api.get(R.replicasets, owner.name, o.metadata.namespace);
+        const dep = rs ? controllerRef(rs) : undefined;
+        depName = dep?.kind === 'Deployment' && typeof dep.name === 'string' ? dep.name : undefined;
+      }
+      if (depName !== undefined) queue.add(`deploy:${o.metadata.namespace ?? ''}/${depName}`);
     }
+  };
+
+  /** Remembers which Deployment controls a ReplicaSet (or forgets it). */
+  const trackReplicaSet = (o: KubeObject, deleted: boolean): void => {
+    const key = `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`;
+    const dep = deleted ? undefined : controllerRef(o);
+    if (dep?.kind === 'Deployment' && typeof dep.name === 'string') rsOwner.set(key, dep.name);
+    else rsOwner.delete(key);
   };
 
   const onEvent = (ev: WatchEvent): void => {
     const o = ev.object;
+    if (o.kind === 'ReplicaSet') trackReplicaSet(o, ev.type === 'DELETED');
+    const uid = o.metadata.uid ?? '';
+    const own = ownStatus.get(uid);
+    const rv = o.metadata.resourceVersion;
+    const mine = own !== undefined && own === rv;
+    if (own !== undefined && (ev.type === 'DELETED' || Number(rv) >= Number(own))) ownStatus.delete(uid);
     if (ev.type === 'DELETED') {
-      firstSeen.delete(o.metadata.uid ?? '');
+      firstSeen.delete(uid);
       if (o.kind === 'PersistentVolumeClaim') {
         const vn = specOf(o).volumeName;
         if (typeof vn === 'string' && vn) queue.add(`pv-release:${vn}`);
@@ -168,7 +203,8 @@ export function workloadSimulator(opts: WorkloadSimulatorOptions = {}): ClusterC
       if (o.kind === 'Pod') enqueuePDBs(o.metadata.namespace);
       return;
     }
-    enqueue(o);
+    // the simulator's own status write: the object itself has nothing new to reconcile, its owners do
+    enqueue(o, mine);
   };
 
   return {
@@ -192,8 +228,12 @@ export function workloadSimulator(opts: WorkloadSimulatorOptions = {}): ClusterC
       const rv = client.currentResourceVersion();
       for (const { ref } of Object.values(kinds)) {
         try {
-          for (const o of client.list(ref).items) enqueue(o);
-          unsubs.push(client.watch(ref, rv, onEvent));
+          for (const o of client.list(ref).items) {
+            if (o.kind === 'ReplicaSet') trackReplicaSet(o, false);
+            enqueue(o);
+          }
+          // events only route keys (the handler reads the object); a deleted PVC's spec.volumeName is needed though
+          unsubs.push(client.watch(ref, rv, onEvent, { metadataOnly: ref !== R.pvcs }));
         } catch {
           // a resource the cluster does not serve is not simulated
         }
