@@ -97,6 +97,8 @@ interface KsState {
   digest?: string;
   target?: ApplyTarget;
   inventory?: Inventory;
+  /** The objects as the apply left them (apply responses, live objects of unchanged ones), by inventory ID. */
+  applied?: ReadonlyMap<string, KubeObject>;
 }
 
 type Ctx = ReconcileContext<Kustomization>;
@@ -324,6 +326,7 @@ export function kustomizationReconciler(opts: KustomizationReconcilerOptions): R
         throw await fail(ctx, KustomizeReason.ReconciliationFailed, msg, err);
       }
       if (cs.hasChanges()) await ctx.event({ type: 'Normal', reason: KustomizeReason.Progressing, message: cs.toMessage(), ...revisionMetadata(ctx) });
+      s.applied = cs.objects;
       const next = cs.toInventory();
       const stale = spec.prune ? staleEntries(status(ctx.obj).inventory, next) : [];
       const pruned = await prune(ctx, target, stale);
@@ -368,7 +371,8 @@ export function kustomizationReconciler(opts: KustomizationReconcilerOptions): R
       markUnknown(ctx.obj, { type: ConditionType.Healthy, reason: KustomizeReason.Progressing, message });
       await ctx.progress(message);
       try {
-        const r = await s.target.manager.wait(refs, { timeoutMs: kustomizationTimeoutMs(spec), intervalMs: opts.healthIntervalMs ?? 5000, signal: ctx.signal });
+        // the first round reads nothing the apply just returned
+        const r = await s.target.manager.wait(refs, { timeoutMs: kustomizationTimeoutMs(spec), intervalMs: opts.healthIntervalMs ?? 5000, known: s.applied, signal: ctx.signal });
         markTrue(ctx.obj, { type: ConditionType.Healthy, reason: KustomizeReason.Succeeded, message: `Health check passed in ${formatDuration(Math.round(r.elapsedMs))}` });
       } catch (err) {
         const msg = err instanceof HealthCheckError ? `health check failed after ${formatDuration(Date.now() - s.started)}: ${err.message}` : `health check failed: ${(err as Error).message}`;

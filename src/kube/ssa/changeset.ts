@@ -3,12 +3,19 @@
  * derived from it.
  */
 import { inventoryId } from '../identity.js';
-import type { ChangeAction, ChangeSetEntry } from './types.js';
+import type { KubeObject } from '../object.js';
+import type { ChangeAction, ChangeSetEntry, VersionedRef } from './types.js';
 import type { Inventory } from './inventory.js';
 
 /** An ordered list of {@link ChangeSetEntry}; append-only. */
 export class ChangeSet {
   readonly entries: ChangeSetEntry[] = [];
+  /**
+   * The objects as the server last returned them, by inventory ID: apply responses of created/configured
+   * objects and the live objects read for unchanged/skipped ones (absent for dry runs and deletes). Health
+   * waits start from these instead of reading every object again.
+   */
+  readonly objects = new Map<string, KubeObject>();
 
   constructor(entries: readonly ChangeSetEntry[] = []) {
     this.entries.push(...entries);
@@ -19,9 +26,16 @@ export class ChangeSet {
     return this;
   }
 
-  /** Appends all entries of another change set. */
+  /** Appends all entries (and objects) of another change set. */
   append(other: ChangeSet): this {
+    for (const [id, o] of other.objects) this.objects.set(id, o);
     return this.add(...other.entries);
+  }
+
+  /** Records the object the server returned for `ref` (see {@link objects}). */
+  remember(ref: VersionedRef, obj: KubeObject | undefined): this {
+    if (obj) this.objects.set(inventoryId(ref), obj);
+    return this;
   }
 
   /** True when an entry was created, configured or deleted. */

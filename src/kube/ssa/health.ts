@@ -1,7 +1,7 @@
 /** Health polling of a set of objects with kstatus (used by `ResourceManager.wait` and stage waits). */
 import type { KubeClient } from '../client/index.js';
 import type { KubeObject } from '../object.js';
-import { formatObjectRef } from '../identity.js';
+import { formatObjectRef, inventoryId } from '../identity.js';
 import { Status, computeStatus } from '../kstatus/index.js';
 import { HealthCheckError } from './errors.js';
 import { clientRef } from './plan.js';
@@ -66,15 +66,27 @@ export function describeUnhealthy(objects: readonly ObjectHealth[]): string {
 /**
  * Polls until every object is Current. Throws {@link HealthCheckError}: `Failed` at the first poll with
  * a Failed object when `failFast` (default true), `Timeout` after `timeoutMs`, `Aborted` on the signal.
+ *
+ * The first round takes the objects in `known` (by inventory ID: the apply responses, or what was read
+ * just before) instead of reading them; later rounds read only the objects not Current yet. Caveat: an
+ * object seen Current is not read again (Flux's poller re-reads all until all are Current at once).
  */
-export async function waitForSet(client: KubeClient, refs: readonly VersionedRef[], opts: WaitOptions & { concurrency?: number }): Promise<HealthResult> {
+export async function waitForSet(client: KubeClient, refs: readonly VersionedRef[], opts: WaitOptions & { concurrency?: number; known?: ReadonlyMap<string, KubeObject> }): Promise<HealthResult> {
   const started = Date.now();
   const deadline = started + opts.timeoutMs;
   const interval = opts.intervalMs ?? 5000;
   const failFast = opts.failFast ?? true;
+  const latest = new Map<VersionedRef, ObjectHealth>();
+  for (const ref of refs) {
+    const obj = opts.known?.get(inventoryId(ref));
+    if (obj) latest.set(ref, healthOf(ref, obj));
+  }
+  let pending = refs.filter((r) => !latest.has(r));
   for (;;) {
-    const objects = await pollHealth(client, refs, opts.concurrency ?? 4);
-    if (objects.every((o) => o.status === Status.Current)) return { objects, elapsedMs: Date.now() - started };
+    if (pending.length > 0) for (const o of await pollHealth(client, pending, opts.concurrency ?? 4)) latest.set(o.ref, o);
+    const objects = refs.map((r) => latest.get(r) as ObjectHealth);
+    pending = objects.filter((o) => o.status !== Status.Current).map((o) => o.ref);
+    if (pending.length === 0) return { objects, elapsedMs: Date.now() - started };
     if (failFast && objects.some((o) => o.status === Status.Failed)) {
       throw new HealthCheckError('Failed', objects, `failed early due to stalled resources: ${describeUnhealthy(objects.filter((o) => o.status === Status.Failed))}`);
     }

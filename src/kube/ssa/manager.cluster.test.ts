@@ -355,3 +355,28 @@ test('previousInventory: objects it lacks are dry-run without a read; one that e
     own.close();
   }
 });
+
+test('change set objects: apply responses and live objects; a wait starts from them and reads only what is not Current', async () => {
+  const own = new KubeClient(loadKubeConfig({ kubeconfig: cluster.kubeconfigPath }));
+  const counted = countRequests(own);
+  const manager = new ResourceManager({ client: own, fieldManager: 'kustomize-controller' });
+  try {
+    await manager.apply([ns('known')]);
+    const objs = [cm('known', 'settings', { a: '1' }), deployment('known', 'web')];
+    const cs = await manager.apply(objs, { ownerLabels: owner });
+    const refs = cs.entries.map((e) => e.ref);
+    assert.deepEqual([...cs.objects.keys()].sort(), ['known_settings__ConfigMap', 'known_web_apps_Deployment']);
+    assert.ok(cs.objects.get('known_web_apps_Deployment')?.metadata.uid, 'the apply response, with server fields');
+    counted.reset();
+    const r = await manager.wait(refs, { timeoutMs: 10_000, intervalMs: 100, known: cs.objects });
+    assert.deepEqual(r.objects.map((o) => `${o.subject} ${o.status}`), ['ConfigMap/known/settings Current', 'Deployment/known/web Current']);
+    assert.equal(counted.counts.get('GET configmaps') ?? 0, 0, 'the ConfigMap was Current in its apply response: never read');
+    assert.ok((counted.counts.get('GET other') ?? 0) >= 1, 'the Deployment (no status yet when applied) was polled');
+    // unchanged objects carry the live object read while planning
+    const again = await manager.apply(objs, { ownerLabels: owner });
+    assert.deepEqual(again.entries.map((e) => e.action), ['unchanged', 'unchanged']);
+    assert.equal(again.objects.size, 2);
+  } finally {
+    own.close();
+  }
+});

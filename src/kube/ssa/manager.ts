@@ -193,10 +193,12 @@ export class ResourceManager {
   /** Writes the changed plans; entries land in `cs`; failures throw ApplyError after all were tried. */
   private async write(plans: Planned[], cs: ChangeSet, opts: ApplyOptions): Promise<void> {
     const results = await mapLimit(plans, this.concurrency, async (p): Promise<ChangeSetEntry | ObjectFailure> => {
-      if (p.action === 'unchanged' || p.action === 'skipped') return entryOf(p, p.action);
+      if (p.action === 'unchanged' || p.action === 'skipped') {
+        cs.remember(p.ref, p.live);
+        return entryOf(p, p.action);
+      }
       try {
-        if (p.recreate) await this.recreate(p, opts);
-        else await this.writeOne(p);
+        cs.remember(p.ref, p.recreate ? await this.recreate(p, opts) : await this.writeOne(p));
         return entryOf(p, p.action);
       } catch (err) {
         return failure(p, p.recreate ? 'recreate' : 'apply', err);
@@ -210,10 +212,11 @@ export class ResourceManager {
     if (failures.length > 0) throw new ApplyError(failures, cs);
   }
 
-  private async writeOne(p: Planned): Promise<void> {
+  /** Applies one object (after the managedFields cleanup, if any); the server's answer. */
+  private async writeOne(p: Planned): Promise<KubeObject> {
     const { client, fieldManager } = this.opts;
     if (p.cleanup) await this.cleanup(p);
-    await client.apply(p.desired, { fieldManager, force: true });
+    return client.apply(p.desired, { fieldManager, force: true });
   }
 
   /**
@@ -237,8 +240,8 @@ export class ResourceManager {
     }
   }
 
-  /** Deletes the live object, waits until it is gone, applies the desired one. */
-  private async recreate(p: Planned, opts: ApplyOptions): Promise<void> {
+  /** Deletes the live object, waits until it is gone, applies the desired one; the server's answer. */
+  private async recreate(p: Planned, opts: ApplyOptions): Promise<KubeObject> {
     const { client, fieldManager } = this.opts;
     const ref = clientRef(p.ref);
     try {
@@ -251,7 +254,7 @@ export class ResourceManager {
       if (Date.now() > deadline) throw new Error('timed out waiting for the old object to be deleted');
       await sleep(100, opts.signal);
     }
-    await client.apply(p.desired, { fieldManager, force: true });
+    return client.apply(p.desired, { fieldManager, force: true });
   }
 
   /** Waits until the created/configured objects of a stage are Current; throws ApplyError (phase wait). */
@@ -260,6 +263,7 @@ export class ResourceManager {
     if (changed.length === 0) return;
     try {
       await waitForSet(this.opts.client, changed.map((p) => p.ref), {
+        known: cs.objects,
         timeoutMs: opts.stageTimeoutMs ?? 60_000,
         intervalMs: opts.stageIntervalMs ?? 500,
         failFast: true,

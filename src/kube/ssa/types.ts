@@ -4,6 +4,7 @@
 import type { ObjectRef } from '../identity.js';
 import type { KubeClient } from '../client/index.js';
 import type { HealthStatus } from '../kstatus/index.js';
+import type { KubeObject } from '../object.js';
 import type { IgnoreRule } from './ignore.js';
 import type { Inventory } from './inventory.js';
 
@@ -101,6 +102,11 @@ export interface WaitOptions {
   intervalMs?: number;
   /** Stop at the first poll where an object is `Failed` (default true). */
   failFast?: boolean;
+  /**
+   * Objects already known, by inventory ID (e.g. {@link ChangeSet.objects} of the apply just done): the
+   * first round takes their status from these instead of reading them.
+   */
+  known?: ReadonlyMap<string, KubeObject> | undefined;
   signal?: AbortSignal;
 }
 
