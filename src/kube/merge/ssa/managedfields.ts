@@ -52,19 +52,37 @@ function hasElementPrefix(k: string): boolean {
   return c === 102 || c === 107 || c === 118 || c === 105;
 }
 
-/** Checks the structure of a FieldsV1 object; false when some key element is not in canonical form. */
-function checkRaw(o: JsonObject, depth: number): boolean {
+interface CheckState {
+  /** Every key element seen was in canonical form. */
+  canonical: boolean;
+  /** Whether the node checked last is a member (set by {@link checkRaw} on return). */
+  member: boolean;
+}
+
+/**
+ * Checks the structure of a FieldsV1 object and counts its paths (in one walk); clears `st.canonical`
+ * when some key element is not in canonical form.
+ */
+function checkRaw(o: JsonObject, depth: number, st: CheckState): number {
   if (depth <= 0) throw new Error('fieldsV1 nested too deeply');
-  let canonical = true;
+  let size = 0;
+  let self = false;
+  let children = false;
   for (const k in o) {
     const v = o[k];
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error(`fieldsV1 value of ${JSON.stringify(k)} must be an object`);
-    if (k === '.') continue;
+    if (k === '.') {
+      self = true;
+      continue;
+    }
     if (!hasElementPrefix(k)) throw new Error(`unknown path element ${JSON.stringify(k)}: must start with f:, k:, v: or i:`);
-    if (k.charCodeAt(0) !== 102 && canonicalElement(k) !== k) canonical = false;
-    if (!checkRaw(v, depth - 1)) canonical = false;
+    if (k.charCodeAt(0) !== 102 && canonicalElement(k) !== k) st.canonical = false;
+    children = true;
+    size += checkRaw(v, depth - 1, st);
+    if (st.member) size++;
   }
-  return canonical;
+  st.member = self || !children;
+  return size;
 }
 
 /**
@@ -77,7 +95,9 @@ function readFieldsV1(v: JsonValue, copy: boolean): FieldSet {
     const c = checkedCopy(v, 64);
     return c ? FieldSet.lazy(c.raw as unknown as JsonObject, { owned: true, size: c.size }) : FieldSet.fromFieldsV1(v);
   }
-  return checkRaw(v, 64) ? FieldSet.lazy(v) : FieldSet.fromFieldsV1(v);
+  const st: CheckState = { canonical: true, member: false };
+  const size = checkRaw(v, 64, st);
+  return st.canonical ? FieldSet.lazy(v, { size }) : FieldSet.fromFieldsV1(v);
 }
 
 function decodeEntry(raw: JsonValue, at: { index: number; copy: boolean }): ManagerEntry {

@@ -138,7 +138,11 @@ test('share: unchanged subtrees are the inputs’ own nodes; managedFields of un
   const out = apply(live, z, 'one', false);
   assert.equal(out.status, live.status, 'status (live only) is shared');
   const args = (c: KubeObject): unknown => ((c.spec as JsonObject).template as { spec: { containers: JsonObject[] } }).spec.containers[0]!.args;
-  assert.equal(args(out), args(z), 'an atomic list of the configuration is shared');
+  assert.equal(args(out), args(live), 'an atomic list the configuration sets as it was is live’s');
+  assert.equal(out.metadata.labels, live.metadata.labels, 'a map the configuration leaves as it was is live’s');
+  const z2 = structuredClone(z);
+  ((z2.spec as JsonObject).template as { spec: { containers: JsonObject[] } }).spec.containers[0]!.args = ['-q'];
+  assert.equal(args(apply(live, z2, 'one', false)), args(z2), 'a changed atomic list is the configuration’s');
   const fieldsOf = (o: KubeObject, m: string): unknown => (o.metadata.managedFields as JsonObject[]).find((e) => e.manager === m)?.fieldsV1;
   assert.equal(fieldsOf(out, 'ctrl'), fieldsOf(live, 'ctrl'), 'an untouched manager’s fieldsV1 is shared');
   assert.equal(fieldsOf(out, 'two'), fieldsOf(live, 'two'));

@@ -79,6 +79,11 @@ interface State extends Cmp {
   leaf: boolean;
   /** How a subtree taken unchanged from an input enters the result: copied, or shared. */
   take: <T extends JsonValue>(v: T) => T;
+  /**
+   * Sharing: a live map or list the merge leaves as it was (same keys in the same order, every value the
+   * same node) is itself the merged value, and is only copied once a difference is found.
+   */
+  share: boolean;
 }
 
 function shareValue<T extends JsonValue>(v: T): T {
@@ -130,8 +135,11 @@ export function applyWalk(opts: ApplyWalkOptions): ApplyWalkResult {
     reordered: false,
     leaf: false,
     take,
+    share: take === shareValue,
   };
-  const merged = mergeMap(live, applied, factsOf(schema), w) ?? {};
+  let merged = mergeMap(live, applied, factsOf(schema), w) ?? {};
+  // The root is always the result's own.
+  if (merged === live) merged = { ...live };
   const sameAsPrevious = previous !== undefined && !w.mismatch && w.count === previous.size;
   return { merged, comparison: { added: w.added, modified: w.modified, removed: w.removed }, reordered: w.reordered, sameAsPrevious };
 }
@@ -147,6 +155,26 @@ function applyStaged(live: JsonObject, applied: JsonObject, schema: Schema): App
   const mergedValue = mergeValuesShared(live, applied, schema);
   const merged = isJsonObject(mergedValue) ? mergedValue : {};
   return { merged: jsonCopy(merged), comparison: compareValues(live, merged, schema), reordered: !jsonEqual(live, merged), sameAsPrevious: false };
+}
+
+/** Deep equality that also takes the order of object keys into account (the same JSON text). */
+function sameJson(a: JsonValue, b: JsonValue): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i] as JsonValue, b[i] as JsonValue)) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i] as string;
+    if (k !== kb[i] || !sameJson(a[k] as JsonValue, b[k] as JsonValue)) return false;
+  }
+  return true;
 }
 
 /** The configuration has the field at the current path as a member. */
@@ -176,7 +204,10 @@ function walkValue(l: JsonValue | undefined, r: JsonValue, f: Facts, w: State): 
   if (shape === LEAF) {
     w.leaf = true;
     if (typeof r === 'object') {
-      cmpValue(l, r, f.schema, w);
+      // An atomic value (cmpValue would compare it as a leaf): live's own node when it is the same JSON.
+      if (l === undefined) w.added.insert(w.path);
+      else if (w.share && sameJson(l, r)) return l;
+      else if (!jsonEqual(l, r)) w.modified.insert(w.path);
       return w.take(r);
     }
     // A scalar: added, or modified (a value of another type or shape is never equal to it).
@@ -216,7 +247,7 @@ function walkMap(l: JsonValue | undefined, rm: JsonObject, f: Facts, w: State): 
   const lm = isJsonObject(l) ? l : undefined;
   if (emptyOrNil(lm) && isEmptyObject(rm)) {
     cmpValue(l, rm, f.schema, w);
-    return {};
+    return w.share && lm !== undefined ? lm : {};
   }
   const m = mergeMap(lm, rm, f, w);
   if (m === undefined) cmpValue(l, undefined, f.schema, w);
@@ -224,9 +255,23 @@ function walkMap(l: JsonValue | undefined, rm: JsonObject, f: Facts, w: State): 
   return m;
 }
 
-/** Merges the maps: keys of live first, in their order, then the configuration's new ones. */
-function mergeMap(lm: JsonObject | undefined, rm: JsonObject, f: Facts, w: State): JsonObject | undefined {
+/** The entries of `m` before key `stop`, in a new map. */
+function entriesBefore(m: JsonObject, stop: string): JsonObject {
   const out: JsonObject = {};
+  for (const k in m) {
+    if (k === stop) break;
+    out[k] = m[k] as JsonValue;
+  }
+  return out;
+}
+
+/**
+ * Merges the maps: keys of live first, in their order, then the configuration's new ones. Sharing, live's
+ * map itself when the merge leaves it as it was.
+ */
+function mergeMap(lm: JsonObject | undefined, rm: JsonObject, f: Facts, w: State): JsonObject | undefined {
+  // Sharing, the map is only built from the first key whose value changes.
+  let out: JsonObject | undefined = w.share && lm !== undefined ? undefined : {};
   const fields = f.fields;
   let dropped = false;
   let matched = 0;
@@ -235,17 +280,25 @@ function mergeMap(lm: JsonObject | undefined, rm: JsonObject, f: Facts, w: State
       const lv = lm[k] as JsonValue;
       const rv = ownValue(rm, k);
       if (rv === undefined) {
-        out[k] = w.take(lv);
+        if (out !== undefined) out[k] = w.take(lv);
         continue;
       }
       matched++;
       const mv = walkField(lv, rv, fields.get(k), w);
+      if (out === undefined) {
+        if (mv === lv) continue;
+        out = entriesBefore(lm, k);
+      }
       if (mv === undefined) dropped = true;
       else out[k] = mv;
     }
   }
   // Every configuration key was in live (the common re-apply): nothing left to add.
-  if (matched > 0 && matched === keyCount(rm)) return dropped && isEmptyObject(out) ? undefined : out;
+  if (matched > 0 && matched === keyCount(rm)) {
+    if (out === undefined) return lm;
+    return dropped && isEmptyObject(out) ? undefined : out;
+  }
+  out ??= { ...lm };
   for (const k in rm) {
     if (lm !== undefined && ownValue(lm, k) !== undefined) continue;
     const mv = walkField(undefined, rm[k] as JsonValue, fields.get(k), w);
@@ -389,15 +442,20 @@ function isAligned(p: ListPair): boolean {
 /** {@link mergeList} of aligned lists: item by item, nothing to place and nothing reordered. */
 function mergeAligned(p: ListPair, itemS: Facts, w: State): JsonValue[] {
   const { ll, rl, rPEs } = p;
-  const out: JsonValue[] = [];
+  // Sharing, live's list itself while every item merges into live's own item.
+  let out: JsonValue[] | undefined = w.share && ll.length === rl.length ? undefined : [];
   for (let i = 0; i < rl.length; i++) {
     w.path.push(rPEs[i] as string);
     const v = walkValue(ll[i], rl[i] as JsonValue, itemS, w);
     member(w);
     w.path.pop();
+    if (out === undefined) {
+      if (v === ll[i]) continue;
+      out = ll.slice(0, i);
+    }
     if (v !== undefined) out.push(v);
   }
-  return out;
+  return out ?? (ll as JsonValue[]);
 }
 
 interface ListPair {
