@@ -56,11 +56,19 @@ export function createKustomizationController(ctx: ControllerContext, opts: Kust
   own.cache.addIndex(sourceIndex, sourceKeys);
   own.cache.addIndex(dependsIndex, dependsKeys);
   const clients = opts.clients ?? new ClientPool(ctx.client);
-  ctx.signal.addEventListener('abort', () => clients.close(), { once: true });
+  const renderer = new ManifestRenderer(opts.renderer ?? {});
+  ctx.signal.addEventListener(
+    'abort',
+    () => {
+      clients.close();
+      void renderer.close();
+    },
+    { once: true },
+  );
   const definition = kustomizationReconciler({
     ...opts,
     clients,
-    renderer: new ManifestRenderer(opts.renderer ?? {}),
+    renderer,
     // Informer caches first (no request per reconcile); a GET when the cache has not seen the object yet.
     getSource: async (client, ref) =>
       (sources.cache.get(ref.name, ref.namespace) as GitRepository | undefined) ?? ((await client.tryGet({ ...sourceType, ...ref })) as GitRepository | undefined),

@@ -7,10 +7,17 @@
  * so an unchanged revision is not downloaded or built again at every interval, and Kustomizations sharing
  * a source share its download. Callers get deep copies. Substitution and commonMetadata are NOT cached
  * inputs: they are applied by the caller afterwards (variables can change without a new revision).
+ *
+ * The unpacked tree is shared too: one scratch folder per digest (the most recent `maxUnpackedTrees`),
+ * so Kustomizations with different paths or overlays of one revision unpack it once. The overlay build
+ * rewrites the kustomization file of the path in place; that file is saved before and restored after,
+ * and since the build is synchronous no other render in this process can see it modified. `close()`
+ * removes the folders.
  */
+import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { downloadArtifact, unpackBuffer, type UnpackOptions } from '../../artifact/index.js';
 import type { JsonObject } from '../../kube/object.js';
 import { type FluxOverlay, OverlayError, renderFluxPath } from '../../render/flux-overlay.js';
@@ -53,7 +60,18 @@ export interface ManifestRendererOptions {
   maxResources?: number;
   /** Downloaded artifacts kept in memory, in bytes (default 64 MiB). */
   maxCachedArtifactBytes?: number;
+  /** Unpacked artifacts kept on disk, by digest (default 8). */
+  maxUnpackedTrees?: number;
 }
+
+/** One unpacked artifact; `users` renders hold it (it is not removed while held). */
+interface Tree {
+  dir: Promise<string>;
+  users: number;
+}
+
+/** Kustomization file names kustomize looks for, in its order. */
+const kustomizationFileNames = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'] as const;
 
 /** See the module comment. */
 export class ManifestRenderer {
@@ -62,8 +80,17 @@ export class ManifestRenderer {
   /** Downloaded (digest-verified) artifacts by digest, bounded by total bytes. */
   private readonly artifacts = new Map<string, Promise<Buffer>>();
   private artifactBytes = 0;
+  /** Unpacked artifacts by digest, least recently used first. */
+  private readonly trees = new Map<string, Tree>();
 
   constructor(private readonly opts: ManifestRendererOptions = {}) {}
+
+  /** Removes the unpacked folders (the renderer stays usable: it unpacks again on demand). */
+  async close(): Promise<void> {
+    const all = [...this.trees.values()];
+    this.trees.clear();
+    await Promise.all(all.map((t) => removeTree(t)));
+  }
 
   /** Rendered objects (a fresh deep copy). Throws {@link ManifestError}. */
   async render(req: RenderRequest): Promise<JsonObject[]> {
@@ -113,23 +140,102 @@ export class ManifestRenderer {
     } catch (err) {
       throw new ManifestError(`failed to download artifact from ${req.url}: ${(err as Error).message}`, 'artifact', { cause: err });
     }
-    const dir = await mkdtemp(join(this.opts.tmpDir ?? tmpdir(), 'lockstep-kustomization-'));
+    const tree = this.tree(req.digest, body);
+    tree.users++;
     try {
+      let dir: string;
       try {
-        await unpackBuffer(body, dir, { ...(this.opts.unpack ?? {}), expectedDigest: req.digest });
+        dir = await tree.dir;
       } catch (err) {
         throw new ManifestError(`failed to extract artifact ${req.digest}: ${(err as Error).message}`, 'artifact', { cause: err });
       }
+      return this.build(dir, req);
+    } finally {
+      tree.users--;
+      this.evictTrees();
+    }
+  }
+
+  /** The unpacked tree of a digest, unpacking it on first use. A failed unpack is forgotten. */
+  private tree(digest: string, body: Buffer): Tree {
+    const hit = this.trees.get(digest);
+    if (hit) {
+      this.trees.delete(digest);
+      this.trees.set(digest, hit);
+      return hit;
+    }
+    const dir = (async () => {
+      const d = await mkdtemp(join(this.opts.tmpDir ?? tmpdir(), 'lockstep-kustomization-'));
       try {
-        return renderFluxPath({ root: dir, path: req.path, overlay: req.overlay, ...(this.opts.maxResources ? { maxResources: this.opts.maxResources } : {}) }).objects;
+        await unpackBuffer(body, d, { ...(this.opts.unpack ?? {}), expectedDigest: digest });
       } catch (err) {
-        if (err instanceof OverlayError && /not found: stat|outside the artifact|not a directory/.test(err.message)) throw new ManifestError(err.message, 'artifact', { cause: err });
-        if (err instanceof OverlayError || err instanceof KustomizeError) throw new ManifestError(`kustomize build failed: ${scrub(err.message, dir)}`, 'build', { cause: err });
+        await rm(d, { recursive: true, force: true }).catch(() => undefined);
         throw err;
       }
-    } finally {
-      await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      return d;
+    })();
+    const tree: Tree = { dir, users: 0 };
+    dir.catch(() => {
+      if (this.trees.get(digest) === tree) this.trees.delete(digest);
+    });
+    this.trees.set(digest, tree);
+    return tree;
+  }
+
+  /** Removes the least recently used trees beyond the limit that no render holds. */
+  private evictTrees(): void {
+    const max = Math.max(1, this.opts.maxUnpackedTrees ?? 8);
+    for (const [digest, t] of this.trees) {
+      if (this.trees.size <= max) break;
+      if (t.users > 0) continue;
+      this.trees.delete(digest);
+      void removeTree(t);
     }
+  }
+
+  /** Builds synchronously in the shared tree, restoring the kustomization file the overlay rewrites. */
+  private build(dir: string, req: RenderRequest): JsonObject[] {
+    const saved = saveKustomizationFiles(dir, req.path);
+    try {
+      return renderFluxPath({ root: dir, path: req.path, overlay: req.overlay, ...(this.opts.maxResources ? { maxResources: this.opts.maxResources } : {}) }).objects;
+    } catch (err) {
+      if (err instanceof OverlayError && /not found: stat|outside the artifact|not a directory/.test(err.message)) throw new ManifestError(err.message, 'artifact', { cause: err });
+      if (err instanceof OverlayError || err instanceof KustomizeError) throw new ManifestError(`kustomize build failed: ${scrub(err.message, dir)}`, 'build', { cause: err });
+      throw err;
+    } finally {
+      restoreKustomizationFiles(saved);
+    }
+  }
+}
+
+async function removeTree(t: Tree): Promise<void> {
+  const dir = await t.dir.catch(() => undefined);
+  if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+}
+
+/**
+ * The kustomization files of the path's folder (content, or `undefined` when absent); nothing when the
+ * path does not exist or leaves the tree (the build then fails before writing anything).
+ */
+function saveKustomizationFiles(root: string, path: string | undefined): Array<{ file: string; text: Buffer | undefined }> {
+  let real: string;
+  try {
+    const top = realpathSync(root);
+    real = realpathSync(join(root, path ?? '.'));
+    if (real !== top && !real.startsWith(top + sep)) return [];
+  } catch {
+    return [];
+  }
+  return kustomizationFileNames.map((name) => {
+    const file = join(real, name);
+    return { file, text: existsSync(file) ? readFileSync(file) : undefined };
+  });
+}
+
+function restoreKustomizationFiles(saved: ReadonlyArray<{ file: string; text: Buffer | undefined }>): void {
+  for (const { file, text } of saved) {
+    if (text === undefined) rmSync(file, { force: true });
+    else if (!existsSync(file) || !readFileSync(file).equals(text)) writeFileSync(file, text);
   }
 }
 
