@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packageRoot } from '../../src/util/paths.js';
 
@@ -65,4 +66,34 @@ export function lockstepBackground(args: readonly string[], opts: { cwd: string;
       return code;
     },
   };
+}
+
+/**
+ * A program line that runs `argv` with inherited stdio and, once it exits, writes its exit status to
+ * `statusFile` as JSON `{code, signal}` (then exits with the same code).
+ *
+ * For commands run inside a tmux pane: tmux 3.3a sometimes never reaps a pane's exited process under
+ * load (the pane shows dead, `pane_dead_status` stays empty, the child stays a zombie, no "Pane is
+ * dead" line), so a test reading the exit from tmux could wait forever. This wrapper reaps its child
+ * itself (node's child_process) and records the status where the test can read it.
+ */
+export function recordExitArgv(statusFile: string, argv: readonly string[]): string[] {
+  const script = [
+    "const { spawn } = require('node:child_process');",
+    "const { writeFileSync, renameSync } = require('node:fs');",
+    'const [file, cmd, ...args] = process.argv.slice(1);',
+    "const child = spawn(cmd, args, { stdio: 'inherit' });",
+    "for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => child.kill(s));",
+    "child.on('exit', (code, signal) => { writeFileSync(file + '.tmp', JSON.stringify({ code, signal })); renameSync(file + '.tmp', file); process.exitCode = code ?? 1 })",
+  ].join('\n'); // no ';' at the very end: tmux takes an argument ending in ';' for a command separator
+  return [process.execPath, '-e', script, statusFile, ...argv];
+}
+
+/** The status {@link recordExitArgv} wrote, or undefined while the command runs. */
+export async function readExitStatus(statusFile: string): Promise<{ code: number | null; signal: string | null } | undefined> {
+  try {
+    return JSON.parse(await readFile(statusFile, 'utf8')) as { code: number | null; signal: string | null };
+  } catch {
+    return undefined;
+  }
 }

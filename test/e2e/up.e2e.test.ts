@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { eventually } from '../harness/eventually.js';
 import { git } from '../harness/git-servers.js';
 import { runTool } from '../harness/tools.js';
-import { lockstep, lockstepBackground, lockstepBin, requireBuilt } from './cli.js';
+import { lockstep, lockstepBackground, lockstepBin, readExitStatus, recordExitArgv, requireBuilt } from './cli.js';
 
 const execFileP = promisify(execFile);
 
@@ -36,23 +36,23 @@ describe('lockstep up', { timeout: 600_000 }, () => {
     const conf = join(dir, '..', `${sock}.tmux.conf`);
     await writeFile(conf, 'set -g remain-on-exit on\nset -g history-limit 5000\n');
     const tmux = (args: string[]): Promise<string> => execFileP('tmux', ['-L', sock, '-f', conf, ...args], { env: { ...process.env, TMUX: '' } }).then((r) => r.stdout);
-    await tmux(['new-session', '-d', '-s', 'up', '-x', '160', '-y', '45', '-c', dir, '-e', 'NO_COLOR=1', '-e', 'KUBECONFIG=/dev/null', '--', process.execPath, lockstepBin, 'up', '--once', '--timeout', '4m']);
+    // The exit status comes from a wrapper, not from tmux: see recordExitArgv.
+    const statusFile = join(dir, '..', `${sock}.status`);
+    const cmd = recordExitArgv(statusFile, [process.execPath, lockstepBin, 'up', '--once', '--timeout', '4m']);
+    await tmux(['new-session', '-d', '-s', 'up', '-x', '160', '-y', '45', '-c', dir, '-e', 'NO_COLOR=1', '-e', 'KUBECONFIG=/dev/null', '--', ...cmd]);
     try {
       const frames: string[] = [];
-      const status = await eventually(
+      const exit = await eventually(
         async () => {
-          const frame = await tmux(['capture-pane', '-p', '-t', 'up']);
-          frames.push(frame);
-          const st = (await tmux(['display-message', '-p', '-t', 'up', '#{pane_dead} #{pane_dead_status}'])).trim();
-          // tmux 3.3 does not always fill pane_dead_status; its "Pane is dead (status N, …)" line has it.
-          const code = /^1 (\d+)$/.exec(st)?.[1] ?? (st.startsWith('1') ? /Pane is dead \(status (\d+)/.exec(frame)?.[1] : undefined);
-          if (code === undefined) throw new Error(`still running: ${frame}`);
-          return `1 ${code}`;
+          frames.push(await tmux(['capture-pane', '-p', '-t', 'up']));
+          const st = await readExitStatus(statusFile);
+          if (!st) throw new Error(`still running: ${frames.at(-1) ?? ''}`);
+          return st;
         },
         { timeoutMs: 240_000, intervalMs: 300, what: 'up --once to exit' },
       );
       const final = await tmux(['capture-pane', '-p', '-t', 'up']);
-      assert.equal(status, '1 0', final);
+      assert.deepEqual(exit, { code: 0, signal: null }, final);
       assert.ok(frames.some((f) => /⠋|⠙|⠹|⠸|⠼|⠴|⠦|⠧|⠇|⠏/.test(f) && /reconciling: \d+\/\d+ Kustomizations Ready/.test(f)), 'a live progress frame was shown');
       assert.match(final, /✔ all Kustomizations are Ready/);
       for (const name of ['apps', 'flux-system', 'infrastructure']) assert.match(final, new RegExp(`Kustomization/${name}\\s+flux-system\\s+True\\s+main@sha1:[0-9a-f]{12}`));
@@ -64,6 +64,7 @@ describe('lockstep up', { timeout: 600_000 }, () => {
     } finally {
       await tmux(['kill-server']).catch(() => undefined);
       await rm(conf, { force: true });
+      await rm(statusFile, { force: true });
     }
   });
 

@@ -29,6 +29,13 @@ test('rowOf: revision, failures hidden behind Reconciling=True', () => {
       reason: 'ArtifactFailed',
     },
     {
+      // Under load up polled between the controller's progress patch (lastAttemptedRevision = the new
+      // revision) and its verdict, and took the previous attempt's Ready=False for this one's.
+      name: 'a new attempt in progress after a failed one is progressing',
+      o: obj('Kustomization', 'g', [{ type: 'Reconciling', status: 'True', reason: 'Progressing', message: 'Building manifests for revision main@sha1:1' }, { type: 'Ready', status: 'False', reason: 'ArtifactFailed', message: 'Source is not ready, artifact not found' }], { lastAttemptedRevision: 'main@sha1:1' }),
+      state: 'progressing',
+    },
+    {
       name: 'dependency not ready is waiting',
       o: obj('Kustomization', 'f', [{ type: 'Reconciling', status: 'True', reason: 'Progressing' }, { type: 'Ready', status: 'False', reason: 'DependencyNotReady' }]),
       state: 'progressing',

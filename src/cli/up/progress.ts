@@ -51,9 +51,13 @@ export function rowOf(obj: KubeObject): ProgressRow {
     const c = conditionOf(obj, type);
     if (c?.status === 'True') s = { state: 'failed', reason: c.reason, message: c.message };
   }
-  // Likewise a Kustomization retrying a failed build keeps Reconciling=True: Ready=False says why.
+  // Likewise a Kustomization retrying a failed build keeps Reconciling=True (ProgressingWithRetry):
+  // Ready=False says why. But Reconciling=True/Progressing means an attempt is running right now: its
+  // Ready=False is the previous attempt's verdict (the controller patches progress, e.g. the new
+  // lastAttemptedRevision, before it has a new one), so that is not a failure yet.
   const ready = conditionOf(obj, 'Ready');
-  if (s.state === 'progressing' && ready?.status === 'False' && !waitingReasons.has(ready.reason)) s = { state: 'failed', reason: ready.reason, message: ready.message };
+  const attempting = conditionOf(obj, 'Reconciling')?.reason === 'Progressing';
+  if (s.state === 'progressing' && !attempting && ready?.status === 'False' && !waitingReasons.has(ready.reason)) s = { state: 'failed', reason: ready.reason, message: ready.message };
   const revision = kind === 'GitRepository' ? statusField(obj, 'artifact') : statusField(obj, 'lastAppliedRevision');
   const namespace = obj.metadata.namespace ?? '';
   const row: ProgressRow = { kind, namespace, name: obj.metadata.name ?? '', state: s.state, reason: s.reason, message: s.message, revision, handled: statusField(obj, 'lastHandledReconcileAt') };
