@@ -189,16 +189,13 @@ function fieldsV1Of(fields: FieldSet, mode: EncodeMode): JsonObject {
 }
 
 function encode(managed: ManagedFields, mode: EncodeMode): JsonObject[] {
-  const entries = [...managed.values()].filter((e) => !e.fields.isEmpty());
+  // Times parsed once per entry, not once per comparison.
+  const entries = [...managed.values()].filter((e) => !e.fields.isEmpty()).map((e) => ({ e, t: seconds(e.time) }));
   entries.sort(
-    (p, q) =>
-      cmp(p.operation, q.operation) ||
-      seconds(p.time) - seconds(q.time) ||
-      cmp(p.manager, q.manager) ||
-      cmp(p.apiVersion, q.apiVersion) ||
-      cmp(p.subresource ?? '', q.subresource ?? ''),
+    ({ e: p, t: pt }, { e: q, t: qt }) =>
+      cmp(p.operation, q.operation) || pt - qt || cmp(p.manager, q.manager) || cmp(p.apiVersion, q.apiVersion) || cmp(p.subresource ?? '', q.subresource ?? ''),
   );
-  return entries.map((e) => {
+  return entries.map(({ e }) => {
     const o: JsonObject = { manager: e.manager, operation: e.operation, apiVersion: e.apiVersion };
     if (e.time !== undefined) o.time = e.time;
     o.fieldsType = 'FieldsV1';

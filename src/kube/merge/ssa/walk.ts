@@ -356,6 +356,13 @@ const PAIRWISE_LIMIT = 256;
  */
 function matchLive(ll: readonly JsonValue[], rl: readonly JsonValue[], f: Facts, rPEs: readonly string[]): number[] | undefined {
   const lInR = new Array<number>(ll.length);
+  // The common re-apply: live holds the configuration's items in its order (their keys are distinct, as
+  // the configuration's are).
+  if (ll.length === rl.length) {
+    let i = 0;
+    while (i < ll.length && hasKey(f, ll[i] as JsonValue) && sameKey(f, ll[i] as JsonValue, rl[i] as JsonValue)) lInR[i] = i++;
+    if (i === ll.length) return lInR;
+  }
   if (ll.length * (ll.length + rl.length) >= PAIRWISE_LIMIT) {
     const rIndex = new Map<string, number>();
     for (let i = 0; i < rPEs.length; i++) rIndex.set(rPEs[i] as string, i);
