@@ -72,7 +72,8 @@ describe('lockstep up', { timeout: 600_000 }, () => {
     const start = await lockstep(['cluster', 'start', '--background', '--port', '0', '--data', '.lockstep/cluster'], { cwd: dir });
     assert.equal(start.code, 0, start.stderr);
     const kubeconfig = join(dir, '.lockstep', 'cluster', 'kubeconfig');
-    const up = lockstepBackground(['up'], { cwd: dir });
+    // A 10m interval: anything arriving within seconds came from a push hook or the ref watch.
+    const up = lockstepBackground(['up', '--interval', '10m'], { cwd: dir });
     try {
       await eventually(() => assert.match(up.output().stdout, /all Kustomizations are Ready/), { timeoutMs: 180_000, intervalMs: 250, what: 'up Ready' });
       const { stdout, stderr } = up.output();
@@ -93,9 +94,18 @@ describe('lockstep up', { timeout: 600_000 }, () => {
       await eventually(() => assert.match(up.output().stdout, new RegExp(`Kustomization/flux-system\\.flux-system applied revision main@sha1:${sha.slice(0, 12)}`)), { timeoutMs: 90_000, intervalMs: 250, what: 'new revision printed' });
       const cm = await runTool('kubectl', ['get', 'configmap', 'cluster-vars', '-n', 'flux-system', '-o', 'jsonpath={.data.e2e_marker}'], { env: { KUBECONFIG: kubeconfig } });
       assert.equal(cm.stdout, 'pushed', cm.stderr);
+      // A commit made directly in the served work tree (no push) arrives promptly too.
+      const served = join(dir, '.lockstep', 'repo');
+      const servedVars = join(served, 'clusters', 'staging', 'cluster-vars.yaml');
+      await writeFile(servedVars, (await readFile(servedVars, 'utf8')).replace('e2e_marker: pushed', 'e2e_marker: committed'));
+      await git(['commit', '-q', '-am', 'e2e: local commit'], served);
+      const local = await git(['rev-parse', 'HEAD'], served);
+      await eventually(() => assert.match(up.output().stdout, new RegExp(`Kustomization/flux-system\\.flux-system applied revision main@sha1:${local.slice(0, 12)}`)), { timeoutMs: 30_000, intervalMs: 250, what: 'local commit applied' });
+      const cm2 = await runTool('kubectl', ['get', 'configmap', 'cluster-vars', '-n', 'flux-system', '-o', 'jsonpath={.data.e2e_marker}'], { env: { KUBECONFIG: kubeconfig } });
+      assert.equal(cm2.stdout, 'committed', cm2.stderr);
       const get = await lockstep(['get', 'kustomizations', '-A', '--kubeconfig', kubeconfig], { cwd: dir });
       assert.equal(get.code, 0, get.stderr);
-      assert.match(get.stdout, new RegExp(`flux-system\\s+main@sha1:${sha}`));
+      assert.match(get.stdout, new RegExp(`flux-system\\s+main@sha1:${local}`));
     } finally {
       assert.equal(await up.interrupt(), 0, up.output().stderr);
     }

@@ -15,8 +15,9 @@ the bundled example repository to .lockstep/repo (first time only) and serves it
 source and kustomize controllers in this process and shows progress until every Kustomization is
 Ready. Then it keeps reconciling, printing each revision applied and each failure, until Ctrl-C.
 
-Clone the printed URL and push: the change is applied within seconds. Commits made directly in
-.lockstep/repo are picked up at the next GitRepository interval (--interval, default 1m).
+Clone the printed URL and push, or commit directly in .lockstep/repo (or the --repo folder): up
+sees the branch move and asks for a reconcile at once, so the change is applied within seconds. A
+remote --repo URL is fetched every --interval (default 1m).
 
 Flags:
   --once               exit when every Kustomization is Ready (0), or one fails / --timeout passes (1)

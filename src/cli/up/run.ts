@@ -16,6 +16,7 @@ import { sleep } from '../output/context.js';
 import { applyObjects, gitRepositoryType, kustomizationType } from './apply.js';
 import { LiveTable, PlainLines, type ProgressRenderer, type ProgressRow, pendingRequests, rowOf, shortRevision, verdictOf } from './progress.js';
 import { lockDataDir, stablePorts, type UpPorts } from './ports.js';
+import { watchBranch, type BranchWatch } from './refwatch.js';
 import { prepareLocalRepo } from './repo.js';
 import { openCluster, serveRepo, startUpControllers, type ServedRepo, type UpCluster, type UpControllers } from './session.js';
 
@@ -60,10 +61,12 @@ async function snapshot(client: KubeClient, req?: Requested): Promise<ProgressRo
 interface Resources {
   cluster?: UpCluster;
   served?: ServedRepo;
+  refWatch?: BranchWatch;
   controllers?: UpControllers;
 }
 
 async function closeAll(r: Resources): Promise<void> {
+  r.refWatch?.close();
   await r.controllers?.stop().catch(() => undefined);
   await r.served?.server.close().catch(() => undefined);
   await r.cluster?.close().catch(() => undefined);
@@ -87,6 +90,8 @@ async function resolveRepo(o: UpOptions, io: CommandIO, r: Resources, serve: { o
       if (!existsSync(join(dir, '.git')) && !existsSync(join(dir, 'HEAD'))) throw new UpError(`--repo ${o.repo}: not a git repository (run "git init" and commit your manifests first)`);
     }
     r.served = await serveRepo(dir, { onPush: serve.onPush, port: serve.ports.git });
+    // A commit made in the served repository itself has no push hook: watch the branch's ref.
+    r.refWatch = await watchBranch({ dir, branch: o.branch, onChange: serve.onPush });
     return { url: r.served.url, localDir: dir };
   }
   return { url: o.repo };
@@ -103,7 +108,7 @@ function printWhere(io: CommandIO, info: { cluster: UpCluster; url: string; loca
 
 const requestPatch = (): JsonObject => ({ metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': new Date().toISOString() } } });
 
-/** Requests an immediate reconcile of the GitRepository (after a push to the served repo). */
+/** Requests an immediate reconcile of the GitRepository (after a push to, or a commit in, the served repo). */
 async function requestSourceReconcile(client: KubeClient): Promise<void> {
   await client.patch({ ...gitRepositoryType, namespace: 'flux-system', name: 'flux-system' }, requestPatch(), { type: 'merge' });
 }
