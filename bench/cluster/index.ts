@@ -1,9 +1,12 @@
 /**
  * Local cluster benchmark. The server runs in its own process (`lockstep cluster start`, SQLite in a temp
  * dir) so the client's CPU is not billed to it on this 2-core machine (they still share the cores).
- * Prints: server-side applies/s with 16 concurrent clients (ConfigMaps, Deployments) with p50/p99, list
- * latency at 10,000 and 50,000 objects, watch fan-out to 100 watchers, and the server's RSS at 50,000
- * objects — each with its target. Run: `npm run bench -- cluster` (after a build).
+ * Prints: server-side applies/s with 16 concurrent clients (ConfigMaps, Deployments) with p50/p99 and the
+ * server's CPU per apply (the figure that holds up when other processes load the machine), list latency at
+ * 10,000 and 50,000 objects, watch fan-out to 100 watchers, the server's RSS at 50,000 objects — each with its
+ * target — and, in a second server with the workload simulation on, the server CPU per Deployment from its apply
+ * until it is Available (ReplicaSet, pods, statuses, events). Run: `npm run bench -- cluster` (after a build);
+ * `-- --quick` for smaller counts while iterating (figures then say so).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,6 +23,8 @@ interface Conn {
 }
 
 const CLIENTS = 16;
+/** `--quick`: smaller counts (apply and simulation figures only) for iterating; the printed figures say so. */
+const QUICK = process.argv.includes('--quick');
 
 function call(c: Conn, method: string, path: string, body?: string, contentType = 'application/json'): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
@@ -175,14 +180,78 @@ async function watchFanout(c: Conn, watchers: number, writes: number): Promise<v
   console.log(`watch fan-out: ${watchers} watchers × ${writes} writes`.padEnd(44) + ` ${received.toLocaleString('en')}/${target.toLocaleString('en')} events in ${secs.toFixed(2)} s = ${(received / secs).toFixed(0)} events/s delivered`);
 }
 
-async function startServer(dir: string): Promise<{ child: ChildProcess; conn: Conn }> {
+async function startServer(dir: string, simulation = false): Promise<{ child: ChildProcess; conn: Conn }> {
   const entry = join(packageRoot(), 'dist', 'src', 'cmd', 'lockstep.js');
-  // API-server figures: the workload simulation (its own CPU-heavy controllers) is off
-  const child = spawn(process.execPath, [entry, 'cluster', 'start', '--port', '0', '--data', dir, '--no-simulation'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // API-server figures: the workload simulation (its own CPU-heavy controllers) is off; simulation figures: on
+  const child = spawn(process.execPath, [entry, 'cluster', 'start', '--port', '0', '--data', dir, ...(simulation ? [] : ['--no-simulation'])], { stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 300 && !existsSync(join(dir, 'cluster.json')); i++) await new Promise((r) => setTimeout(r, 100));
   const rec = JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')) as { url: string };
   const conn: Conn = { url: rec.url, ca: readFileSync(join(dir, 'ca.crt'), 'utf8'), token: readFileSync(join(dir, 'admin-token'), 'utf8').trim(), agent: new Agent({ keepAlive: true, maxSockets: CLIENTS }) };
   return { child, conn };
+}
+
+interface DeploymentStatusView {
+  metadata: { generation?: number };
+  status?: { observedGeneration?: number; readyReplicas?: number; conditions?: { type: string; status: string }[] };
+}
+
+function available(d: DeploymentStatusView): boolean {
+  const s = d.status;
+  return s?.readyReplicas === 2 && s.observedGeneration === d.metadata.generation && (s.conditions ?? []).some((c) => c.type === 'Available' && c.status === 'True');
+}
+
+/**
+ * The workload simulation's cost: `n` Deployments (2 replicas) applied by 16 clients into a server with the
+ * simulation on, then polled (one list per second) until every one is Available; prints the server's CPU per
+ * Deployment over the whole span (its apply included) and how many writes each caused.
+ */
+async function simulation(n: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lockstep-bench-sim-'));
+  const { child, conn } = await startServer(dir, true);
+  const pid = child.pid ?? 0;
+  try {
+    await call(conn, 'POST', '/api/v1/namespaces', JSON.stringify({ metadata: { name: 'sim' } }));
+    await new Promise((r) => setTimeout(r, 1000));
+    const rvOf = async (): Promise<number> => Number((JSON.parse((await call(conn, 'GET', '/api/v1/namespaces/sim/configmaps?limit=1')).text) as { metadata: { resourceVersion: string } }).metadata.resourceVersion);
+    const rv0 = await rvOf();
+    const cpu0 = cpuSeconds(pid);
+    const start = performance.now();
+    await runConcurrent(n, async (i) => {
+      const body = deployment(i, 1).replace('"namespace":"bench"', '"namespace":"sim"');
+      const res = await call(conn, 'PATCH', `/apis/apps/v1/namespaces/sim/deployments/dep-${i}?fieldManager=bench&force=true`, body, 'application/apply-patch+yaml');
+      if (res.status >= 300) throw new Error(`apply Deployment ${i}: ${res.status} ${res.text}`);
+    });
+    let ready = 0;
+    for (let k = 0; k < 300 && ready < n; k++) {
+      const list = JSON.parse((await call(conn, 'GET', '/apis/apps/v1/namespaces/sim/deployments')).text) as { items: DeploymentStatusView[] };
+      ready = list.items.filter(available).length;
+      if (ready < n) await new Promise((r) => setTimeout(r, 1000));
+    }
+    const secs = (performance.now() - start) / 1000;
+    const cpuMs = ((cpuSeconds(pid) - cpu0) * 1000) / n;
+    const writes = ((await rvOf()) - rv0) / n;
+    console.log(
+      `workload simulation: ${n} Deployments → Available`.padEnd(44) +
+        ` ${ready}/${n} in ${secs.toFixed(1)} s; server CPU ${cpuMs.toFixed(2)} ms per Deployment (apply included), ${writes.toFixed(1)} writes each`,
+    );
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    conn.agent.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** List latency at 10,000 and 50,000 ConfigMaps, RSS with 52,000 objects, watch fan-out. */
+async function listsAndWatches(conn: Conn, pid: number): Promise<void> {
+  // 3,000 cm-* ConfigMaps exist already; fill up to 10,000 then 50,000 ConfigMaps in the namespace
+  await fill(conn, 10_000 - 3000, 0);
+  await listLatency(conn, 10_000);
+  await fill(conn, 50_000 - 3000, 10_000 - 3000);
+  await listLatency(conn, 50_000);
+  const rss = rssMiB(pid);
+  console.log(`server RSS with ${(50_000 + 2000).toLocaleString('en')} objects`.padEnd(44) + ` ${rss.toFixed(0)} MiB   (target < 600 MiB)`);
+  await watchFanout(conn, 100, 200);
 }
 
 async function main(): Promise<void> {
@@ -192,23 +261,17 @@ async function main(): Promise<void> {
   try {
     await call(conn, 'POST', '/api/v1/namespaces', JSON.stringify({ metadata: { name: 'bench' } }));
     const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
-    console.log(`local cluster bench (server pid ${child.pid ?? '?'}, SQLite WAL in ${dir}; load average ${load} on ${cpus().length} cores)`);
-    await applies(conn, 'ConfigMap', 3000);
-    await applies(conn, 'Deployment', 2000);
-    // 3,000 cm-* ConfigMaps exist already; fill up to 10,000 then 50,000 ConfigMaps in the namespace
-    await fill(conn, 10_000 - 3000, 0);
-    await listLatency(conn, 10_000);
-    await fill(conn, 50_000 - 3000, 10_000 - 3000);
-    await listLatency(conn, 50_000);
-    const rss = rssMiB(child.pid ?? 0);
-    console.log(`server RSS with ${(50_000 + 2000).toLocaleString('en')} objects`.padEnd(44) + ` ${rss.toFixed(0)} MiB   (target < 600 MiB)`);
-    await watchFanout(conn, 100, 200);
+    console.log(`local cluster bench${QUICK ? ' (--quick: smaller counts)' : ''} (server pid ${child.pid ?? '?'}, SQLite WAL in ${dir}; load average ${load} on ${cpus().length} cores)`);
+    await applies(conn, 'ConfigMap', QUICK ? 1000 : 3000);
+    await applies(conn, 'Deployment', QUICK ? 1000 : 2000);
+    if (!QUICK) await listsAndWatches(conn, child.pid ?? 0);
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     conn.agent.destroy();
     rmSync(dir, { recursive: true, force: true });
   }
+  await simulation(QUICK ? 200 : 500);
 }
 
 await main();
