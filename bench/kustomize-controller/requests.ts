@@ -45,11 +45,11 @@ export class RequestCounter {
   }
 
   /**
-   * Lines `label  count  per-unit  mean latency` for requests since `since` (counts and latencies from
-   * {@link snapshot} and {@link latencySnapshot}), largest count first.
+   * Lines `label  count  per-unit  mean latency` for requests between two {@link mark}s (`until`: now),
+   * largest count first.
    */
-  report(since: { counts: Map<string, number>; latency: Map<string, number> }, per: number): string[] {
-    const rows = [...this.counts].map(([k, v]) => ({ k, n: v - (since.counts.get(k) ?? 0), ms: (this.latency.get(k) ?? 0) - (since.latency.get(k) ?? 0) })).filter((r) => r.n > 0);
+  report(since: { counts: Map<string, number>; latency: Map<string, number> }, per: number, until: { counts: Map<string, number>; latency: Map<string, number> } = this.mark()): string[] {
+    const rows = [...until.counts].map(([k, v]) => ({ k, n: v - (since.counts.get(k) ?? 0), ms: (until.latency.get(k) ?? 0) - (since.latency.get(k) ?? 0) })).filter((r) => r.n > 0);
     rows.sort((a, b) => b.n - a.n);
     const total = rows.reduce((s, r) => s + r.n, 0);
     const line = (k: string, n: number, ms: number): string => `     ${k.padEnd(44)}${String(n).padStart(8)}  ${(n / per).toFixed(2).padStart(7)}  ${(ms / n).toFixed(1).padStart(7)} ms`;

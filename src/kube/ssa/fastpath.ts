@@ -48,17 +48,59 @@ function child(value: unknown, element: string): { found: boolean; value: unknow
   return { found: false, value: undefined };
 }
 
-/** True when every path of `fields` exists in `value`. */
-function pathsExist(fields: FieldSet, value: unknown): boolean {
-  for (const m of fields.members) if (!child(value, m).found) return false;
+/**
+ * The index of the item of `live` (an array) that a managedFields element names. Items are matched in
+ * the live list, whose items carry the server's defaults (a Service port's `protocol` is part of its
+ * key but rarely in the manifest); `desired` is aligned with `live` by index ({@link isSubset} checked it).
+ */
+function liveIndex(live: unknown[], element: string): number {
+  const kind = element.slice(0, 2);
+  try {
+    if (kind === 'k:') {
+      const key: unknown = JSON.parse(element.slice(2));
+      return isRec(key) ? live.findIndex((it) => matchesKey(it, key)) : -1;
+    }
+    if (kind === 'v:') {
+      const want = JSON.stringify(JSON.parse(element.slice(2)));
+      return live.findIndex((it) => JSON.stringify(it) === want);
+    }
+    if (kind === 'i:') {
+      const i = Number(element.slice(2));
+      return Number.isInteger(i) && i >= 0 && i < live.length ? i : -1;
+    }
+  } catch {
+    return -1;
+  }
+  return -1;
+}
+
+/** The child of `value` (with its live counterpart) that a managedFields path element names. */
+function childOf(value: unknown, live: unknown, element: string): { found: boolean; value: unknown; live: unknown } {
+  if (element === '.') return { found: true, value, live };
+  if (element.startsWith('f:')) {
+    const k = element.slice(2);
+    return isRec(value) && k in value ? { found: true, value: value[k], live: isRec(live) ? live[k] : undefined } : { found: false, value: undefined, live: undefined };
+  }
+  if (Array.isArray(value) && Array.isArray(live)) {
+    const i = liveIndex(live, element);
+    if (i >= 0 && i < value.length) return { found: true, value: value[i], live: live[i] };
+    return { found: false, value: undefined, live: undefined };
+  }
+  const c = child(value, element);
+  return { ...c, live: undefined };
+}
+
+/** True when every path of `fields` exists in `value` (list items located through `live`). */
+function pathsExist(fields: FieldSet, value: unknown, live: unknown): boolean {
+  for (const m of fields.members) if (!childOf(value, live, m).found) return false;
   for (const [el, sub] of fields.children) {
-    const c = child(value, el);
-    if (!c.found || !pathsExist(sub, c.value)) return false;
+    const c = childOf(value, live, el);
+    if (!c.found || !pathsExist(sub, c.value, c.live)) return false;
   }
   return true;
 }
 
-/** The element of a managedFields node that names this list item, or `undefined`. */
+/** The element of a managedFields node that names this list item (matched on its live counterpart), or `undefined`. */
 function itemElement(node: FieldSet, item: unknown, index: number): string | undefined {
   for (const el of [...node.children.keys(), ...node.members]) {
     const kind = el.slice(0, 2);
@@ -75,21 +117,26 @@ function itemElement(node: FieldSet, item: unknown, index: number): string | und
   return undefined;
 }
 
-/** True when `node` owns every field of `value` (a member owns a whole subtree: scalars and atomic values). */
-function ownsAll(value: unknown, node: FieldSet): boolean {
+/**
+ * True when `node` owns every field of `value` (a member owns a whole subtree: scalars and atomic
+ * values). List items are identified by their `live` counterpart at the same index, which carries the
+ * server's defaults that may be part of the key.
+ */
+function ownsAll(value: unknown, node: FieldSet, live: unknown): boolean {
   if (isRec(value)) {
     return Object.entries(value).every(([k, v]) => {
       if (v === undefined || node.members.has(`f:${k}`)) return true;
       const sub = node.children.get(`f:${k}`);
-      return sub !== undefined && ownsAll(v, sub);
+      return sub !== undefined && ownsAll(v, sub, isRec(live) ? live[k] : undefined);
     });
   }
   if (Array.isArray(value)) {
+    const liveList = Array.isArray(live) ? live : [];
     return value.every((item, i) => {
-      const el = itemElement(node, item, i);
+      const el = itemElement(node, liveList[i] ?? item, i);
       if (el === undefined) return false;
       const sub = node.children.get(el);
-      return sub === undefined || ownsAll(item, sub);
+      return sub === undefined || ownsAll(item, sub, liveList[i]);
     });
   }
   return true;
@@ -121,5 +168,5 @@ export function isCertainNoOp(desired: KubeObject, live: KubeObject, manager: st
   if (!ours || ours.apiVersion !== desired.apiVersion) return false;
   const body = ownedPart(desired);
   if (!isSubset(body, live)) return false;
-  return ownsAll(body, ours.fields) && pathsExist(ours.fields, body);
+  return ownsAll(body, ours.fields, live) && pathsExist(ours.fields, body, live);
 }

@@ -238,9 +238,10 @@ test('inventory round trip: refs of an inventory read back the objects', async (
   assert.equal(res.objects.length, 2);
 });
 
-test('no-op fast path: certain for applied objects (Deployment with server defaults); edits by other managers still detected', async () => {
+test('no-op fast path: certain for applied objects (Deployment with server defaults, Service whose port key holds a defaulted protocol); edits by other managers still detected', async () => {
   await rm.apply([ns('fast')]);
-  const objs = [deployment('fast', 'web', { replicas: 2 }), cm('fast', 'c1', { a: '1' }), cm('fast', 'c2', { a: '2' }), cm('fast', 'c3', { a: '3' })];
+  const svc: KubeObject = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc', namespace: 'fast' }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } };
+  const objs = [deployment('fast', 'web', { replicas: 2 }), cm('fast', 'c1', { a: '1' }), cm('fast', 'c2', { a: '2' }), cm('fast', 'c3', { a: '3' }), svc];
   await rm.apply(objs, { ownerLabels: owner });
   const withLabels = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, labels: { ...owner } } });
   for (const o of objs) {
@@ -254,12 +255,18 @@ test('no-op fast path: certain for applied objects (Deployment with server defau
   // an operator (not a kubectl manager) changes a value we own and adds one we do not
   await client.patch({ apiVersion: 'v1', kind: 'ConfigMap', name: 'c2', namespace: 'fast' }, { data: { a: 'operator', b: 'added' } }, { type: 'merge', fieldManager: 'some-operator' });
   const cs = await rm.apply(objs, { ownerLabels: owner });
-  assert.deepEqual(actions(cs), ['ConfigMap/fast/c1 unchanged', 'ConfigMap/fast/c2 configured', 'ConfigMap/fast/c3 unchanged', 'Deployment/fast/web unchanged']);
+  assert.deepEqual(actions(cs), ['ConfigMap/fast/c1 unchanged', 'ConfigMap/fast/c2 configured', 'ConfigMap/fast/c3 unchanged', 'Service/fast/svc unchanged', 'Deployment/fast/web unchanged']);
   assert.deepEqual((await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'c2', namespace: 'fast' }))['data'], { a: '2', b: 'added' }, 'our value restored, their field kept');
   // an object that exists without our labels (created out of band) is found and adopted, not "created"
   await client.create(cm('fast', 'c4', { a: 'old' }));
   const adopt = await rm.apply([...objs, cm('fast', 'c4', { a: '4' })], { ownerLabels: owner });
-  assert.deepEqual(actions(adopt), ['ConfigMap/fast/c1 unchanged', 'ConfigMap/fast/c2 unchanged', 'ConfigMap/fast/c3 unchanged', 'ConfigMap/fast/c4 configured', 'Deployment/fast/web unchanged']);
+  assert.deepEqual(actions(adopt), ['ConfigMap/fast/c1 unchanged', 'ConfigMap/fast/c2 unchanged', 'ConfigMap/fast/c3 unchanged', 'ConfigMap/fast/c4 configured', 'Service/fast/svc unchanged', 'Deployment/fast/web unchanged']);
+  // a port whose key differs from the live one (another protocol) is not certain: the dry-run decides
+  const live = await client.get({ apiVersion: 'v1', kind: 'Service', name: 'svc', namespace: 'fast' });
+  const udp = { ...svc, metadata: { ...svc.metadata, labels: { ...owner } }, spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'UDP' }] } };
+  assert.equal(isCertainNoOp(udp, live, 'kustomize-controller'), false);
+  const udpCs = await rm.apply([udp], { ownerLabels: owner });
+  assert.deepEqual(actions(udpCs), ['Service/fast/svc configured']);
 });
 
 test('deleteAll: CRs before their CRD, dry run deletes nothing; wait aborts on the signal', async () => {
