@@ -38,6 +38,8 @@ export class Facts {
   #fields?: FieldIndex;
   #items?: Facts;
   #keys?: KeyFacts;
+  /** Path elements of items of a list-map with one key field, by key value (see {@link itemElementBy}). */
+  #itemPEs?: Map<string | number, string>;
 
   constructor(s: Schema) {
     this.schema = s;
@@ -69,6 +71,26 @@ export class Facts {
   /** Key facts of a list-map node. */
   get keys(): KeyFacts {
     return (this.#keys ??= keyFacts(this.schema as SchemaNode));
+  }
+
+  /**
+   * The path element of a list-map item keyed by one field, remembered by the key's value (internalized,
+   * so that looking it up in a field set needs no string-table lookup): the same names (containers, env
+   * variables, volumes) come back on every apply. Undefined when the item is keyed otherwise.
+   */
+  singleKeyElement(item: JsonObject): string | undefined {
+    const kf = this.keys;
+    if (kf.keys.length !== 1) return undefined;
+    const v = item[kf.keys[0] as string];
+    if (typeof v !== 'string' && typeof v !== 'number') return undefined;
+    const cache = (this.#itemPEs ??= new Map());
+    let pe = cache.get(v);
+    if (pe === undefined) {
+      pe = internalized(keyOf(kf, item));
+      if (cache.size >= INTERN_LIMIT) cache.clear();
+      cache.set(v, pe);
+    }
+    return pe;
   }
 }
 
@@ -107,6 +129,9 @@ export interface FieldFact {
   readonly declared: boolean;
 }
 
+/** How many data-derived path elements (map keys, list item keys) one schema node remembers. */
+const INTERN_LIMIT = 512;
+
 /** The same string, internalized: property lookups with it then need no string-table lookup. */
 function internalized(s: string): string {
   return Object.keys({ [s]: 0 })[0] as string;
@@ -122,6 +147,8 @@ export class FieldIndex {
   readonly #names: ReadonlySet<string>;
   /** Facts of every value of a map node, of unknown fields of a struct. */
   #other?: Facts;
+  /** Facts of map keys (data, but the same keys come back on every apply): bounded. */
+  readonly #keys = new Map<string, FieldFact>();
 
   constructor(owner: Facts) {
     this.#owner = owner;
@@ -138,7 +165,13 @@ export class FieldIndex {
       this.#declared.set(name, fact);
       return fact;
     }
-    return { pe: `f:${name}`, facts: this.other(name), declared: false };
+    let k = this.#keys.get(name);
+    if (k === undefined) {
+      k = { pe: internalized(`f:${name}`), facts: this.other(name), declared: false };
+      if (this.#keys.size >= INTERN_LIMIT) this.#keys.clear();
+      this.#keys.set(name, k);
+    }
+    return k;
   }
 
   private other(name: string): Facts {
@@ -189,5 +222,5 @@ export function itemElementBy(f: Facts, item: JsonValue): string {
   if (!isJsonObject(item)) {
     throw new ItemKeyError(item === null ? 'associative list with keys may not have a null element' : 'associative list with keys may not have non-map elements');
   }
-  return keyOf(f.keys, item as JsonObject);
+  return f.singleKeyElement(item) ?? keyOf(f.keys, item);
 }
