@@ -68,3 +68,41 @@ test('one download and one unpacked tree per digest; overlays do not leak betwee
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('the rendered cache is bounded by objects as well as entries; callers get copies', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'lockstep-manifests-test-'));
+  const src = join(dir, 'src');
+  for (const [p, text] of Object.entries(files)) {
+    await mkdir(join(src, p, '..'), { recursive: true });
+    await writeFile(join(src, p), text);
+  }
+  const storage = join(dir, 'storage');
+  await mkdir(storage);
+  const archive = await writeArchive(src, join(storage, 'a.tar.gz'));
+  const server = await startArtifactServer({ root: storage });
+  const rows = [
+    { maxCachedObjects: 2, maxEntries: 100, wantBuilds: 4 },
+    { maxCachedObjects: 100, maxEntries: 2, wantBuilds: 4 },
+    { maxCachedObjects: 100, maxEntries: 100, wantBuilds: 3 },
+  ];
+  try {
+    for (const r of rows) {
+      const renderer = new ManifestRenderer({ tmpDir: dir, maxCachedObjects: r.maxCachedObjects, maxEntries: r.maxEntries });
+      const render = (path: string, ns: string) => renderer.render({ url: `${server.url}/a.tar.gz`, digest: archive.digest, path, overlay: { targetNamespace: ns } });
+      try {
+        const first = await render('base', 'a');
+        (first[0]?.['metadata'] as Record<string, unknown>)['name'] = 'changed by the caller';
+        await render('plain', 'a');
+        await render('plain', 'b'); // a third result of one object each: evicts 'base a' when only two fit
+        const again = await render('base', 'a');
+        assert.equal((again[0]?.['metadata'] as { name?: string }).name, 'settings', 'a copy, untouched by the caller');
+        assert.equal(renderer.builds, r.wantBuilds, JSON.stringify(r));
+      } finally {
+        await renderer.close();
+      }
+    }
+  } finally {
+    await server.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -47,8 +47,10 @@ export interface RenderRequest {
 
 /** Options of {@link ManifestRenderer}. */
 export interface ManifestRendererOptions {
-  /** Rendered results kept (default 256). */
+  /** Rendered results kept (default 2048: one per Kustomization of a large fleet). */
   maxEntries?: number;
+  /** Objects kept over all rendered results (default 20,000): bounds the cache's memory. */
+  maxCachedObjects?: number;
   /** Largest artifact downloaded (default 256 MiB). */
   maxArtifactBytes?: number;
   /** Download timeout (default 60 s). */
@@ -76,14 +78,34 @@ const kustomizationFileNames = ['kustomization.yaml', 'kustomization.yml', 'Kust
 /** See the module comment. */
 export class ManifestRenderer {
   private readonly cache = new Map<string, JsonObject[]>();
+  /** Objects held by `cache`, the memory bound that matters (one result may hold thousands). */
+  private cachedObjects = 0;
   private readonly inflight = new Map<string, Promise<JsonObject[]>>();
   /** Downloaded (digest-verified) artifacts by digest, bounded by total bytes. */
   private readonly artifacts = new Map<string, Promise<Buffer>>();
   private artifactBytes = 0;
+  /** Builds run (cache misses), for tests and metrics. */
+  builds = 0;
   /** Unpacked artifacts by digest, least recently used first. */
   private readonly trees = new Map<string, Tree>();
 
   constructor(private readonly opts: ManifestRendererOptions = {}) {}
+
+  /** Caches a result; evicts the least recently used beyond maxEntries or maxCachedObjects (the newest stays). */
+  private remember(key: string, objects: JsonObject[]): void {
+    const old = this.cache.get(key);
+    if (old) this.cachedObjects -= old.length;
+    this.cache.delete(key);
+    this.cache.set(key, objects);
+    this.cachedObjects += objects.length;
+    const maxEntries = this.opts.maxEntries ?? 2048;
+    const maxObjects = this.opts.maxCachedObjects ?? 20_000;
+    for (const [k, v] of this.cache) {
+      if ((this.cache.size <= maxEntries && this.cachedObjects <= maxObjects) || k === key) break;
+      this.cache.delete(k);
+      this.cachedObjects -= v.length;
+    }
+  }
 
   /** Removes the unpacked folders (the renderer stays usable: it unpacks again on demand). */
   async close(): Promise<void> {
@@ -107,8 +129,7 @@ export class ManifestRenderer {
       this.inflight.set(key, p);
     }
     const objects = await p;
-    this.cache.set(key, objects);
-    while (this.cache.size > (this.opts.maxEntries ?? 256)) this.cache.delete(this.cache.keys().next().value as string);
+    this.remember(key, objects);
     return structuredClone(objects);
   }
 
@@ -195,6 +216,7 @@ export class ManifestRenderer {
 
   /** Builds synchronously in the shared tree, restoring the kustomization file the overlay rewrites. */
   private build(dir: string, req: RenderRequest): JsonObject[] {
+    this.builds++;
     const saved = saveKustomizationFiles(dir, req.path);
     try {
       return renderFluxPath({ root: dir, path: req.path, overlay: req.overlay, ...(this.opts.maxResources ? { maxResources: this.opts.maxResources } : {}) }).objects;
