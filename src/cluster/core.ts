@@ -22,7 +22,8 @@ import {
 import type { MergeEngine } from './merge.js';
 import { clone, finalizersOf, groupVersion, newUid, randomSuffix, rfc3339, sameIgnoringVolatile, sameSpec } from './meta.js';
 import { nameCauses } from './names.js';
-import type { AdmissionOperation, AdmissionPlugin, DeleteOptions, PatchType, UserInfo } from './plugins.js';
+import type { AdmissionOperation, AdmissionPlugin, AdmissionRequest, DeleteOptions, PatchType, UserInfo } from './plugins.js';
+import type { AdmissionRequestExtras } from './admission/index.js';
 import { labelEqualities, matchFields, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { convertEventFor, EVENTS_RKEY } from './event-conversion.js';
 import type { ChangeEvent, ObjectStore, StoreWrite, StoredEntry } from './store.js';
@@ -112,6 +113,8 @@ export class ClusterCore {
   /** Add finalizers for Foreground/Orphan deletion (set when a GC controller runs). */
   propagationFinalizers: boolean;
   private readonly now: () => Date;
+  /** What admission plugins see as `catalog` (live views of the resource catalog). */
+  private readonly admissionCatalog: AdmissionRequest['catalog'];
 
   constructor(opts: ClusterCoreOptions) {
     this.store = opts.store;
@@ -120,6 +123,13 @@ export class ClusterCore {
     this.admission = opts.admission;
     this.propagationFinalizers = opts.propagationFinalizers;
     this.now = opts.now ?? (() => new Date());
+    const catalog = opts.catalog;
+    this.admissionCatalog = {
+      get registry() {
+        return catalog.schemas();
+      },
+      crdFor: (g: string, k: string) => catalog.crdFor(g, k),
+    };
     this.refreshCrds();
   }
 
@@ -292,8 +302,9 @@ export class ClusterCore {
   private checkNamespaceOpen(ns: string): void {
     const e = this.store.get(NS_RKEY, '', ns);
     if (!e) throw new ApiError(404, StatusReason.notFound, `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' });
-    const o = JSON.parse(e.json) as KubeObject;
-    if (o.metadata.deletionTimestamp) {
+    // the common case (not terminating) needs no parse
+    const o = e.json.includes('"deletionTimestamp"') ? (JSON.parse(e.json) as KubeObject) : undefined;
+    if (o?.metadata.deletionTimestamp) {
       throw new ApiError(403, StatusReason.forbidden, `unable to create new content in namespace ${ns} because it is being terminated`, {
         name: ns,
         kind: 'namespaces',
@@ -580,27 +591,34 @@ export class ClusterCore {
     let obj = a.object;
     const ns = obj?.metadata.namespace ?? a.old?.metadata.namespace;
     const name = obj?.metadata.name ?? a.old?.metadata.name;
-    const catalog = { registry: this.catalog.schemas(), crdFor: (g: string, k: string) => this.catalog.crdFor(g, k) };
-    const base = {
+    // one request object for the whole chain (plugins see `object` as the chain has made it so far)
+    const req: AdmissionRequest & AdmissionRequestExtras = {
       operation: op,
       resource: r,
       subresource: a.sub,
       namespace: ns || undefined,
       name,
+      object: obj,
       oldObject: a.old,
       user: a.ctx.user,
       dryRun: a.ctx.dryRun,
-      catalog,
+      catalog: this.admissionCatalog,
       // extras read by the admission plugins (see admission/index.ts AdmissionRequestExtras)
       fieldValidation: a.ctx.fieldValidation,
       warnings: a.ctx.warnings,
     };
     for (const p of this.admission) {
       if (!p.mutate) continue;
-      const res = p.mutate({ ...base, object: obj });
+      req.object = obj;
+      const res = p.mutate(req);
       if (res) obj = res;
     }
-    for (const p of this.admission) p.validate?.({ ...base, object: obj });
+    req.object = obj;
+    for (const p of this.admission) {
+      if (!p.validate) continue;
+      req.object = obj;
+      p.validate(req);
+    }
     return obj ?? (a.old as KubeObject);
   }
 

@@ -59,18 +59,28 @@ export function patchTypeOf(contentType: string | undefined): PatchType {
   throw new ApiError(415, StatusReason.unsupportedMediaType, `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
 }
 
+/** Index of the first character that is not JSON/YAML white space, or -1. */
+function firstNonSpace(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09 && c !== 0xfeff) return i;
+  }
+  return -1;
+}
+
 /** Decodes a body as JSON, or YAML for YAML media types (and apply patches). 400 with the parse error. */
 export function decodeBody(buf: Buffer, contentType: string | undefined): JsonValue {
   const mt = mediaType(contentType);
   if (buf.length === 0) throw badRequest('the body of the request was empty');
   if (mt === 'application/vnd.kubernetes.protobuf') return decodeKubeProtobuf(buf);
   const text = buf.toString('utf8');
-  if (text.trim() === '') throw badRequest('the body of the request was empty');
+  const first = firstNonSpace(text);
+  if (first === -1) throw badRequest('the body of the request was empty');
   if (mt.includes('protobuf') || mt.includes('cbor')) {
     throw new ApiError(415, StatusReason.unsupportedMediaType, 'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf');
   }
   if (mt.includes('yaml')) {
-    if (text.trimStart().startsWith('{')) {
+    if (text.charCodeAt(first) === 0x7b /* { */) {
       // JSON is YAML; kubectl sends apply configurations as JSON, and JSON.parse is far cheaper
       try {
         return JSON.parse(text) as JsonValue;

@@ -107,7 +107,8 @@ function headerValues(req: IncomingMessage, name: string): string[] {
 /** Applies `Impersonate-User`/`Impersonate-Group`, checking the `impersonate` permission of the real user. */
 export function impersonate(req: IncomingMessage, user: UserInfo, authorizer: Authorizer): UserInfo {
   const name = req.headers['impersonate-user'];
-  const groups = headerValues(req, 'impersonate-group');
+  // (headersDistinct builds a copy of every header: only when the header is there)
+  const groups = req.headers['impersonate-group'] === undefined ? [] : headerValues(req, 'impersonate-group');
   if (typeof name !== 'string' || name === '') {
     if (groups.length > 0) throw badRequest('requested impersonation of groups without impersonating a user');
     return user;
