@@ -18,6 +18,7 @@ import { packageRoot } from '../../util/paths.js';
 import type { ResourceCatalog, ServedResource } from '../catalog.js';
 import { crdVersionSchema } from '../catalog.js';
 import type { OpenApiServer } from './handler.js';
+import { OPENAPI_V2_PROTO_TYPES, encodeOpenApiV2, negotiateOpenApiV2 } from './openapi-proto.js';
 import { VERSION_ALIASES } from '../../kube/schema/generate/resource-facts.js';
 import { POST_V121_DEFINITIONS, POST_V121_FIELDS } from '../../kube/schema/overlay.js';
 
@@ -107,21 +108,87 @@ interface Built {
   defOf: Map<ServedResource, string>;
 }
 
-/** All definitions, with GVK extensions for every served kind and CRD schemas added. */
-function buildDefinitions(catalog: ResourceCatalog): Built {
+const OBJECT_META_REF = '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+
+/** OpenAPI v3 keywords OpenAPI v2 has no place for (gnostic refuses a v2 document that has them). */
+const V3_ONLY = ['allOf', 'anyOf', 'oneOf', 'not', 'nullable'];
+
+/**
+ * A CRD schema as the API server publishes it in OpenAPI v2 (apiextensions' v2 conversion): junctors and
+ * `nullable` removed; a nullable node loses its type, items and properties, a node preserving unknown fields
+ * its items and properties (kubectl's v2 validation would otherwise reject the unknown fields), an array left
+ * without items its type (kubectl cannot read such an array); properties that are nullable are no longer
+ * required, and nothing is required in a map of nullable values.
+ */
+export function crdSchemaToV2(s: JsonObject, depth = 0): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(s)) if (!V3_ONLY.includes(k)) out[k] = v;
+  if (s.nullable === true) {
+    delete out.type;
+    delete out.items;
+    delete out.properties;
+  }
+  if (s['x-kubernetes-preserve-unknown-fields'] === true) {
+    delete out.items;
+    delete out.properties;
+  }
+  if (depth < 64) {
+    if (isJsonObject(out.properties)) {
+      const props: JsonObject = {};
+      for (const [k, v] of Object.entries(out.properties)) props[k] = isJsonObject(v) ? crdSchemaToV2(v, depth + 1) : v;
+      out.properties = props;
+    }
+    if (isJsonObject(out.items)) out.items = crdSchemaToV2(out.items, depth + 1);
+    if (isJsonObject(out.additionalProperties)) out.additionalProperties = crdSchemaToV2(out.additionalProperties, depth + 1);
+  }
+  if (out.items === undefined && out.type === 'array') delete out.type;
+  if (Array.isArray(out.required)) {
+    const props = isJsonObject(s.properties) ? s.properties : {};
+    const ap = s.additionalProperties;
+    const nullableValues = isJsonObject(ap) && ap.nullable === true;
+    const required = nullableValues ? [] : out.required.filter((f) => !(typeof f === 'string' && isJsonObject(props[f]) && props[f].nullable === true));
+    if (required.length > 0) out.required = required;
+    else delete out.required;
+  }
+  return out;
+}
+
+/**
+ * The definition of a CRD version's objects: its schema with `apiVersion`/`kind`/`metadata` set as the API
+ * server sets them (metadata is always ObjectMeta). In v2, a schema preserving unknown fields at the root (or
+ * none) is published as a bare `type: object`, with no properties that would make kubectl reject the rest.
+ */
+function crdDefinition(r: ServedResource, crd: NonNullable<ServedResource['crd']>, v2: boolean): JsonObject {
+  const gvk = { 'x-kubernetes-group-version-kind': [gvkExt(r)] };
+  const schema = crdVersionSchema(crd, r.version);
+  if (!schema || (v2 && schema['x-kubernetes-preserve-unknown-fields'] === true)) {
+    return v2 ? { type: 'object', ...gvk } : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, ...gvk };
+  }
+  const s = v2 ? crdSchemaToV2(schema) : schema;
+  const props = isJsonObject(s.properties) ? s.properties : {};
+  return { ...s, properties: { ...props, ...typeMetaProperties() }, ...gvk };
+}
+
+/** `apiVersion`, `kind` and `metadata` as every built-in kind has them (with their descriptions). */
+function typeMetaProperties(): JsonObject {
+  const cm = builtinDefinitions()['io.k8s.api.core.v1.ConfigMap']?.properties;
+  const props = isJsonObject(cm) ? cm : {};
+  return {
+    apiVersion: props.apiVersion ?? { type: 'string' },
+    kind: props.kind ?? { type: 'string' },
+    metadata: props.metadata ?? { $ref: OBJECT_META_REF },
+  };
+}
+
+/** All definitions, with GVK extensions for every served kind and CRD schemas added (converted for v2). */
+function buildDefinitions(catalog: ResourceCatalog, v2: boolean): Built {
   const base = builtinDefinitions();
   const defs: Record<string, JsonObject> = { ...base };
   const defOf = new Map<ServedResource, string>();
   for (const r of catalog.resources()) {
     if (r.crd) {
       const name = crdDefName(r);
-      const schema = crdVersionSchema(r.crd, r.version) ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
-      const props = isJsonObject(schema.properties) ? schema.properties : {};
-      defs[name] = {
-        ...schema,
-        properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta' }, ...props },
-        'x-kubernetes-group-version-kind': [gvkExt(r)],
-      };
+      defs[name] = crdDefinition(r, r.crd, v2);
       defOf.set(r, name);
       continue;
     }
@@ -170,7 +237,7 @@ function closure(defs: Record<string, JsonObject>, roots: Iterable<string>): Rec
 }
 
 function v2Document(catalog: ResourceCatalog): JsonObject {
-  const built = buildDefinitions(catalog);
+  const built = buildDefinitions(catalog, true);
   const paths: JsonObject = {};
   for (const r of catalog.resources()) paths[basePath(r)] = { patch: patchOperation(r, false) };
   return { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths, definitions: built.definitions };
@@ -183,7 +250,7 @@ function gvPath(group: string, version: string): string {
 function v3Document(catalog: ResourceCatalog, group: string, version: string): JsonObject | undefined {
   const rs = catalog.resourcesIn(group, version);
   if (rs.length === 0) return undefined;
-  const built = buildDefinitions(catalog);
+  const built = buildDefinitions(catalog, false);
   const roots = rs.map((r) => built.defOf.get(r)).filter((x): x is string => x !== undefined);
   const schemas = rewriteRefs(closure(built.definitions, roots), '#/components/schemas/') as JsonObject;
   const paths: JsonObject = {};
@@ -213,40 +280,49 @@ function catalogHash(catalog: ResourceCatalog): string {
 
 /** Creates the OpenAPI endpoint server over a catalog (documents cached until the catalog changes). */
 export function createOpenApiServer(catalog: ResourceCatalog): OpenApiServer {
-  const cache = new Map<string, string>();
+  const cache = new Map<string, string | Buffer>();
   let cacheKey = '';
-  const cached = (key: string, make: () => JsonObject | undefined): string | undefined => {
+  const cachedValue = <T extends string | Buffer>(key: string, make: () => T | undefined): T | undefined => {
     const h = catalogHash(catalog);
     if (h !== cacheKey) {
       cache.clear();
       cacheKey = h;
     }
-    let s = cache.get(key);
-    if (s === undefined) {
-      const doc = make();
-      if (!doc) return undefined;
-      s = JSON.stringify(doc);
-      cache.set(key, s);
+    let v = cache.get(key) as T | undefined;
+    if (v === undefined) {
+      v = make();
+      if (v !== undefined) cache.set(key, v);
     }
-    return s;
+    return v;
   };
+  const cached = (key: string, make: () => JsonObject | undefined): string | undefined =>
+    cachedValue(key, () => {
+      const doc = make();
+      return doc ? JSON.stringify(doc) : undefined;
+    });
   const send = (res: ServerResponse, body: string | undefined): boolean => {
     if (body === undefined) return false;
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', Vary: 'Accept' });
+    res.end(body);
+    return true;
+  };
+  const serveV2 = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const format = negotiateOpenApiV2(req.headers.accept);
+    if (format === 'none') {
+      res.writeHead(406, { 'Content-Type': 'text/plain', Vary: 'Accept' });
+      res.end(`none of the media types in Accept is served: application/json, ${OPENAPI_V2_PROTO_TYPES.served}`);
+      return true;
+    }
+    if (format === 'json') return send(res, cached('v2', () => v2Document(catalog)));
+    const body = cachedValue('v2:protobuf', () => encodeOpenApiV2(v2Document(catalog)));
+    res.writeHead(200, { 'Content-Type': OPENAPI_V2_PROTO_TYPES.served, 'Cache-Control': 'no-cache, private', Vary: 'Accept' });
     res.end(body);
     return true;
   };
   return {
     serve(path: string, req: IncomingMessage, res: ServerResponse): boolean {
-      const accept = req.headers.accept ?? '';
-      if (path === '/openapi/v2' || path === '/swagger.json') {
-        if (accept.includes('protobuf') && !accept.includes('json')) {
-          res.writeHead(406, { 'Content-Type': 'text/plain' });
-          res.end('protobuf is not supported; ask for application/json');
-          return true;
-        }
-        return send(res, cached('v2', () => v2Document(catalog)));
-      }
+      if (path === '/openapi/v2') return serveV2(req, res);
+      if (path === '/swagger.json') return send(res, cached('v2', () => v2Document(catalog)));
       if (path === '/openapi/v3' || path === '/openapi/v3/') return send(res, cached('v3', () => v3Index(catalog)));
       const m = /^\/openapi\/v3\/(api\/([^/]+)|apis\/([^/]+)\/([^/]+))$/.exec(path);
       if (!m) return false;
