@@ -12,7 +12,8 @@
  *    no-op reconcile (target ≤ 0.2× of that kubectl apply).
  *
  * Run: `npm run bench -- kustomize-controller`. Env: BENCH_KS (1000), BENCH_OBJECTS (1000; 0 skips part 2),
- * BENCH_CONCURRENCY (16), BENCH_WAIT (0: Ready without health checks; 1: `wait: true`), BENCH_LOG (a pino
+ * BENCH_CONCURRENCY (16; Flux's default is 4), BENCH_QPS (0: no client rate limit; Flux's default is 50 with
+ * burst 300, here burst is 6× qps), BENCH_WAIT (0: Ready without health checks; 1: `wait: true`), BENCH_LOG (a pino
  * level for the controller's logs on stderr; default none).
  *
  * The controller's client is separate from the bench's own (creates, polls), and its requests are
@@ -43,6 +44,8 @@ const KS = Number(process.env.BENCH_KS ?? 1000);
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const WAIT = process.env.BENCH_WAIT === '1';
+/** Client rate limit of the controller: 0 = none (the default here; Flux's controllers default to 50 qps, burst 300). */
+const QPS = Number(process.env.BENCH_QPS ?? 0);
 const NAMESPACES = 10;
 const TARGETS = { allReadyMs: 60_000, rssMiB: 256, firstRatio: 1.3, noopRatio: 0.2 };
 
@@ -139,7 +142,7 @@ async function main(): Promise<void> {
   const { child, kubeconfig } = await startCluster(join(dir, 'cluster'));
   // The controller's client (unlimited: the cluster is in-process-local; its requests are counted) and
   // the bench's own client for setup, creates and polls.
-  const client = KubeClient.fromKubeConfig({ kubeconfig }, { qps: 0, burst: 10_000 });
+  const client = KubeClient.fromKubeConfig({ kubeconfig }, { qps: QPS, burst: QPS > 0 ? QPS * 6 : 10_000 });
   const counter = new RequestCounter();
   counter.attach(client);
   const driver = KubeClient.fromKubeConfig({ kubeconfig }, { qps: 0, burst: 10_000 });
@@ -182,7 +185,7 @@ async function main(): Promise<void> {
       { type: 'merge', subresource: 'status' },
     );
     await manager.start();
-    console.log(`kustomize-controller bench: ${KS} Kustomizations, ${OBJECTS}-object Kustomization, concurrency ${CONCURRENCY}, wait=${WAIT} (2-core machine shared with the cluster process)`);
+    console.log(`kustomize-controller bench: ${KS} Kustomizations, ${OBJECTS}-object Kustomization, concurrency ${CONCURRENCY}, client qps ${QPS > 0 ? `${QPS} burst ${QPS * 6}` : 'unlimited'}, wait=${WAIT} (2-core machine shared with the cluster process)`);
 
     // 1. Many Kustomizations.
     const base: Omit<KustomizationSpec, 'targetNamespace' | 'namePrefix'> = { interval: '1h', prune: true, wait: WAIT, sourceRef: { kind: 'GitRepository', name: 'bench' }, path: './app' };
