@@ -28,8 +28,16 @@ Flags:
   --interval DURATION  how often the GitRepository is fetched (default 1m)
   --kubeconfig PATH    use this cluster instead of the local one (controllers still run in-process)
   --context NAME       kubeconfig context
+  --install            with --kubeconfig/--context: deploy the controllers into the cluster (the
+                       Deployments of lockstep install) instead of running them in this process
+  --image REF          controller image for --install (default ghcr.io/lockstep/lockstep:v<version>, a
+                       placeholder: build and push the repository's Dockerfile, then pass your tag)
   --data DIR           where state is kept (default .lockstep)
   --metrics-addr ADDR  metrics and health endpoints (default 127.0.0.1:0, a free port)
+
+If another Lockstep controller process already holds the leader Lease (lockstep controllers
+--enable-leader-election, or installed Deployments), up says so in one line, shows progress and lets it
+reconcile; its own controllers take over when that process stops.
 
 Exit codes: 0 all Ready (or interrupted after Ready), 1 a failure or timeout (reason on stderr),
 2 wrong usage, 130 interrupted before Ready.
@@ -39,6 +47,8 @@ Examples:
   lockstep up                                  # keep running; push to the printed git URL
   lockstep up --repo ../my-fleet --path clusters/dev
   lockstep up --repo https://git.example.com/fleet.git --branch main --path clusters/prod --kubeconfig ~/.kube/config
+  lockstep up --install --image registry.example.com/lockstep:dev --kubeconfig ~/.kube/config \\
+    --repo https://git.example.com/fleet.git --path clusters/prod
 `;
 
 function interruption(): Promise<void> {
@@ -68,12 +78,17 @@ export const upCommand: Command = {
     context: { type: 'string' },
     data: { type: 'string' },
     'metrics-addr': { type: 'string' },
+    install: { type: 'boolean' },
+    image: { type: 'string' },
   },
   run: (args, io) =>
     guard(io, async () => {
       if (args.positionals.length) throw new UsageError(`unexpected arguments: ${args.positionals.join(' ')}`);
       const path = str(args, 'path') ?? defaultUpPath;
       if (path.startsWith('/') || path.split('/').includes('..')) throw new UsageError(`--path must be relative to the repository root, got "${path}"`);
+      const install = bool(args, 'install');
+      if (install && !str(args, 'kubeconfig') && !str(args, 'context')) throw new UsageError('--install deploys the controllers into a cluster of your own: give --kubeconfig or --context (on the local cluster up runs them in-process)');
+      if (!install && str(args, 'image')) throw new UsageError('--image is only used with --install');
       return runUp(
         {
           dataDir: resolve(io.cwd, str(args, 'data') ?? '.lockstep'),
@@ -88,6 +103,7 @@ export const upCommand: Command = {
           metricsAddr: str(args, 'metrics-addr') ?? '127.0.0.1:0',
           pollMs: 500,
           interrupted: interruption(),
+          install: install ? { image: str(args, 'image') } : undefined,
         },
         io,
       );

@@ -8,7 +8,9 @@ import { join, resolve } from 'node:path';
 import { allCrds } from '../../api/crd.js';
 import type { KubeClient } from '../../kube/client/index.js';
 import type { JsonObject, KubeObject } from '../../kube/object.js';
+import { componentsObjects, defaultComponentsOptions } from '../../install/components.js';
 import { syncObjects } from '../../install/sync.js';
+import { lockstepVersion } from '../commands/version.js';
 import { packageRoot } from '../../util/paths.js';
 import type { CommandIO } from '../command.js';
 import { CliLogger } from '../output/logger.js';
@@ -16,6 +18,7 @@ import { sleep } from '../output/context.js';
 import { applyObjects, gitRepositoryType, kustomizationType } from './apply.js';
 import { LiveTable, PlainLines, type ProgressRenderer, type ProgressRow, pendingRequests, rowOf, shortRevision, verdictOf } from './progress.js';
 import { lockDataDir, stablePorts, type UpPorts } from './ports.js';
+import { leaderLease, leaseMessage, readLeaseHolder, upIdentity } from './lease.js';
 import { watchBranch, type BranchWatch } from './refwatch.js';
 import { prepareLocalRepo } from './repo.js';
 import { openCluster, serveRepo, startUpControllers, type ServedRepo, type UpCluster, type UpControllers } from './session.js';
@@ -41,6 +44,11 @@ export interface UpOptions {
   pollMs: number;
   /** Resolves when the user interrupts (SIGINT/SIGTERM); tests pass their own. */
   interrupted: Promise<void>;
+  /**
+   * Deploy the controllers into the cluster (the `lockstep install` Deployments, this image) instead of
+   * running them in this process. Only with `kubeconfig`/`context`.
+   */
+  install?: { image?: string | undefined } | undefined;
 }
 
 /** The bundled example's entry point. */
@@ -97,13 +105,14 @@ async function resolveRepo(o: UpOptions, io: CommandIO, r: Resources, serve: { o
   return { url: o.repo };
 }
 
-function printWhere(io: CommandIO, info: { cluster: UpCluster; url: string; localDir?: string | undefined; controllers: UpControllers; branch: string }): void {
+function printWhere(io: CommandIO, info: { cluster: UpCluster; url: string; localDir?: string | undefined; controllers: UpControllers | undefined; branch: string; installed?: string | undefined }): void {
   const log = new CliLogger(io.stderr, io.env);
   log.success(`cluster: ${info.cluster.description}`);
   log.success(`kubectl: export KUBECONFIG=${info.cluster.kubeconfigPath}`);
   if (info.localDir) log.success(`git: ${info.url} (branch ${info.branch}); local clone: ${info.localDir} — commit there or push to the URL`);
   else log.success(`git: ${info.url} (branch ${info.branch})`);
-  if (info.controllers.probeUrl) log.success(`controllers: metrics ${info.controllers.probeUrl}/metrics, health ${info.controllers.probeUrl}/healthz, ${info.controllers.probeUrl}/readyz; logs ${info.controllers.logFile}`);
+  if (info.installed) log.success(`controllers: ${info.installed}`);
+  if (info.controllers?.probeUrl) log.success(`controllers: metrics ${info.controllers.probeUrl}/metrics, health ${info.controllers.probeUrl}/healthz, ${info.controllers.probeUrl}/readyz; logs ${info.controllers.logFile}`);
 }
 
 const requestPatch = (): JsonObject => ({ metadata: { annotations: { 'reconcile.fluxcd.io/requestedAt': new Date().toISOString() } } });
@@ -178,11 +187,41 @@ async function watchChanges(client: KubeClient, io: CommandIO, o: UpOptions & { 
   }
 }
 
-function syncObjectsFor(o: UpOptions, url: string): JsonObject[] {
-  return [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system', labels: { 'app.kubernetes.io/instance': 'flux-system', 'app.kubernetes.io/part-of': 'lockstep' } } },
-    ...syncObjects({ name: 'flux-system', namespace: 'flux-system', url, branch: o.branch, path: o.path, interval: o.interval }),
-  ];
+/** What `up` applies: CRDs (or, with --install, the whole components manifest), the Namespace, the sync objects. */
+function objectsFor(o: UpOptions, url: string): JsonObject[] {
+  const sync = syncObjects({ name: 'flux-system', namespace: 'flux-system', url, branch: o.branch, path: o.path, interval: o.interval });
+  if (o.install) return [...componentsObjects({ version: lockstepVersion(), ...(o.install.image ? { image: o.install.image } : {}) }), ...sync];
+  return [...allCrds(), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system', labels: { 'app.kubernetes.io/instance': 'flux-system', 'app.kubernetes.io/part-of': 'lockstep' } } }, ...sync];
+}
+
+/** The image the --install Deployments run. */
+function installImage(o: UpOptions): string {
+  return o.install?.image ?? defaultComponentsOptions(lockstepVersion()).image;
+}
+
+/**
+ * Starts the in-process controllers (campaigning for the leader Lease, so another Lockstep controller
+ * process already reconciling this cluster keeps doing so; the one line about it comes first), or
+ * nothing with --install.
+ */
+async function startControllersFor(o: UpOptions, io: CommandIO, at: { client: KubeClient; storagePort: number }): Promise<UpControllers | undefined> {
+  if (o.install) return undefined;
+  const identity = upIdentity(o.dataDir);
+  const note = leaseMessage(await readLeaseHolder(at.client), identity);
+  if (note) new CliLogger(io.stderr, io.env).waiting(note);
+  return startUpControllers({
+    client: at.client,
+    storageDir: join(o.dataDir, 'storage'),
+    storagePort: at.storagePort,
+    logFile: join(o.dataDir, 'logs', 'controllers.log'),
+    metricsAddr: o.metricsAddr,
+    leaderElection: { ...leaderLease, identity },
+  });
+}
+
+function timeoutHint(o: UpOptions, rows: readonly ProgressRow[]): string {
+  if (!o.install || rows.some((x) => x.handled !== '' || x.revision !== '')) return '';
+  return ` (nothing was reconciled: are the controller Deployments running? kubectl -n flux-system get pods; their image is ${installImage(o)}, built from the Dockerfile)`;
 }
 
 /** Runs `up`; resolves to the exit code. Every failure ends with one line on stderr. */
@@ -205,11 +244,13 @@ export async function runUp(o: UpOptions, io: CommandIO): Promise<number> {
     mkdirSync(o.dataDir, { recursive: true });
     const ports = await stablePorts(o.dataDir);
     const repo = await resolveRepo(o, io, r, { onPush: () => void requestSourceReconcile(client).catch(() => undefined), ports });
-    log.action('installing CRDs and the sync objects (GitRepository and Kustomization flux-system)');
-    await applyObjects(client, [...allCrds(), ...syncObjectsFor(o, repo.url)]);
+    log.action(o.install ? 'installing the components (CRDs, RBAC, controller Deployments) and the sync objects' : 'installing CRDs and the sync objects (GitRepository and Kustomization flux-system)');
+    await applyObjects(client, objectsFor(o, repo.url));
     const requested = await requestReconcileAll(client);
-    r.controllers = await startUpControllers({ client, storageDir: join(o.dataDir, 'storage'), storagePort: ports.storage, logFile: join(o.dataDir, 'logs', 'controllers.log'), metricsAddr: o.metricsAddr });
-    printWhere(io, { cluster: r.cluster, url: repo.url, localDir: repo.localDir, controllers: r.controllers, branch: o.branch });
+    r.controllers = await startControllersFor(o, io, { client, storagePort: ports.storage });
+    const installed = o.install ? `Deployments source-controller and kustomize-controller in flux-system, image ${installImage(o)} (up runs no controllers itself)` : undefined;
+    printWhere(io, { cluster: r.cluster, url: repo.url, localDir: repo.localDir, controllers: r.controllers, branch: o.branch, installed });
+    if (o.install && repo.localDir) log.warning(`the controllers in the cluster fetch ${repo.url}, served from this machine only: pass --repo with a URL the cluster can reach`);
     const tty = (io.stdout as { isTTY?: boolean }).isTTY === true;
     const view: ProgressRenderer = tty ? new LiveTable(io.stdout as NodeJS.WritableStream & { columns?: number }) : new PlainLines(io.stdout, io.env);
     const res = await waitUntilReady(client, { ...o, requested }, view, stop);
@@ -222,7 +263,7 @@ export async function runUp(o: UpOptions, io: CommandIO): Promise<number> {
     if (res.result === 'timeout') {
       view.finish(res.rows, '✗ timed out');
       const pending = res.rows.filter((x) => x.state !== 'ready').map((x) => `${x.kind}/${x.name}: ${x.message || 'waiting'}`);
-      io.stderr.write(`✗ timeout after ${Math.round(o.timeoutMs / 1000)}s waiting for ${pending.join('; ') || 'a Kustomization to appear'}\n`);
+      io.stderr.write(`✗ timeout after ${Math.round(o.timeoutMs / 1000)}s waiting for ${pending.join('; ') || 'a Kustomization to appear'}${timeoutHint(o, res.rows)}\n`);
       return 1;
     }
     view.finish(res.rows, '✔ all Kustomizations are Ready');

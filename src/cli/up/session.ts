@@ -90,7 +90,15 @@ export interface UpControllers {
 }
 
 /** Starts source + kustomize controllers; logs go to `logFile` (JSON lines, what `lockstep logs` reads). */
-export async function startUpControllers(opts: { client: KubeClient; storageDir: string; storagePort: number; logFile: string; metricsAddr: string }): Promise<UpControllers> {
+export async function startUpControllers(opts: {
+  client: KubeClient;
+  storageDir: string;
+  storagePort: number;
+  logFile: string;
+  metricsAddr: string;
+  /** Campaign for this Lease and reconcile only while holding it. */
+  leaderElection?: { namespace: string; name: string; identity: string } | undefined;
+}): Promise<UpControllers> {
   const registry = await loadControllerRegistry();
   const factories = registry.select(['source', 'kustomize']);
   mkdirSync(dirname(opts.logFile), { recursive: true });
@@ -102,6 +110,7 @@ export async function startUpControllers(opts: { client: KubeClient; storageDir:
     logger,
     metricsAddr: opts.metricsAddr || undefined,
     settings: { concurrent: 4, storageDir: opts.storageDir, storageAddr: `127.0.0.1:${opts.storagePort}` },
+    leaderElection: opts.leaderElection,
   });
   await manager.start();
   return {
