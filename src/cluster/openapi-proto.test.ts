@@ -350,7 +350,11 @@ describe('kubectl oracle reads the protobuf OpenAPI v2', () => {
       all(one(pb.body, 9), 1).map((f) => text(f.bytes ?? Buffer.alloc(0), 1)),
       Object.keys(doc.definitions),
     );
-    assert.deepEqual([...named(one(pb.body, 8), 2).keys()], Object.keys(doc.paths));
+    const paths = named(one(pb.body, 8), 2);
+    assert.deepEqual([...paths.keys()], Object.keys(doc.paths));
+    const patch = one(paths.get('/api/v1/namespaces/{namespace}/configmaps/{name}') ?? assert.fail('configmaps path'), 8);
+    assert.deepEqual(texts(patch, 7), ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml']);
+    assert.deepEqual(exts(patch, 13)['x-kubernetes-group-version-kind'], { group: '', version: 'v1', kind: 'ConfigMap' });
     assert.equal((await getRaw(c, '/openapi/v2', 'text/html')).status, 406);
   });
 
@@ -445,13 +449,20 @@ items:
   test('apply and diff of built-ins and CRs keep working', async () => {
     const cm = (v: string): string => file('cm.yaml', `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm3, namespace: default}\ndata: {a: "${v}"}\n`);
     assert.match(await ok('apply', '-f', cm('1')), /created/);
-    assert.match(await ok('apply', '-f', cm('2')), /configured/);
+    const second = await k('apply', '-f', cm('2'), '-v=9');
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, /configured/);
+    assert.match(second.stderr, /PATCH .*-H "Content-Type: application\/strategic-merge-patch\+json"/, 'a built-in takes a strategic merge patch computed from /openapi/v3');
+    assert.doesNotMatch(second.stderr, /GET https:\S+\/openapi\/v2/, 'a built-in apply needs no /openapi/v2');
     const d = await k('diff', '-f', cm('3'));
     assert.equal(d.code, 1, d.stderr);
     assert.match(d.stdout, /-\s+a: "2"\n\+\s+a: "3"/);
     const g = (size: number): string => file('g.yaml', `apiVersion: proto.example.com/v1\nkind: Gizmo\nmetadata: {name: g3, namespace: default}\nspec: {size: ${size}}\n`);
     assert.match(await ok('apply', '-f', g(1)), /gizmo\.proto\.example\.com\/g3 created/);
-    assert.match(await ok('apply', '-f', g(2)), /configured/);
+    const secondCr = await k('apply', '-f', g(2), '-v=9');
+    assert.equal(secondCr.code, 0, secondCr.stderr);
+    assert.match(secondCr.stdout, /configured/);
+    assert.match(secondCr.stderr, /PATCH .*-H "Content-Type: application\/merge-patch\+json"/, 'a CR takes a JSON merge patch (its consumes have no strategic merge patch)');
     const dg = await k('diff', '-f', g(5));
     assert.equal(dg.code, 1, dg.stderr);
     assert.match(dg.stdout, /-\s+size: 2\n\+\s+size: 5/);

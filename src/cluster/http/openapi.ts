@@ -210,16 +210,33 @@ function basePath(r: ServedResource): string {
 }
 
 const QUERY_PARAMS = ['dryRun', 'fieldManager', 'fieldValidation', 'force'];
+const PATCH_REF = 'io.k8s.apimachinery.pkg.apis.meta.v1.Patch';
+
+/**
+ * The patch content types a resource accepts, as the API server lists them (`consumes` in v2, the request
+ * body's content in v3): custom resources take no strategic merge patch. kubectl's client-side apply reads
+ * them to choose between a strategic merge patch and a JSON merge patch.
+ */
+function patchTypes(r: ServedResource): string[] {
+  const types = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
+  return r.crd ? types.filter((t) => !t.startsWith('application/strategic')) : types;
+}
 
 function patchOperation(r: ServedResource, v3: boolean): JsonObject {
   const params: JsonObject[] = QUERY_PARAMS.map((name): JsonObject => (v3 ? { name, in: 'query', schema: { type: name === 'force' ? 'boolean' : 'string' } } : { name, in: 'query', type: name === 'force' ? 'boolean' : 'string', uniqueItems: true }));
-  return {
+  const op: JsonObject = {
     operationId: `patch${r.kind}`,
     'x-kubernetes-action': 'patch',
     'x-kubernetes-group-version-kind': gvkExt(r),
-    parameters: params,
-    responses: { '200': { description: 'OK' } },
   };
+  if (v3) {
+    const content: JsonObject = {};
+    for (const t of patchTypes(r)) content[t] = { schema: { $ref: `#/components/schemas/${PATCH_REF}` } };
+    return { ...op, parameters: params, requestBody: { content, required: true }, responses: { '200': { description: 'OK' } } };
+  }
+  const body: JsonObject = { name: 'body', in: 'body', required: true, schema: { $ref: `#/definitions/${PATCH_REF}` } };
+  const produces = r.crd ? ['application/json', 'application/yaml'] : ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
+  return { ...op, consumes: patchTypes(r), produces, parameters: [body, ...params], responses: { '200': { description: 'OK' } } };
 }
 
 function closure(defs: Record<string, JsonObject>, roots: Iterable<string>): Record<string, JsonObject> {
@@ -251,7 +268,7 @@ function v3Document(catalog: ResourceCatalog, group: string, version: string): J
   const rs = catalog.resourcesIn(group, version);
   if (rs.length === 0) return undefined;
   const built = buildDefinitions(catalog, false);
-  const roots = rs.map((r) => built.defOf.get(r)).filter((x): x is string => x !== undefined);
+  const roots = [PATCH_REF, ...rs.map((r) => built.defOf.get(r)).filter((x): x is string => x !== undefined)];
   const schemas = rewriteRefs(closure(built.definitions, roots), '#/components/schemas/') as JsonObject;
   const paths: JsonObject = {};
   for (const r of rs) paths[basePath(r)] = { patch: patchOperation(r, true) };
