@@ -23,8 +23,9 @@ import { pathToString } from './pathelement.js';
 import { removeMember, sortedCopy } from './rawset.js';
 import { jsonCopy, jsonEqual, withItemKeyMemo } from './shape.js';
 import type { Comparison } from './typed.js';
-import { FieldPathError, compareValues, ensureNamedFieldsAreMembers, fieldSetOf, isSame, removeItems } from './typed.js';
+import { FieldPathError, compareValues, fieldSetOf, isSame } from './typed.js';
 import type { RawNode } from './rawset.js';
+import { prune } from './prune.js';
 import { UNTRACKED_PATHS } from './untracked.js';
 import type { ApplyWalkOptions, ApplyWalkResult } from './walk.js';
 import { InvalidConfiguration, applyWalk, collectConfig } from './walk.js';
@@ -206,23 +207,6 @@ function recordChanges(opts: { oldObj: JsonValue; newObj: JsonValue; schema: Sch
   opts.managed.set(id, { ...opts.entry, fields: prev ? prev.fields.union(taken) : taken });
 }
 
-function prune(merged: JsonObject, opts: { managed: ManagedFields; lastSet: FieldSet; schema: SchemaNode | undefined }): JsonObject {
-  const { schema } = opts;
-  const lastNamed = ensureNamedFieldsAreMembers(opts.lastSet, schema);
-  const pruned = removeItems(merged, lastNamed, schema) ?? {};
-  let managedAll = new FieldSet();
-  for (const e of opts.managed.values()) managedAll = managedAll.union(e.fields);
-  const mergedNamed = ensureNamedFieldsAreMembers(fieldSetOf(merged, schema), schema);
-  const prunedNamed = ensureNamedFieldsAreMembers(fieldSetOf(pruned, schema), schema);
-  // Add back what any manager still owns …
-  const keep = prunedNamed.union(ensureNamedFieldsAreMembers(managedAll, schema));
-  const withOwned = removeItems(merged, mergedNamed.difference(keep), schema) ?? {};
-  // … and whatever was removed only because its parent went, unless this manager had applied it.
-  const ownedNamed = ensureNamedFieldsAreMembers(fieldSetOf(withOwned, schema), schema);
-  const result = removeItems(merged, mergedNamed.difference(ownedNamed).intersection(lastNamed), schema) ?? {};
-  return isJsonObject(result) ? result : {};
-}
-
 function validationError(e: FieldPathError, applied: KubeObject): MergeError {
   const what = `failed to create typed patch object (${gvString(applied.apiVersion)}, Kind=${applied.kind})`;
   return new MergeError(e.code, e.pointer, `${what}: ${e.message}`);
@@ -322,7 +306,7 @@ function walkResult(walk: ApplyWalkResult): Outcome {
 function pruned(opts: { walk: ApplyWalkResult; liveBody: JsonObject; managed: ManagedFields; lastSet: FieldSet; schema: SchemaNode | undefined }): Outcome {
   const { liveBody, managed, lastSet, schema } = opts;
   return withItemKeyMemo(() => {
-    const merged = prune(opts.walk.merged, { managed, lastSet, schema });
+    const merged = prune(opts.walk.merged, { sets: [...managed.values()].map((e) => e.fields), lastSet, schema });
     const comparison = compareValues(liveBody, merged, schema);
     return { merged, comparison, changed: !isSame(comparison) || !jsonEqual(liveBody, merged) };
   });

@@ -44,6 +44,7 @@ export const MAX_APPLY_DEPTH = 200;
 
 interface Walk {
   strict: boolean;
+  named?: boolean;
   ptr: (string | number)[];
   pes: string[];
 }
@@ -120,6 +121,11 @@ export interface FieldSetOptions {
    * a {@link FieldPathError}. Otherwise such places are tolerated (duplicates are owned as whole items).
    */
   strict?: boolean;
+  /**
+   * Also make declared struct fields that have children members: the set {@link ensureNamedFieldsAreMembers}
+   * would make of the result, built in the same walk.
+   */
+  named?: boolean;
 }
 
 /**
@@ -128,7 +134,7 @@ export interface FieldSetOptions {
  * values are implied by their children and not members themselves.
  */
 export function fieldSetOf(value: JsonValue, schema: Schema, opts: FieldSetOptions = {}): FieldSet {
-  const w: Walk = { strict: opts.strict ?? false, ptr: [], pes: [] };
+  const w: Walk = { strict: opts.strict ?? false, named: opts.named ?? false, ptr: [], pes: [] };
   const out = new FieldSet();
   if (w.strict) checkType(value, schema, w);
   const shape = shapeOf(schema, value);
@@ -165,7 +171,7 @@ function collectMap(m: JsonObject, s: Schema, out: FieldSet, w: Walk): void {
       w.pes.push(pe);
     }
     visit(v, childSchema(s, k), { parent: out, pe }, w);
-    if (v === null || (isJsonObject(v) && isEmptyObject(v)) || !isDeclaredField(s, k)) out.members.add(pe);
+    if (v === null || (isJsonObject(v) && isEmptyObject(v)) || !isDeclaredField(s, k) || (w.named === true && out.children.has(pe))) out.members.add(pe);
     if (w.strict) {
       w.ptr.pop();
       w.pes.pop();
