@@ -39,6 +39,7 @@ test('one download and one unpacked tree per digest; overlays do not leak betwee
       { path: 'base', overlay: { targetNamespace: 'two' }, want: ['ConfigMap two/settings tier=base'] },
       { path: './plain', overlay: { namePrefix: 'p-' }, want: ['ServiceAccount -/p-runner tier=-'] },
       { path: 'plain', overlay: {}, want: ['ServiceAccount -/runner tier=-'] },
+      { path: '/plain/', overlay: { namePrefix: 'q-' }, want: ['ServiceAccount -/q-runner tier=-'] },
     ];
     const results = await Promise.all(rows.map((r) => renderer.render({ ...req, path: r.path, overlay: r.overlay })));
     rows.forEach((r, i) => {

@@ -14,13 +14,13 @@
  * and since the build is synchronous no other render in this process can see it modified. `close()`
  * removes the folders.
  */
-import { existsSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, sep } from 'node:path';
+import { join } from 'node:path';
 import { downloadArtifact, unpackBuffer, type UnpackOptions } from '../../artifact/index.js';
 import type { JsonObject } from '../../kube/object.js';
-import { type FluxOverlay, OverlayError, renderFluxPath } from '../../render/flux-overlay.js';
+import { type FluxOverlay, OverlayError, renderFluxPath, resolvePath } from '../../render/flux-overlay.js';
 import { KustomizeError } from '../../render/kustomize/index.js';
 
 /** Where a failure happened: fetching/unpacking the artifact (or a missing path), or building. */
@@ -240,16 +240,14 @@ async function removeTree(t: Tree): Promise<void> {
  * path does not exist or leaves the tree (the build then fails before writing anything).
  */
 function saveKustomizationFiles(root: string, path: string | undefined): Array<{ file: string; text: Buffer | undefined }> {
-  let real: string;
+  let dir: string;
   try {
-    const top = realpathSync(root);
-    real = realpathSync(join(root, path ?? '.'));
-    if (real !== top && !real.startsWith(top + sep)) return [];
+    dir = resolvePath(root, path); // the folder the overlay writes to, resolved as the build resolves it
   } catch {
     return [];
   }
   return kustomizationFileNames.map((name) => {
-    const file = join(real, name);
+    const file = join(dir, name);
     return { file, text: existsSync(file) ? readFileSync(file) : undefined };
   });
 }
