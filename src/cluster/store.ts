@@ -44,6 +44,8 @@ export interface ChangeEvent {
   type: ChangeType;
   json: string;
   labels: Record<string, string> | undefined;
+  /** resourceVersion of the object before this change (internal: lets the store drop its old body). */
+  prevRv?: number;
   /**
    * The committed object itself while subscribers are told (read-only: it is shared); undefined in the change
    * log afterwards (the log keeps only JSON).
@@ -139,8 +141,15 @@ export class ObjectStore {
     del: Database.Statement;
     ev: Database.Statement;
     setRv: Database.Statement;
+    setLogStart: Database.Statement;
+    dropEvent: Database.Statement;
     prune: Database.Statement;
   };
+  /**
+   * Every `events` row from this resourceVersion on is kept (the persisted change log); older rows remain only
+   * while they hold an object's current body.
+   */
+  private logStart = 0;
   private readonly txn: (events: ChangeEvent[]) => void;
 
   constructor(opts: ObjectStoreOptions = {}) {
@@ -152,20 +161,47 @@ export class ObjectStore {
       this.db.pragma('synchronous = NORMAL');
     }
     this.db.exec(`
-      CREATE TABLE IF NOT EXISTS objects (rkey TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL, rv INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (rkey, ns, name)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS objects_v2 (rkey TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL, rv INTEGER NOT NULL, PRIMARY KEY (rkey, ns, name)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS events (rv INTEGER PRIMARY KEY, rkey TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);
     `);
+    this.migrateV1();
+    const setMeta = (k: string): Database.Statement => this.db.prepare(`INSERT INTO meta (k, v) VALUES ('${k}', ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v`);
     this.stmts = {
-      put: this.db.prepare('INSERT INTO objects (rkey, ns, name, rv, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (rkey, ns, name) DO UPDATE SET rv = excluded.rv, body = excluded.body'),
-      del: this.db.prepare('DELETE FROM objects WHERE rkey = ? AND ns = ? AND name = ?'),
+      put: this.db.prepare('INSERT INTO objects_v2 (rkey, ns, name, rv) VALUES (?, ?, ?, ?) ON CONFLICT (rkey, ns, name) DO UPDATE SET rv = excluded.rv'),
+      del: this.db.prepare('DELETE FROM objects_v2 WHERE rkey = ? AND ns = ? AND name = ?'),
       ev: this.db.prepare('INSERT INTO events (rv, rkey, ns, name, type, body) VALUES (?, ?, ?, ?, ?, ?)'),
-      setRv: this.db.prepare("INSERT INTO meta (k, v) VALUES ('rv', ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v"),
-      prune: this.db.prepare('DELETE FROM events WHERE rv <= ?'),
+      setRv: setMeta('rv'),
+      setLogStart: setMeta('logStart'),
+      dropEvent: this.db.prepare('DELETE FROM events WHERE rv = ?'),
+      // change-log rows below the horizon, except those holding an object's current body
+      prune: this.db.prepare(
+        'DELETE FROM events WHERE rv >= ? AND rv < ? AND NOT EXISTS (SELECT 1 FROM objects_v2 o WHERE o.rkey = events.rkey AND o.ns = events.ns AND o.name = events.name AND o.rv = events.rv)',
+      ),
     };
+    this.logStart = (this.db.prepare("SELECT v FROM meta WHERE k = 'logStart'").get() as { v: number } | undefined)?.v ?? 0;
     this.loadObjects();
     this.loadLog();
     this.txn = this.db.transaction((events: ChangeEvent[]) => this.writeAll(events));
+  }
+
+  /**
+   * Databases written before the body was stored once (`objects` with a `body` column): object bodies move to
+   * `events` (rows below the persisted change log, never replayed), objects to `objects_v2`. One transaction.
+   */
+  private migrateV1(): void {
+    const old = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'objects'").get();
+    if (!old) return;
+    this.db.transaction(() => {
+      const first = (this.db.prepare('SELECT MIN(rv) AS v FROM events').get() as { v: number | null }).v;
+      const rv = (this.db.prepare("SELECT v FROM meta WHERE k = 'rv'").get() as { v: number } | undefined)?.v ?? 0;
+      this.db.prepare("INSERT INTO meta (k, v) VALUES ('logStart', ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v").run(first ?? rv + 1);
+      this.db.exec(`
+        INSERT OR IGNORE INTO events (rv, rkey, ns, name, type, body) SELECT rv, rkey, ns, name, 'MODIFIED', body FROM objects;
+        INSERT OR REPLACE INTO objects_v2 (rkey, ns, name, rv) SELECT rkey, ns, name, rv FROM objects;
+        DROP TABLE objects;
+      `);
+    })();
   }
 
   /** (Re)builds the in-memory index and the resourceVersion from the database. */
@@ -178,7 +214,7 @@ export class ObjectStore {
     const row = this.db.prepare("SELECT v FROM meta WHERE k = 'rv'").get() as { v: number } | undefined;
     this.rv = row?.v ?? 0;
     this.durableRvValue = this.rv;
-    for (const r of this.db.prepare('SELECT rkey, ns, name, rv, body FROM objects').iterate() as Iterable<{ rkey: string; ns: string; name: string; rv: number; body: string }>) {
+    for (const r of this.db.prepare('SELECT o.rkey AS rkey, o.ns AS ns, o.name AS name, o.rv AS rv, e.body AS body FROM objects_v2 o JOIN events e ON e.rv = o.rv').iterate() as Iterable<{ rkey: string; ns: string; name: string; rv: number; body: string }>) {
       const labels = (JSON.parse(r.body) as KubeObject).metadata?.labels;
       this.nsIndex(r.rkey, r.ns).set(r.name, { rv: r.rv, json: r.body, ns: r.ns, name: r.name, labels });
       this.indexLabels(`${r.rkey}\u0000${r.ns}`, r.name, undefined, labels);
@@ -186,7 +222,7 @@ export class ObjectStore {
   }
 
   private loadLog(): void {
-    const evs = this.db.prepare('SELECT rv, rkey, ns, name, type, body FROM events ORDER BY rv DESC LIMIT ?').all(this.retain) as { rv: number; rkey: string; ns: string; name: string; type: ChangeType; body: string }[];
+    const evs = this.db.prepare('SELECT rv, rkey, ns, name, type, body FROM events WHERE rv >= ? ORDER BY rv DESC LIMIT ?').all(this.logStart, this.retain) as { rv: number; rkey: string; ns: string; name: string; type: ChangeType; body: string }[];
     for (const e of evs.reverse()) {
       const labels = (JSON.parse(e.body) as KubeObject).metadata?.labels;
       this.log.push({ rv: e.rv, rkey: e.rkey, ns: e.ns, name: e.name, type: e.type, json: e.body, labels });
@@ -210,9 +246,12 @@ export class ObjectStore {
 
   private writeAll(events: ChangeEvent[]): void {
     for (const ev of events) {
+      // the body is written once, in the change log; the object row points at it
       if (ev.type === 'DELETED') this.stmts.del.run(ev.rkey, ev.ns, ev.name);
-      else this.stmts.put.run(ev.rkey, ev.ns, ev.name, ev.rv, ev.json);
+      else this.stmts.put.run(ev.rkey, ev.ns, ev.name, ev.rv);
       this.stmts.ev.run(ev.rv, ev.rkey, ev.ns, ev.name, ev.type, ev.json);
+      // the previous body of the object, kept below the log horizon only for the object, is garbage now
+      if (ev.prevRv !== undefined && ev.prevRv < this.logStart) this.stmts.dropEvent.run(ev.prevRv);
     }
     const last = events[events.length - 1];
     if (last) this.stmts.setRv.run(last.rv);
@@ -239,7 +278,9 @@ export class ObjectStore {
     for (const ev of evs) {
       const idx = this.nsIndex(ev.rkey, ev.ns);
       const sk = `${ev.rkey}\u0000${ev.ns}`;
-      const before = idx.get(ev.name)?.labels;
+      const prev = idx.get(ev.name);
+      const before = prev?.labels;
+      if (prev) ev.prevRv = prev.rv;
       if (ev.type === 'DELETED') {
         if (idx.delete(ev.name)) this.sortedNames.delete(sk);
         this.indexLabels(sk, ev.name, before, undefined);
@@ -314,7 +355,13 @@ export class ObjectStore {
     if (this.writesSincePrune > this.retain / 4) {
       this.writesSincePrune = 0;
       const oldest = this.log[0];
-      if (oldest) this.stmts.prune.run(oldest.rv - 1);
+      if (oldest && oldest.rv > this.logStart) {
+        this.db.transaction(() => {
+          this.stmts.prune.run(this.logStart, oldest.rv);
+          this.stmts.setLogStart.run(oldest.rv);
+        })();
+        this.logStart = oldest.rv;
+      }
     }
   }
 

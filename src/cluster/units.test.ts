@@ -166,6 +166,54 @@ describe('object store', () => {
     s.close();
   });
 
+  test('bodies are stored once: old change-log rows are pruned unless an object still needs them, then dropped when it changes', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'store-')), 'state.db');
+    const s = new ObjectStore({ path, retainEvents: 4 });
+    const put = (name: string, data: string, type: 'ADDED' | 'MODIFIED' = 'ADDED'): void => {
+      s.commit([{ rkey: '/configmaps', ns: 'ns', name, type, obj: obj(name, data) }]);
+      s.flush();
+    };
+    put('keep', '1');
+    for (let i = 0; i < 8; i++) put(`x${i % 2}`, String(i), i < 2 ? 'ADDED' : 'MODIFIED');
+    const db = new Database(path, { readonly: true });
+    const rows = (): number[] => (db.prepare('SELECT rv FROM events ORDER BY rv').all() as { rv: number }[]).map((r) => r.rv);
+    try {
+      assert.ok(rows().includes(1), 'the body of an unchanged object survives pruning');
+      assert.ok(!rows().includes(2), 'a superseded body below the horizon is pruned');
+      put('keep', '2', 'MODIFIED');
+      assert.ok(!rows().includes(1), 'the old body goes once the object changed');
+    } finally {
+      db.close();
+    }
+    s.close();
+    const again = new ObjectStore({ path, retainEvents: 4 });
+    assert.deepEqual(again.list('/configmaps').map((e) => [e.name, e.rv, e.labels?.a]), [['keep', 10, '2'], ['x0', 8, '6'], ['x1', 9, '7']]);
+    assert.deepEqual(again.since(6)?.map((e) => e.rv), [7, 8, 9, 10]);
+    again.close();
+  });
+
+  test('a database of the first layout (bodies in objects) is migrated', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'store-')), 'state.db');
+    const db = new Database(path);
+    db.exec(`
+      CREATE TABLE objects (rkey TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL, rv INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (rkey, ns, name)) WITHOUT ROWID;
+      CREATE TABLE events (rv INTEGER PRIMARY KEY, rkey TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL);
+      CREATE TABLE meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);
+    `);
+    const a = JSON.stringify({ ...obj('a', 'old'), metadata: { ...obj('a', 'old').metadata, resourceVersion: '2' } });
+    const b = JSON.stringify({ ...obj('b'), metadata: { ...obj('b').metadata, resourceVersion: '5' } });
+    db.prepare('INSERT INTO objects VALUES (?, ?, ?, ?, ?)').run('/configmaps', 'ns', 'a', 2, a);
+    db.prepare('INSERT INTO objects VALUES (?, ?, ?, ?, ?)').run('/configmaps', 'ns', 'b', 5, b);
+    db.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)').run(4, '/configmaps', 'ns', 'c', 'DELETED', b);
+    db.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?, ?)').run(5, '/configmaps', 'ns', 'b', 'ADDED', b);
+    db.prepare("INSERT INTO meta VALUES ('rv', 5)").run();
+    db.close();
+    const s = new ObjectStore({ path });
+    assert.deepEqual(s.list('/configmaps').map((e) => [e.name, e.rv, e.labels?.a]), [['a', 2, 'old'], ['b', 5, '1']]);
+    assert.deepEqual([s.currentRv(), s.since(3)?.map((e) => `${e.type} ${e.name}`), s.since(2)], [5, ['DELETED c', 'ADDED b'], undefined]);
+    s.close();
+  });
+
   test('a failed group commit rejects its waiters and drops its changes from the index', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'store-')), 'state.db');
     const s = new ObjectStore({ path, busyTimeoutMs: 0 });
