@@ -79,7 +79,9 @@ test('prune removes exactly what the reference algorithm removes', () => {
       for (const schema of [deployment, undefined]) {
         const merged = (mergeValues(live, config, schema) ?? {}) as JsonObject;
         const lastSet = fieldSetOf(last, schema);
-        const sets = [fieldSetOf(config, schema), fieldSetOf(other, schema)];
+        // One owner decoded, one as managedFields are read (a FieldsV1 object not decoded).
+        const otherRaw = JSON.parse(fieldSetOf(other, schema).toFieldsV1Json()) as JsonObject;
+        const sets = [fieldSetOf(config, schema), FieldSet.lazy(otherRaw)];
         const before = JSON.stringify(merged);
         const got = prune(merged, { sets, lastSet, schema });
         assert.equal(JSON.stringify(merged), before, 'merged is not mutated');
