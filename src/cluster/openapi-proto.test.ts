@@ -302,6 +302,7 @@ spec:
               note: {type: string, nullable: true}
               bag: {type: object, x-kubernetes-preserve-unknown-fields: true, properties: {a: {type: string}}}
               port: {x-kubernetes-int-or-string: true, anyOf: [{type: integer}, {type: string}]}
+              template: {type: object, x-kubernetes-embedded-resource: true, properties: {spec: {type: object, properties: {x: {type: string}}}}}
   - name: v2
     served: true
     storage: false
@@ -408,7 +409,8 @@ items:
     assert.ok(!before.names.includes('com.example.proto.v1.Gizmo'));
     await ok('apply', '-f', file('crd.yaml', crd));
     const afterCrd = await v2Names();
-    assert.ok(afterCrd.names.includes('com.example.proto.v1.Gizmo') && afterCrd.names.includes('com.example.proto.v2.Gizmo'));
+    for (const n of ['com.example.proto.v1.Gizmo', 'com.example.proto.v1.GizmoList', 'com.example.proto.v2.Gizmo']) assert.ok(afterCrd.names.includes(n), n);
+    assert.notDeepEqual(afterCrd.body, before.body);
     const list = file(
       'crs.yaml',
       `apiVersion: v1
@@ -417,7 +419,7 @@ items:
 - apiVersion: proto.example.com/v1
   kind: Gizmo
   metadata: {name: g1, namespace: default}
-  spec: {size: 1, note: null, bag: {b: 1}, port: http, oops: 1}
+  spec: {size: 1, note: null, bag: {b: 1}, port: http, oops: 1, template: {apiVersion: v1, spec: {x: a}}}
   extra: 2
 - apiVersion: proto.example.com/v2
   kind: Gizmo
@@ -427,7 +429,8 @@ items:
     );
     const r = await k('apply', '-f', list);
     assert.equal(r.code, 1);
-    assert.match(r.stderr, /\[ValidationError\(Gizmo\): unknown field "extra" in com\.example\.proto\.v1\.Gizmo, ValidationError\(Gizmo\.spec\): unknown field "oops" in com\.example\.proto\.v1\.Gizmo\.spec\]/);
+    assert.match(r.stderr, /\[ValidationError\(Gizmo\): unknown field "extra" in com\.example\.proto\.v1\.Gizmo, ValidationError\(Gizmo\.spec\): unknown field "oops" in com\.example\.proto\.v1\.Gizmo\.spec, /);
+    assert.match(r.stderr, /ValidationError\(Gizmo\.spec\.template\): missing required field "kind" in com\.example\.proto\.v1\.Gizmo\.spec\.template\]/, 'an embedded resource requires kind and apiVersion');
     const ex = await ok('explain', 'gizmos.spec', '--output=plaintext-openapiv2');
     assert.match(ex, /KIND:\s+Gizmo\nVERSION:\s+proto\.example\.com\/v1/);
     assert.match(ex, /size\t<integer> -required-\n\s+How big\./);

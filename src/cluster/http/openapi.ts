@@ -164,9 +164,52 @@ function crdDefinition(r: ServedResource, crd: NonNullable<ServedResource['crd']
   if (!schema || (v2 && schema['x-kubernetes-preserve-unknown-fields'] === true)) {
     return v2 ? { type: 'object', ...gvk } : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, ...gvk };
   }
-  const s = v2 ? crdSchemaToV2(schema) : schema;
+  const s = withEmbeddedProperties(v2 ? crdSchemaToV2(schema) : schema, v2);
   const props = isJsonObject(s.properties) ? s.properties : {};
   return { ...s, properties: { ...props, ...typeMetaProperties() }, ...gvk };
+}
+
+/**
+ * Nodes marked `x-kubernetes-embedded-resource` get `apiVersion`, `kind` (both then required) and `metadata`
+ * properties, as the API server publishes them; in v2 not where unknown fields are preserved (kubectl would
+ * then reject the unknown fields).
+ */
+function withEmbeddedProperties(s: JsonObject, v2: boolean, depth = 0): JsonObject {
+  if (depth > 64) return s;
+  const out: JsonObject = { ...s };
+  if (isJsonObject(s.properties)) {
+    const props: JsonObject = {};
+    for (const [k, v] of Object.entries(s.properties)) props[k] = isJsonObject(v) ? withEmbeddedProperties(v, v2, depth + 1) : v;
+    out.properties = props;
+  }
+  if (isJsonObject(s.items)) out.items = withEmbeddedProperties(s.items, v2, depth + 1);
+  if (isJsonObject(s.additionalProperties)) out.additionalProperties = withEmbeddedProperties(s.additionalProperties, v2, depth + 1);
+  if (s['x-kubernetes-embedded-resource'] !== true || (v2 && s['x-kubernetes-preserve-unknown-fields'] === true)) return out;
+  const meta = typeMetaProperties();
+  out.properties = { ...(isJsonObject(out.properties) ? out.properties : {}), ...meta };
+  const required = Array.isArray(s.required) ? [...s.required] : [];
+  for (const f of ['kind', 'apiVersion']) if (!required.includes(f)) required.push(f);
+  out.required = required;
+  return out;
+}
+
+/** The `<Kind>List` definition of a CRD version, as the API server publishes it beside the kind's. */
+function crdListDefinition(r: ServedResource, crd: NonNullable<ServedResource['crd']>): JsonObject {
+  const names = isJsonObject(crd.spec) && isJsonObject(crd.spec.names) ? crd.spec.names : {};
+  const listKind = typeof names.listKind === 'string' && names.listKind ? names.listKind : `${r.kind}List`;
+  const meta = typeMetaProperties();
+  return {
+    type: 'object',
+    description: `${listKind} is a list of ${r.kind}`,
+    required: ['items'],
+    properties: {
+      apiVersion: meta.apiVersion ?? { type: 'string' },
+      items: { type: 'array', description: `List of ${r.plural}. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md`, items: { $ref: `#/definitions/${crdDefName(r)}` } },
+      kind: meta.kind ?? { type: 'string' },
+      metadata: { $ref: '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ListMeta', description: 'Standard list metadata. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds' },
+    },
+    'x-kubernetes-group-version-kind': [{ group: r.group, version: r.version, kind: listKind }],
+  };
 }
 
 /** `apiVersion`, `kind` and `metadata` as every built-in kind has them (with their descriptions). */
@@ -189,6 +232,7 @@ function buildDefinitions(catalog: ResourceCatalog, v2: boolean): Built {
     if (r.crd) {
       const name = crdDefName(r);
       defs[name] = crdDefinition(r, r.crd, v2);
+      defs[`${name}List`] = crdListDefinition(r, r.crd);
       defOf.set(r, name);
       continue;
     }
@@ -268,7 +312,9 @@ function v3Document(catalog: ResourceCatalog, group: string, version: string): J
   const rs = catalog.resourcesIn(group, version);
   if (rs.length === 0) return undefined;
   const built = buildDefinitions(catalog, false);
-  const roots = [PATCH_REF, ...rs.map((r) => built.defOf.get(r)).filter((x): x is string => x !== undefined)];
+  const kinds = rs.map((r) => built.defOf.get(r)).filter((x): x is string => x !== undefined);
+  // Each kind's list too (closure() skips names that are not defined).
+  const roots = [PATCH_REF, ...kinds, ...kinds.map((k) => `${k}List`)];
   const schemas = rewriteRefs(closure(built.definitions, roots), '#/components/schemas/') as JsonObject;
   const paths: JsonObject = {};
   for (const r of rs) paths[basePath(r)] = { patch: patchOperation(r, true) };
