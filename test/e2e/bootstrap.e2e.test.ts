@@ -5,7 +5,7 @@
  * idempotent re-run, and a change under clusters/NAME/flux-system in git changing the cluster.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -59,6 +59,16 @@ describe('lockstep bootstrap git', { timeout: 400_000 }, () => {
         run: () => lockstep(['bootstrap', 'git', '--url', server.repoUrl('missing.git'), '--path', 'clusters/dev', '--kubeconfig', kubeconfig, '--username', creds.username, '--password', creds.password], { cwd: dir }),
         code: 1,
         want: /missing\.git.*(not found|no git repository)/i,
+      },
+      {
+        name: 'a repository that is not a git repository',
+        run: async () => {
+          await mkdir(join(dir, 'repos', 'plain.git'), { recursive: true });
+          await writeFile(join(dir, 'repos', 'plain.git', 'README'), 'not a repository\n');
+          return lockstep(['bootstrap', 'git', '--url', server.repoUrl('plain.git'), '--path', 'clusters/dev', '--kubeconfig', kubeconfig, '--username', creds.username, '--password', creds.password], { cwd: dir });
+        },
+        code: 1,
+        want: /plain\.git.*(not found|no git repository|not a git repository).*check/i,
       },
       { name: 'path escaping the repository', run: () => lockstep(['bootstrap', 'git', '--url', url, '--path', '../x', '--kubeconfig', kubeconfig], { cwd: dir }), code: 2, want: /--path/ },
       { name: 'missing --path', run: () => lockstep(['bootstrap', 'git', '--url', url, '--kubeconfig', kubeconfig], { cwd: dir }), code: 2, want: /--path is required/ },

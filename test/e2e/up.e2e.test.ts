@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { eventually } from '../harness/eventually.js';
-import { git } from '../harness/git-servers.js';
+import { type GitHttpServer, git, startGitHttpServer } from '../harness/git-servers.js';
 import { runTool } from '../harness/tools.js';
 import { lockstep, lockstepBackground, lockstepBin, readExitStatus, recordExitArgv, requireBuilt } from './cli.js';
 
@@ -130,6 +130,7 @@ describe('lockstep up', { timeout: 600_000 }, () => {
 
   test('bad input ends with one line and a non-zero exit', async () => {
     const scratch = await mkdtemp(join(tmpdir(), 'lockstep-e2e-bad-'));
+    let protectedServer: GitHttpServer | undefined;
     try {
       await mkdir(join(scratch, 'plain'));
       const repo = join(scratch, 'fleet');
@@ -139,11 +140,18 @@ describe('lockstep up', { timeout: 600_000 }, () => {
       await git(['add', '-A'], repo);
       await git(['commit', '-q', '-m', 'init'], repo);
       await writeFile(join(scratch, 'unreachable.kubeconfig'), 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\n');
+      // A repository that needs credentials: the URL carries wrong ones.
+      const bare = join(scratch, 'repos', 'fleet.git');
+      await git(['clone', '-q', '--bare', repo, bare]);
+      protectedServer = await startGitHttpServer({ root: join(scratch, 'repos'), basic: { username: 'fleet', password: 's3cret' } });
+      const wrongCreds = protectedServer.repoUrl('fleet').replace('http://', 'http://fleet:wrong@');
+      // Each line names the failure and what to do about it.
       const cases: { name: string; args: string[]; want: RegExp }[] = [
-        { name: 'not a git repository', args: ['--repo', 'plain'], want: /not a git repository/ },
-        { name: 'unreachable cluster', args: ['--kubeconfig', 'unreachable.kubeconfig'], want: /cannot reach the cluster at https:\/\/127\.0\.0\.1:1/ },
-        { name: 'URL that does not exist', args: ['--repo', 'http://127.0.0.1:9/none.git', '--path', 'clusters/dev'], want: /GitRepository\/flux-system\.flux-system failed: .*(refused|reach|connect)/i },
-        { name: 'path with no manifests', args: ['--repo', 'fleet', '--path', 'clusters/none'], want: /Kustomization\/flux-system\.flux-system failed: .*clusters\/none/ },
+        { name: 'not a git repository', args: ['--repo', 'plain'], want: /not a git repository \(run "git init" and commit your manifests first\)/ },
+        { name: 'unreachable cluster', args: ['--kubeconfig', 'unreachable.kubeconfig'], want: /cannot reach the cluster at https:\/\/127\.0\.0\.1:1.*check/ },
+        { name: 'URL that does not exist', args: ['--repo', 'http://127.0.0.1:9/none.git', '--path', 'clusters/dev'], want: /GitRepository\/flux-system\.flux-system failed: .*(refused|reach|connect).* — check the --repo URL/i },
+        { name: 'path with no manifests', args: ['--repo', 'fleet', '--path', 'clusters/none'], want: /Kustomization\/flux-system\.flux-system failed: .*clusters\/none.* — check --path/ },
+        { name: 'wrong credentials', args: ['--repo', wrongCreds, '--path', 'clusters/dev'], want: /GitRepository\/flux-system\.flux-system failed: .*authentication failed.* — give credentials the repository accepts/ },
       ];
       for (const c of cases) {
         const data = `.lockstep-${c.name.replace(/\W+/g, '-')}`;
@@ -152,10 +160,17 @@ describe('lockstep up', { timeout: 600_000 }, () => {
         const lines = failureLines(r.stderr);
         assert.equal(lines.length, 1, `${c.name}: exactly one failure line: ${r.stderr}`);
         assert.match(lines[0] ?? '', c.want, c.name);
+        assert.doesNotMatch(r.stderr + r.stdout, /wrong@/, `${c.name}: credentials not printed`);
       }
-      // Nothing was committed to the user's repository.
+      // The right credentials in the URL work (they travel in a Secret, not in the GitRepository).
+      const right = await lockstep(['up', '--once', '--timeout', '90s', '--data', '.lockstep-right', '--repo', protectedServer.repoUrl('fleet').replace('http://', 'http://fleet:s3cret@'), '--path', 'clusters/dev'], { cwd: scratch });
+      assert.equal(right.code, 0, right.stderr);
+      assert.doesNotMatch(right.stderr + right.stdout, /s3cret/);
+      // Nothing was committed to the user's repositories; the wrong password is not echoed.
       assert.equal(await git(['rev-list', '--count', 'HEAD'], repo), '1');
+      assert.equal(await git(['rev-list', '--count', 'main'], bare), '1');
     } finally {
+      await protectedServer?.stop();
       await rm(scratch, { recursive: true, force: true });
     }
   });

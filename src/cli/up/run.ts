@@ -84,8 +84,27 @@ function isLocalPath(repo: string): boolean {
   return !/^[a-z][a-z0-9+.-]*:\/\//i.test(repo) && !/^[^/]+@[^/]+:/.test(repo);
 }
 
+/**
+ * Moves credentials out of an http(s) URL (`https://user:pass@host/repo`): the GitRepository gets the
+ * bare URL and a Secret `flux-system` with `username`/`password`, so they are neither stored in the
+ * object's spec nor printed.
+ */
+export function splitCredentials(raw: string): { url: string; basic?: { username: string; password: string } } {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return { url: raw };
+  }
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || (u.username === '' && u.password === '')) return { url: raw };
+  const basic = { username: decodeURIComponent(u.username), password: decodeURIComponent(u.password) };
+  u.username = '';
+  u.password = '';
+  return { url: u.toString(), basic };
+}
+
 /** Decides the repository to sync: the example copy, a served local path, or a remote URL. */
-async function resolveRepo(o: UpOptions, io: CommandIO, r: Resources, serve: { onPush: () => void; ports: UpPorts }): Promise<{ url: string; localDir?: string }> {
+async function resolveRepo(o: UpOptions, io: CommandIO, r: Resources, serve: { onPush: () => void; ports: UpPorts }): Promise<{ url: string; localDir?: string; basic?: { username: string; password: string } }> {
   if (o.repo === undefined || isLocalPath(o.repo)) {
     let dir: string;
     if (o.repo === undefined) {
@@ -102,7 +121,7 @@ async function resolveRepo(o: UpOptions, io: CommandIO, r: Resources, serve: { o
     r.refWatch = await watchBranch({ dir, branch: o.branch, onChange: serve.onPush });
     return { url: r.served.url, localDir: dir };
   }
-  return { url: o.repo };
+  return splitCredentials(o.repo);
 }
 
 function printWhere(io: CommandIO, info: { cluster: UpCluster; url: string; localDir?: string | undefined; controllers: UpControllers | undefined; branch: string; installed?: string | undefined }): void {
@@ -188,8 +207,9 @@ async function watchChanges(client: KubeClient, io: CommandIO, o: UpOptions & { 
 }
 
 /** What `up` applies: CRDs (or, with --install, the whole components manifest), the Namespace, the sync objects. */
-function objectsFor(o: UpOptions, url: string): JsonObject[] {
-  const sync = syncObjects({ name: 'flux-system', namespace: 'flux-system', url, branch: o.branch, path: o.path, interval: o.interval });
+function objectsFor(o: UpOptions, repo: { url: string; basic?: { username: string; password: string } | undefined }): JsonObject[] {
+  const sync: JsonObject[] = syncObjects({ name: 'flux-system', namespace: 'flux-system', url: repo.url, branch: o.branch, path: o.path, interval: o.interval, secretName: repo.basic ? 'flux-system' : undefined });
+  if (repo.basic) sync.unshift({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'flux-system', namespace: 'flux-system' }, type: 'Opaque', stringData: { ...repo.basic } });
   if (o.install) return [...componentsObjects({ version: lockstepVersion(), ...(o.install.image ? { image: o.install.image } : {}) }), ...sync];
   return [...allCrds(), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'flux-system', labels: { 'app.kubernetes.io/instance': 'flux-system', 'app.kubernetes.io/part-of': 'lockstep' } } }, ...sync];
 }
@@ -219,6 +239,20 @@ async function startControllersFor(o: UpOptions, io: CommandIO, at: { client: Ku
   });
 }
 
+/** What the user can do about a failed object, by the kind of failure its message names ('' when unsure). */
+export function failureHint(row: Pick<ProgressRow, 'kind' | 'message' | 'reason'>): string {
+  const m = `${row.reason} ${row.message}`;
+  if (row.kind === 'GitRepository') {
+    if (/authentication|permission denied|publickey|HTTP 40[13]/i.test(m)) return 'give credentials the repository accepts (for up: in the --repo URL; bootstrap git takes --username/--password, --token or --private-key-file)';
+    if (/not found|does not exist|no git repository|HTTP 404/i.test(m)) return 'check the --repo URL and --branch: nothing is served there';
+    if (/unreachable|refused|resolve|timed? ?out|ECONN/i.test(m)) return 'check the --repo URL: its host does not answer from here';
+    return '';
+  }
+  if (/path not found|no such file/i.test(m)) return 'check --path: it must name a folder of the repository that holds manifests';
+  if (/HealthCheckFailed|health/i.test(m)) return 'see why with: lockstep events, or kubectl describe on the objects named';
+  return 'fix the manifests in git; lockstep build kustomization flux-system --path DIR shows the error offline';
+}
+
 function timeoutHint(o: UpOptions, rows: readonly ProgressRow[]): string {
   if (!o.install || rows.some((x) => x.handled !== '' || x.revision !== '')) return '';
   return ` (nothing was reconciled: are the controller Deployments running? kubectl -n flux-system get pods; their image is ${installImage(o)}, built from the Dockerfile)`;
@@ -239,13 +273,13 @@ export async function runUp(o: UpOptions, io: CommandIO): Promise<number> {
     try {
       await client.requestJson({ method: 'GET', path: '/version' });
     } catch (err) {
-      throw new UpError(`cannot reach the cluster at ${client.server}: ${(err as Error).message}`);
+      throw new UpError(`cannot reach the cluster at ${client.server}: ${(err as Error).message} — check --kubeconfig/--context (kubectl --kubeconfig FILE version should answer)`);
     }
     mkdirSync(o.dataDir, { recursive: true });
     const ports = await stablePorts(o.dataDir);
     const repo = await resolveRepo(o, io, r, { onPush: () => void requestSourceReconcile(client).catch(() => undefined), ports });
     log.action(o.install ? 'installing the components (CRDs, RBAC, controller Deployments) and the sync objects' : 'installing CRDs and the sync objects (GitRepository and Kustomization flux-system)');
-    await applyObjects(client, objectsFor(o, repo.url));
+    await applyObjects(client, objectsFor(o, repo));
     const requested = await requestReconcileAll(client);
     r.controllers = await startControllersFor(o, io, { client, storagePort: ports.storage });
     const installed = o.install ? `Deployments source-controller and kustomize-controller in flux-system, image ${installImage(o)} (up runs no controllers itself)` : undefined;
@@ -257,7 +291,8 @@ export async function runUp(o: UpOptions, io: CommandIO): Promise<number> {
     if (res.result === 'interrupted') return 130;
     if (res.result === 'failed' && res.failed) {
       view.finish(res.rows, '✗ reconciliation failed');
-      io.stderr.write(`✗ ${res.failed.kind}/${res.failed.name}.${res.failed.namespace} failed: ${res.failed.message || res.failed.reason}\n`);
+      const hint = failureHint(res.failed);
+      io.stderr.write(`✗ ${res.failed.kind}/${res.failed.name}.${res.failed.namespace} failed: ${res.failed.message || res.failed.reason}${hint ? ` — ${hint}` : ''}\n`);
       return 1;
     }
     if (res.result === 'timeout') {
