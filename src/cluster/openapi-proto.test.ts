@@ -5,7 +5,7 @@
  * Lists, `explain --output=plaintext-openapiv2`, apply/diff of built-ins and CRs).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -366,6 +366,16 @@ describe('kubectl oracle reads the protobuf OpenAPI v2', () => {
     assert.match(r.stderr, /resource mapping not found for name: "w1" namespace: "default" from ".*widget\.yaml": no matches for kind "Widget" in version "proto\.example\.com\/v1"/);
     assert.match(r.stderr, /ensure CRDs are installed first/);
     assert.doesNotMatch(r.stderr, /protobuf/);
+    // Helm validates through the same kubectl machinery before installing.
+    mkdirSync(join(dir, 'chart', 'templates'), { recursive: true });
+    file('chart/Chart.yaml', 'apiVersion: v2\nname: demo\nversion: 0.1.0\n');
+    file('chart/templates/cr.yaml', 'apiVersion: proto.example.com/v1\nkind: Widget\nmetadata: {name: w1}\nspec: {size: 3}\n');
+    const helmHome = join(dir, 'helm');
+    const h = await runTool('helm', ['install', 'demo', join(dir, 'chart'), '-n', 'default'], {
+      env: { ...c.env, HELM_CACHE_HOME: join(helmHome, 'cache'), HELM_CONFIG_HOME: join(helmHome, 'config'), HELM_DATA_HOME: join(helmHome, 'data') },
+    });
+    assert.equal(h.code, 1);
+    assert.match(h.stderr, /INSTALLATION FAILED: unable to build kubernetes objects from release manifest: resource mapping not found for name: "w1" namespace: "" from "": no matches for kind "Widget" in version "proto\.example\.com\/v1"\nensure CRDs are installed first/);
     const removed = file('ing.yaml', 'apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: i1, namespace: default}\nspec: {}\n');
     const r2 = await k('apply', '-f', removed);
     assert.equal(r2.code, 1);

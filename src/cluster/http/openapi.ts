@@ -1,12 +1,18 @@
 /**
- * `/openapi/v2` and `/openapi/v3` for kubectl (`apply` patch metadata, `explain`, server-side field
- * validation detection). Definitions, with descriptions, come from Kubernetes 1.21's OpenAPI
- * (`src/cluster/openapi/kubernetes-openapi-v1.21.2.json.gz`, a copy of the shared reference); kinds served
- * in newer versions (e.g. autoscaling/v2) are tagged onto the definition the schema catalog uses for them, and
- * the catalog's overlay of post-1.21 fields (`src/kube/schema/overlay.ts`) is added.
- * CRDs contribute their `openAPIV3Schema`. Paths carry only PATCH operations with the
- * `x-kubernetes-group-version-kind` extension and the `fieldValidation`/`dryRun`/`fieldManager` query
- * parameters, which is what kubectl looks for to use server-side validation.
+ * `/openapi/v2` and `/openapi/v3` for kubectl and helm (`apply` patch metadata and patch type, `explain`,
+ * server-side field validation detection, client-side validation). Definitions, with descriptions, come from
+ * Kubernetes 1.21's OpenAPI (`src/cluster/openapi/kubernetes-openapi-v1.21.2.json.gz`, a copy of the shared
+ * reference); kinds served in newer versions (e.g. autoscaling/v2) are tagged onto the definition the schema
+ * catalog uses for them, and the catalog's overlay of post-1.21 fields (`src/kube/schema/overlay.ts`) is added.
+ * CRDs contribute their `openAPIV3Schema` (with `apiVersion`/`kind`/`metadata` and embedded-resource
+ * properties set, plus a `<Kind>List` definition), converted for v2 as the API server converts it.
+ * Paths carry only PATCH operations: the `x-kubernetes-group-version-kind` extension, the patch content types
+ * (v2 `consumes`, v3 `requestBody`) and the `fieldValidation`/`dryRun`/`fieldManager`/`force` query parameters,
+ * which is what kubectl looks for to pick server-side validation and the patch type.
+ *
+ * `/openapi/v2` is negotiated on `Accept` like kube-openapi's handler: JSON, or the gnostic protobuf
+ * (`openapi-proto.ts`) that kubectl asks for when a group version is missing from `/openapi/v3`; 406 for
+ * anything else. Every document is cached until the catalog (its resources or a CRD) changes.
  */
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -301,7 +307,14 @@ function v2Document(catalog: ResourceCatalog): JsonObject {
   const built = buildDefinitions(catalog, true);
   const paths: JsonObject = {};
   for (const r of catalog.resources()) paths[basePath(r)] = { patch: patchOperation(r, false) };
-  return { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths, definitions: built.definitions };
+  return {
+    swagger: '2.0',
+    info: { title: 'Kubernetes', version: 'v1.32.0' },
+    paths,
+    definitions: built.definitions,
+    securityDefinitions: { BearerToken: { description: 'Bearer Token authentication', type: 'apiKey', name: 'authorization', in: 'header' } },
+    security: [{ BearerToken: [] }],
+  };
 }
 
 function gvPath(group: string, version: string): string {
