@@ -165,6 +165,15 @@ test('immutable selector change: error without force, recreated with force annot
   const after = await client.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'api', namespace: 'immut' });
   assert.notEqual(after.metadata.uid, before.metadata.uid, 'recreated');
   assert.deepEqual((after['spec'] as { selector: unknown }).selector, { matchLabels: { app: 'v2' } });
+  // the same when the object is missing from the previous inventory (guessed absent): the failed dry-run
+  // leads to a read, and the existing object is recreated rather than reported as a failure
+  const guessed = await rm.apply([deployment('immut', 'api', { app: 'v3' })], { force: true, previousInventory: { entries: [] } });
+  assert.deepEqual(actions(guessed), ['Deployment/immut/api configured']);
+  const third = await client.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'api', namespace: 'immut' });
+  assert.notEqual(third.metadata.uid, after.metadata.uid, 'recreated again');
+  const bad = await rm.apply([deployment('immut', 'api', { app: 'v4' })], { previousInventory: { entries: [] } }).catch((e: unknown) => e);
+  assert.ok(bad instanceof ApplyError, String(bad));
+  assert.match(bad.message, /^Deployment\/immut\/api dry-run failed: .*immutable/, 'without force: the same error as with a read first');
 });
 
 test('prune: stale objects with our owner labels only, prune: disabled kept, reverse order, NotFound ignored', async () => {

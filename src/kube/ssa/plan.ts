@@ -81,7 +81,7 @@ function skipReason(desired: KubeObject, live: KubeObject | undefined): boolean 
 /**
  * Plans one object (see the module comment). Never throws: failures come back as {@link ObjectFailure}.
  * With a `hint` the GET is skipped; an object absent from the hint whose dry-run shows it exists (a
- * resourceVersion) is then read. An existing object for which {@link isCertainNoOp} holds is
+ * resourceVersion), or whose dry-run fails, is then read and planned again without the hint. An existing object for which {@link isCertainNoOp} holds is
  * `unchanged` without a dry-run.
  */
 export async function planObject(ctx: PlanContext, original: KubeObject, hint?: LiveHint): Promise<Planned | ObjectFailure> {
@@ -103,11 +103,10 @@ export async function planObject(ctx: PlanContext, original: KubeObject, hint?: 
   try {
     dryRun = await ctx.client.apply(desired, { fieldManager: ctx.fieldManager, force: true, dryRun: true });
   } catch (err) {
-    if (live && isImmutableError(err) && (ctx.force || isForceEnabled(desired) || isForceEnabled(live))) {
-      return { ...base, live, action: 'configured', recreate: true };
-    }
-    if (!live && err instanceof NoKindMatchError && ctx.pendingKinds?.has(`${ref.group}/${ref.kind}`)) return { ...base, live, action: 'created' };
-    return failure({ ref, subject, desired }, 'dry-run', err);
+    const decided = afterDryRunError(ctx, { ...base, live }, err);
+    // absent was only a guess (hint): the object may exist after all (an immutable field, adoption): read it and plan again
+    if (!decided && !live && hint) return planObject(ctx, original);
+    return decided ?? failure({ ref, subject, desired }, 'dry-run', err);
   }
   if (!live && hint && dryRun.metadata.resourceVersion) {
     // not in the owner-labelled list but it exists (adoption): read it and plan again from it
@@ -116,6 +115,14 @@ export async function planObject(ctx: PlanContext, original: KubeObject, hint?: 
   if (!live) return { ...base, live, dryRun, action: 'created' };
   const action = cleanup !== undefined || hasDrifted(live, dryRun) ? 'configured' : 'unchanged';
   return { ...base, live, dryRun, action, cleanup };
+}
+
+/** A plan despite a failed dry-run: recreate (immutable field under force) or created (kind of a pending CRD). */
+function afterDryRunError(ctx: PlanContext, p: Omit<Planned, 'action'>, err: unknown): Planned | undefined {
+  const { live, desired, ref } = p;
+  if (live && isImmutableError(err) && (ctx.force || isForceEnabled(desired) || isForceEnabled(live))) return { ...p, action: 'configured', recreate: true };
+  if (!live && err instanceof NoKindMatchError && ctx.pendingKinds?.has(`${ref.group}/${ref.kind}`)) return { ...p, action: 'created' };
+  return undefined;
 }
 
 /** The live object (from the hint or a read) and the apply body with the ignore rules resolved. */
