@@ -204,6 +204,25 @@ test('events lists, filters by --for and by type', async () => {
   assert.match(r.stderr, /no events found/);
 });
 
+test('events --watch prints the listing, then each new event once (either API), filtered, until --timeout', async () => {
+  const watching = run('events', '--for', 'ks/watched', '--watch', '--timeout=2s');
+  await new Promise((r) => setTimeout(r, 500));
+  const at = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const core = (name: string, obj: string, reason: string): KubeObject =>
+    ({ apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: ns }, involvedObject: { kind: 'Kustomization', name: obj, namespace: ns }, type: 'Normal', reason, message: `${reason} happened`, lastTimestamp: at, firstTimestamp: at, count: 1 }) as unknown as KubeObject;
+  await client.create(core('w.1', 'watched', 'ReconciliationSucceeded'));
+  await client.create(core('w.2', 'other', 'Ignored'));
+  await client.create({ apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'w.3', namespace: ns }, eventTime: new Date().toISOString().replace('Z', '000Z'), reportingController: 'kustomize-controller', reportingInstance: 'k-1', action: 'Reconcile', type: 'Warning', reason: 'BuildFailed', note: 'build failed', regarding: { kind: 'Kustomization', name: 'watched', namespace: ns } } as unknown as KubeObject);
+  const r = await watching;
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trimEnd().split('\n');
+  assert.match(lines[0] ?? '', /^LAST SEEN\s*\tTYPE/);
+  assert.deepEqual(lines.slice(1).map((l) => l.split('\t').slice(1, 4).map((c) => c.trim())), [
+    ['Normal', 'ReconciliationSucceeded', 'Kustomization/watched'],
+    ['Warning', 'BuildFailed', 'Kustomization/watched'],
+  ]);
+});
+
 test('get --watch prints the table, then a row per change, until --timeout', async () => {
   const watching = run('get', 'ks', 'apps', '--watch', '--timeout=2s');
   await new Promise((r) => setTimeout(r, 500));
