@@ -71,6 +71,21 @@ test('create, reconcile --with-source picks up a new commit, tree, trace', async
   );
   r = await run('tree', 'ks', 'root', '--compact');
   assert.equal(r.stdout, [`Kustomization/${ns}/root`, `└── Kustomization/${ns}/child`, ''].join('\n'));
+  r = await run('tree', 'ks', 'root', '--compact', '-o', 'json');
+  assert.equal(r.code, 0, r.stderr);
+  const gk = (Group: string, Kind: string) => ({ Group, Kind });
+  assert.deepEqual(JSON.parse(r.stdout), {
+    resource: { Namespace: ns, Name: 'root', GroupKind: gk('kustomize.toolkit.fluxcd.io', 'Kustomization') },
+    resources: [{ resource: { Namespace: ns, Name: 'child', GroupKind: gk('kustomize.toolkit.fluxcd.io', 'Kustomization') } }],
+  });
+  assert.match(r.stdout, /^\{\n {2}"resource": \{\n {4}"Namespace": /, "flux's field order and two-space indent");
+  r = await run('tree', 'ks', 'root', '-o', 'json');
+  const full = JSON.parse(r.stdout) as { resources: { resource: { Name: string; GroupKind: { Kind: string } }; resources?: { resource: { Name: string } }[] }[] };
+  assert.deepEqual(full.resources.map((x) => `${x.resource.GroupKind.Kind}/${x.resource.Name}`), ['Kustomization/child', 'Secret/creds', 'ConfigMap/settings']);
+  assert.deepEqual(full.resources[0]?.resources?.map((x) => x.resource.Name), ['nested']);
+  r = await run('tree', 'ks', 'root', '--compact', '-o', 'yaml');
+  assert.equal(r.stdout, `resource:\n  GroupKind:\n    Group: kustomize.toolkit.fluxcd.io\n    Kind: Kustomization\n  Name: root\n  Namespace: ${ns}\nresources:\n- resource:\n    GroupKind:\n      Group: kustomize.toolkit.fluxcd.io\n      Kind: Kustomization\n    Name: child\n    Namespace: ${ns}\n`);
+  assert.equal((await run('tree', 'ks', 'root', '-o', 'table')).code, 2);
 
   r = await run('trace', 'ConfigMap', 'nested');
   assert.equal(r.code, 0, r.stderr);
