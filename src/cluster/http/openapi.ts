@@ -116,8 +116,12 @@ interface Built {
 
 const OBJECT_META_REF = '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 
-/** OpenAPI v3 keywords OpenAPI v2 has no place for (gnostic refuses a v2 document that has them). */
-const V3_ONLY = ['allOf', 'anyOf', 'oneOf', 'not', 'nullable'];
+/**
+ * Keywords the API server drops from CRD schemas for v2: the junctors (value validations kubectl does not
+ * need; `anyOf`/`oneOf`/`not` do not exist in v2) and `nullable` (v3 only). gnostic refuses a v2 document
+ * that has the v3-only ones.
+ */
+const V2_DROPPED = ['allOf', 'anyOf', 'oneOf', 'not', 'nullable'];
 
 /**
  * A CRD schema as the API server publishes it in OpenAPI v2 (apiextensions' v2 conversion): junctors and
@@ -128,7 +132,7 @@ const V3_ONLY = ['allOf', 'anyOf', 'oneOf', 'not', 'nullable'];
  */
 export function crdSchemaToV2(s: JsonObject, depth = 0): JsonObject {
   const out: JsonObject = {};
-  for (const [k, v] of Object.entries(s)) if (!V3_ONLY.includes(k)) out[k] = v;
+  for (const [k, v] of Object.entries(s)) if (!V2_DROPPED.includes(k)) out[k] = v;
   if (s.nullable === true) {
     delete out.type;
     delete out.items;
