@@ -259,6 +259,7 @@ describe('crdSchemaToV2', () => {
       in: { type: 'object', required: ['a'], additionalProperties: { type: 'string', nullable: true } },
       want: { type: 'object', additionalProperties: {} },
     },
+    { name: 'a type kubectl does not know is dropped', in: { type: 'object', properties: { a: { type: 'null' }, b: { type: ['string'] } } }, want: { type: 'object', properties: { a: {}, b: {} } } },
     { name: 'int-or-string keeps no type', in: { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }] }, want: { 'x-kubernetes-int-or-string': true } },
   ];
   for (const c of cases) test(c.name, () => assert.deepEqual(crdSchemaToV2(c.in), c.want));

@@ -123,6 +123,9 @@ const OBJECT_META_REF = '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.Obje
  */
 const V2_DROPPED = ['allOf', 'anyOf', 'oneOf', 'not', 'nullable'];
 
+/** The types kubectl's v2 reader knows. */
+const SCHEMA_TYPES = new Set(['object', 'array', 'string', 'integer', 'number', 'boolean']);
+
 /**
  * A CRD schema as the API server publishes it in OpenAPI v2 (apiextensions' v2 conversion): junctors and
  * `nullable` removed; a nullable node loses its type, items and properties, a node preserving unknown fields
@@ -152,6 +155,8 @@ export function crdSchemaToV2(s: JsonObject, depth = 0): JsonObject {
     if (isJsonObject(out.additionalProperties)) out.additionalProperties = crdSchemaToV2(out.additionalProperties, depth + 1);
   }
   if (out.items === undefined && out.type === 'array') delete out.type;
+  // kubectl refuses the whole v2 document over one type it does not know; the API server never publishes one.
+  if (out.type !== undefined && !(typeof out.type === 'string' && SCHEMA_TYPES.has(out.type))) delete out.type;
   if (Array.isArray(out.required)) {
     const props = isJsonObject(s.properties) ? s.properties : {};
     const ap = s.additionalProperties;
