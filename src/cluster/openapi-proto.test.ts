@@ -5,13 +5,14 @@
  * Lists, `explain --output=plaintext-openapiv2`, apply/diff of built-ins and CRs).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
+import { crdsYaml } from '../api/crd.js';
 import type { JsonObject, JsonValue } from '../kube/object.js';
 import { startTestCluster, type TestCluster } from '../../test/harness/cluster.js';
 import { runTool, type ToolResult } from '../../test/harness/tools.js';
@@ -265,6 +266,9 @@ describe('crdSchemaToV2', () => {
   for (const c of cases) test(c.name, () => assert.deepEqual(crdSchemaToV2(c.in), c.want));
 });
 
+/** Flux's own CRDs (a read-only reference; not in every clone). */
+const FLUX_CRDS = '/work/shared/reference/flux-crds';
+
 /** GET with raw bytes (the shared harness reads bodies as text). */
 function getRaw(c: TestCluster, path: string, accept: string): Promise<{ status: number; type: string; body: Buffer }> {
   return new Promise((resolve, reject) => {
@@ -480,5 +484,13 @@ items:
     const dg = await k('diff', '-f', g(5));
     assert.equal(dg.code, 1, dg.stderr);
     assert.match(dg.stdout, /-\s+size: 2\n\+\s+size: 5/);
+  });
+
+  test("real-world CRDs (Lockstep's, and Flux's when the reference is on disk) keep the document readable", async () => {
+    await ok('apply', '--server-side', '-f', file('lockstep-crds.yaml', crdsYaml()));
+    if (existsSync(FLUX_CRDS)) await ok('apply', '--server-side', '-f', FLUX_CRDS);
+    const ex = await ok('explain', 'kustomizations.spec.sourceRef', '--output=plaintext-openapiv2');
+    assert.match(ex, /KIND:\s+Kustomization\nVERSION:\s+kustomize\.toolkit\.fluxcd\.io\/v1/);
+    assert.match(ex, /FIELDS:\n\s+apiVersion\t<string>/);
   });
 });
