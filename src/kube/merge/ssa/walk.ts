@@ -77,6 +77,8 @@ interface State extends Cmp {
   reordered: boolean;
   /** Set by {@link walkValue} on return: whether the value it walked was a leaf. */
   leaf: boolean;
+  /** Set by {@link walkMap} on return: whether the configuration's map it walked was `{}`. */
+  emptyMap: boolean;
   /** How a subtree taken unchanged from an input enters the result: copied, or shared. */
   take: <T extends JsonValue>(v: T) => T;
   /**
@@ -134,6 +136,7 @@ export function applyWalk(opts: ApplyWalkOptions): ApplyWalkResult {
     count: 0,
     reordered: false,
     leaf: false,
+    emptyMap: false,
     take,
     share: take === shareValue,
   };
@@ -245,13 +248,16 @@ function collectOnly(r: JsonValue, f: Facts, w: State): void {
 
 function walkMap(l: JsonValue | undefined, rm: JsonObject, f: Facts, w: State): JsonObject | undefined {
   const lm = isJsonObject(l) ? l : undefined;
-  if (emptyOrNil(lm) && isEmptyObject(rm)) {
+  const empty = isEmptyObject(rm);
+  if (empty && emptyOrNil(lm)) {
     cmpValue(l, rm, f.schema, w);
+    w.emptyMap = true;
     return w.share && lm !== undefined ? lm : {};
   }
   const m = mergeMap(lm, rm, f, w);
   if (m === undefined) cmpValue(l, undefined, f.schema, w);
   else if (l === undefined) w.added.insert(w.path);
+  w.emptyMap = empty;
   return m;
 }
 
@@ -318,7 +324,8 @@ function walkField(lv: JsonValue | undefined, rv: JsonValue, f: FieldFact, w: St
     if (lv !== undefined) cmpValue(lv, undefined, f.facts.schema, w);
   } else {
     mv = walkValue(lv, rv, f.facts, w);
-    if (w.leaf || !f.declared || (isJsonObject(rv) && isEmptyObject(rv))) member(w);
+    // (`emptyMap` is only looked at for maps: the value was walked by walkMap, last.)
+    if (w.leaf || !f.declared || (w.emptyMap && isJsonObject(rv))) member(w);
   }
   w.path.pop();
   return mv;
