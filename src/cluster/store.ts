@@ -328,7 +328,7 @@ export class ObjectStore {
     } catch (e) {
       // the index holds changes SQLite does not: go back to what is durable
       this.loadObjects();
-      for (const ev of batch.events) delete ev.obj;
+      for (const ev of batch.events) ev.obj = undefined;
       batch.reject(new StorageError(e));
       return;
     }
@@ -345,7 +345,7 @@ export class ObjectStore {
           this.onSubscriberError(e);
         }
       }
-      delete ev.obj;
+      ev.obj = undefined;
     }
   }
 
