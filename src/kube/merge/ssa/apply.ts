@@ -270,7 +270,7 @@ export function serverSideApply(opts: ApplyOptions): ApplyResult {
   }
   recordApplier({ managed, applierId, entry: applierEntry, previous, previousSize, config, changed: result.changed, now });
   capUpdateManagers(managed);
-  const object = ownRootAndMetadata(result.merged, [live, liveBody, applied]);
+  const object = ownRootAndMetadata(result.merged, [live as unknown as JsonObject | undefined, liveBody, applied as unknown as JsonObject]);
   return { object: setManagedFieldsSharing(object as unknown as KubeObject, managed), conflicts: [] };
 }
 
@@ -278,10 +278,17 @@ export function serverSideApply(opts: ApplyOptions): ApplyResult {
  * `merged` with its root and `metadata` objects its own (shallow copies where they are an input's), so
  * that managedFields can be set and callers may edit the top two levels.
  */
-function ownRootAndMetadata(merged: JsonObject, inputs: readonly (object | undefined)[]): JsonObject {
-  const out = inputs.includes(merged) ? { ...merged } : merged;
+function ownRootAndMetadata(merged: JsonObject, inputs: readonly (JsonObject | undefined)[]): JsonObject {
+  let out = merged;
+  for (const i of inputs) if (i === merged) out = { ...merged };
   const md = out.metadata;
-  if (isJsonObject(md) && inputs.some((i) => i !== undefined && (i as { metadata?: unknown }).metadata === md)) out.metadata = { ...md };
+  if (!isJsonObject(md)) return out;
+  for (const i of inputs) {
+    if (i !== undefined && i.metadata === md) {
+      out.metadata = { ...md };
+      break;
+    }
+  }
   return out;
 }
 

@@ -34,10 +34,18 @@ export const MAX_MANAGED_ENTRIES = 1000;
 
 /** What makes a manager distinct, as the JSON the API server builds it from (also used to sort). */
 export function managerId(e: Pick<ManagerEntry, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
-  let id = `{"manager":${JSON.stringify(e.manager)},"operation":${JSON.stringify(e.operation)}`;
-  if (e.operation !== 'Apply' && e.apiVersion) id += `,"apiVersion":${JSON.stringify(e.apiVersion)}`;
-  if (e.subresource) id += `,"subresource":${JSON.stringify(e.subresource)}`;
+  let id = `{"manager":${jsonString(e.manager)},"operation":"${e.operation}"`;
+  if (e.operation !== 'Apply' && e.apiVersion) id += `,"apiVersion":${jsonString(e.apiVersion)}`;
+  if (e.subresource) id += `,"subresource":${jsonString(e.subresource)}`;
   return `${id}}`;
+}
+
+/** Names of managers and API versions as they usually are: nothing to escape in JSON. */
+const PLAIN = /^[\w.:/@+-]*$/;
+
+/** `JSON.stringify` of a string (a plain one quoted directly). */
+function jsonString(s: string): string {
+  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s);
 }
 
 /** Why managedFields could not be decoded. */
