@@ -16,6 +16,7 @@
  */
 import Database from 'better-sqlite3';
 import type { KubeObject } from '../kube/object.js';
+import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { clone } from './meta.js';
 
 /** The kind of a change, as watch events name them. */
@@ -31,6 +32,9 @@ export interface StoredEntry {
   /** The parsed object while it is in the store's small cache (never handed out: {@link ObjectStore.read} copies). */
   parsed?: KubeObject;
 }
+
+/** Writes between two WAL checkpoints (a write is one or two 4 KiB pages; SQLite's own default is 1,000 pages). */
+const CHECKPOINT_EVERY = 500;
 
 /** How many recently written objects are also kept parsed (reads then copy instead of parsing, ~3× cheaper). */
 const PARSED_CACHE = 4096;
@@ -136,6 +140,10 @@ export class ObjectStore {
   private readonly parsedRing: (StoredEntry | undefined)[] = new Array<StoredEntry | undefined>(PARSED_CACHE);
   private parsedPos = 0;
   private writesSincePrune = 0;
+  /** The database file (undefined in memory). */
+  private path: string | undefined;
+  private checkpointer: Checkpointer | undefined;
+  private writesSinceCheckpoint = 0;
   private readonly stmts: {
     put: Database.Statement;
     del: Database.Statement;
@@ -159,6 +167,9 @@ export class ObjectStore {
     if (opts.path) {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
+      // checkpoints run in a worker (see checkpointer.ts), not inside commits on the event loop
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.path = opts.path;
     }
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS objects_v2 (rkey TEXT NOT NULL, ns TEXT NOT NULL, name TEXT NOT NULL, rv INTEGER NOT NULL, PRIMARY KEY (rkey, ns, name)) WITHOUT ROWID;
@@ -333,6 +344,7 @@ export class ObjectStore {
       return;
     }
     const evs = batch.events;
+    this.requestCheckpoint(evs.length);
     this.durableRvValue = evs[evs.length - 1]?.rv ?? this.durableRvValue;
     for (const ev of evs) this.log.push(ev);
     this.trimLog(evs.length);
@@ -347,6 +359,22 @@ export class ObjectStore {
       }
       ev.obj = undefined;
     }
+  }
+
+  /** Every {@link CHECKPOINT_EVERY} writes, asks the checkpoint worker (started on first need) to run. */
+  private requestCheckpoint(added: number): void {
+    if (!this.path) return;
+    this.writesSinceCheckpoint += added;
+    if (this.writesSinceCheckpoint < CHECKPOINT_EVERY) return;
+    this.writesSinceCheckpoint = 0;
+    this.checkpointer ??= startCheckpointer(this.path, {
+      onError: (m) => process.emitWarning(`cluster store: WAL checkpoint failed: ${m}`),
+      onDead: (m) => {
+        process.emitWarning(`cluster store: checkpoint worker stopped (${m}); checkpointing in the server again`);
+        if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+      },
+    });
+    this.checkpointer.request();
   }
 
   private trimLog(added: number): void {
@@ -502,6 +530,8 @@ export class ObjectStore {
   /** Writes what is pending, then closes the database (checkpointing the WAL). */
   close(): void {
     if (this.db.open) this.flush();
+    void this.checkpointer?.close();
+    this.checkpointer = undefined;
     this.subscribers.clear();
     if (this.db.open) this.db.close();
   }

@@ -1,10 +1,11 @@
 /** Unit tables for the cluster's pure pieces: selectors, names, the store's change log, protobuf bodies. */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { KubeObject } from '../kube/object.js';
+import { eventually } from '../../test/harness/eventually.js';
 import { ApiError } from './errors.js';
 import { decodeKubeProtobuf } from './http/protobuf.js';
 import { parsePath } from './http/route.js';
@@ -212,6 +213,24 @@ describe('object store', () => {
     assert.deepEqual(s.list('/configmaps').map((e) => [e.name, e.rv, e.labels?.a]), [['a', 2, 'old'], ['b', 5, '1']]);
     assert.deepEqual([s.currentRv(), s.since(3)?.map((e) => `${e.type} ${e.name}`), s.since(2)], [5, ['DELETED c', 'ADDED b'], undefined]);
     s.close();
+  });
+
+  test('WAL checkpoints run in the worker: the database file fills while the server only commits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-'));
+    const path = join(dir, 'state.db');
+    const s = new ObjectStore({ path });
+    const big = 'x'.repeat(2000);
+    const before = statSync(path).size;
+    for (let i = 0; i < 600; i++) {
+      s.commit([{ rkey: '/configmaps', ns: 'ns', name: `c${i}`, type: 'ADDED', obj: { ...obj(`c${i}`), data: { big } } }]);
+      if (i % 16 === 15) s.flush();
+    }
+    s.flush();
+    try {
+      await eventually(() => assert.ok(statSync(path).size > before + 600 * 2000, `database file ${statSync(path).size} bytes`), { timeoutMs: 10_000, what: 'checkpoint' });
+    } finally {
+      s.close();
+    }
   });
 
   test('a failed group commit rejects its waiters and drops its changes from the index', async () => {
