@@ -12,8 +12,9 @@ import type { Command, CommandArgs, CommandIO } from '../command.js';
 import { UsageError, bool, durationFlag, guard, kubeFlags, kubeFlagsHelp, list, nameArg, namespaceOf, str, withKube } from '../output/context.js';
 import { cliKindByName, successMessage } from '../output/kinds.js';
 import { CliLogger } from '../output/logger.js';
-import { waitForObject, readyState } from '../output/wait.js';
+import { attemptState, waitForObject } from '../output/wait.js';
 import { toFluxYaml } from '../output/yaml.js';
+import { gitSecretData, sshKeyFlags, sshKeyFlagsHelp } from '../secrets/git.js';
 
 const createFlags = {
   ...kubeFlags,
@@ -166,7 +167,7 @@ async function upsertAndWait(obj: KubeObject, args: CommandArgs, io: CommandIO):
       ref,
       text: `waiting for ${kind} reconciliation`,
       done: (o) => {
-        const s = readyState(o);
+        const s = attemptState(o, { created: existing === undefined });
         return s.state === 'progressing' ? undefined : s;
       },
       timeoutMs: k.timeoutMs,
@@ -181,19 +182,30 @@ async function upsertAndWait(obj: KubeObject, args: CommandArgs, io: CommandIO):
 }
 
 /**
- * Basic-auth credentials (`--username/--password`, http(s) only, no `--secret-ref`): upserts Secret
- * `<name>` with them and points `spec.secretRef` at it, as flux does (not with `--export`).
+ * Credentials for a GitRepository without `--secret-ref` (not with `--export`), as flux does: for an
+ * ssh:// URL a key pair (generated, or `--private-key-file`) and the host's known_hosts (scanned, or
+ * `--known-hosts-file`), printing the public key to add to the repository as a deploy key; for http(s)
+ * `--username/--password` or `--bearer-token`. Upserts Secret `<name>` and points `spec.secretRef` at it.
  */
 async function applyCredentials(obj: KubeObject, args: CommandArgs, io: CommandIO): Promise<void> {
-  const username = str(args, 'username');
-  const password = str(args, 'password');
-  if (obj.kind !== gitRepositoryKind || str(args, 'secret-ref') || (!username && !password)) return;
+  if (obj.kind !== gitRepositoryKind || str(args, 'secret-ref')) return;
   const spec = (obj as unknown as { spec: JsonObject }).spec;
-  if (String(spec['url']).startsWith('ssh:')) throw new UsageError('--username/--password are for http(s) URLs; for SSH create a Secret with identity and known_hosts and pass --secret-ref');
+  const url = String(spec['url']);
+  const ssh = url.startsWith('ssh:');
+  if (!ssh && !str(args, 'username') && !str(args, 'password') && !str(args, 'bearer-token')) {
+    for (const f of Object.keys(sshKeyFlags)) if (str(args, f)) throw new UsageError(`--${f} is for ssh:// URLs`);
+    return;
+  }
   const log = new CliLogger(io.stderr, io.env);
-  if (String(spec['url']).startsWith('http:')) log.warning('insecure configuration: credentials configured for an HTTP URL');
+  if (ssh) log.generate(str(args, 'private-key-file') ? 'reading the deploy key pair' : 'generating deploy key pair');
+  const data = await gitSecretData(args, url, { timeoutMs: durationFlag(args, 'timeout', 60_000) });
+  if (data.deployKey) {
+    log.success(`deploy key: ${data.deployKey}`);
+    log.waiting('add it to the repository as a read-only deploy key (the source fails with "authentication failed" until then)');
+  }
+  if (url.startsWith('http:')) log.warning('insecure configuration: credentials configured for an HTTP URL');
   const name = obj.metadata.name ?? '';
-  const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: obj.metadata.namespace }, type: 'Opaque', stringData: { ...(username ? { username } : {}), ...(password ? { password } : {}) } } as unknown as KubeObject;
+  const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: obj.metadata.namespace }, type: 'Opaque', stringData: data.stringData } as unknown as KubeObject;
   log.action('applying secret with repository credentials');
   await withKube(args, io, (k) => k.client.apply(secret, { fieldManager: 'lockstep', force: true }));
   spec['secretRef'] = { name };
@@ -235,8 +247,11 @@ Flags:
   --commit SHA         git commit (with --branch, the branch is cloned to find it)
   --secret-ref NAME    existing Secret with SSH or basic credentials
   -u, --username NAME  basic auth username (stored in Secret NAME; not with --export)
-  -p, --password PASS  basic auth password
-  --ignore-paths LIST  paths to ignore (comma-separated)
+  -p, --password PASS  basic auth password (ssh://: the passphrase of --private-key-file)
+  --bearer-token TOKEN bearer token for http(s) (stored in Secret NAME)
+  -s, --silent         accepted for flux compatibility (lockstep never prompts for the deploy key)
+SSH (ssh:// URL without --secret-ref; Secret NAME gets identity, identity.pub, known_hosts):
+${sshKeyFlagsHelp}  --ignore-paths LIST  paths to ignore (comma-separated)
   --recurse-submodules include git submodules
   --fetch-timeout DURATION  git operation timeout
 ${commonHelp}
@@ -247,6 +262,9 @@ Examples:
 
   # Create a source pinned to a semver range and wait until it is ready
   lockstep create source git podinfo --url=https://github.com/stefanprodan/podinfo --tag-semver=">=6.0.0 <7.0.0"
+
+  # Over SSH with a generated ed25519 deploy key (printed: add it to the repository)
+  lockstep create source git fleet --url=ssh://git@git.example.com/org/fleet --branch=main --ssh-key-algorithm=ed25519
 `,
   options: {
     ...createFlags,
@@ -259,6 +277,9 @@ Examples:
     'secret-ref': { type: 'string' },
     username: { type: 'string', short: 'u' },
     password: { type: 'string', short: 'p' },
+    'bearer-token': { type: 'string' },
+    silent: { type: 'boolean', short: 's' },
+    ...sshKeyFlags,
     'ignore-paths': { type: 'string', multiple: true },
     'recurse-submodules': { type: 'boolean' },
     'fetch-timeout': { type: 'string' },
@@ -312,4 +333,70 @@ Examples:
   run: (args, io) => runCreate(kustomizationFromFlags, args, io),
 };
 
-export const createCommands: readonly Command[] = [createSourceGitCommand, createKustomizationCommand];
+/** The Secret `create secret git` writes (stringData, as flux prints it). */
+async function gitSecretFromFlags(args: CommandArgs): Promise<{ secret: JsonObject; deployKey?: string | undefined }> {
+  const name = nameArg(args, 'Secret');
+  const url = str(args, 'url');
+  if (!url) throw new UsageError('url is required');
+  const data = await gitSecretData(args, url, { timeoutMs: durationFlag(args, 'timeout', 60_000) });
+  const labels = parseLabels(args);
+  return {
+    secret: { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: namespaceOf(args), ...(labels ? { labels } : {}) }, stringData: data.stringData },
+    deployKey: data.deployKey,
+  };
+}
+
+export const createSecretGitCommand: Command = {
+  path: ['create', 'secret', 'git'],
+  summary: 'Create or update a Secret with git credentials',
+  help: `Usage: lockstep create secret git NAME --url URL [flags]
+
+Creates or updates a Secret a GitRepository can reference with spec.secretRef (or prints it with
+--export), as "flux create secret git": for an ssh:// URL a key pair (generated, or --private-key-file;
+the public key is printed: add it to the repository as a deploy key) and the host's known_hosts
+(ssh-keyscan of the URL's host, or --known-hosts-file); for http(s) --username/--password or
+--bearer-token, and --ca-crt-file.
+
+Flags:
+  --url URL                 git address: ssh://, http:// or https://
+  -u, --username NAME       basic auth username
+  -p, --password PASS       basic auth password (ssh://: the passphrase of --private-key-file)
+  --bearer-token TOKEN      bearer token
+  --ca-crt-file FILE        CA certificate for https
+${sshKeyFlagsHelp}  --label KEY=VALUE         set labels on the Secret (repeatable)
+  --export                  print the Secret (YAML) instead of applying it
+
+${kubeFlagsHelp}
+Examples:
+  lockstep create secret git fleet-auth --url=ssh://git@git.example.com/org/fleet --export
+  lockstep create secret git fleet-auth --url=ssh://git@git.example.com/org/fleet --private-key-file=./id_ed25519
+  lockstep create secret git fleet-auth --url=https://git.example.com/org/fleet -u git -p "$TOKEN"
+`,
+  options: {
+    ...kubeFlags,
+    url: { type: 'string' },
+    username: { type: 'string', short: 'u' },
+    password: { type: 'string', short: 'p' },
+    'bearer-token': { type: 'string' },
+    'ca-crt-file': { type: 'string' },
+    label: { type: 'string', multiple: true },
+    export: { type: 'boolean' },
+    ...sshKeyFlags,
+  },
+  run: (args, io) =>
+    guard(io, async () => {
+      const { secret, deployKey } = await gitSecretFromFlags(args);
+      if (bool(args, 'export')) {
+        io.stdout.write(toFluxYaml(secret));
+        return 0;
+      }
+      const log = new CliLogger(io.stderr, io.env);
+      if (deployKey) log.success(`deploy key: ${deployKey}`);
+      await withKube(args, io, (k) => k.client.apply(secret as unknown as KubeObject, { fieldManager: 'lockstep', force: true }));
+      const meta = secret['metadata'] as { name: string; namespace: string };
+      log.success(`git secret '${meta.name}' created in '${meta.namespace}' namespace`);
+      return 0;
+    }),
+};
+
+export const createCommands: readonly Command[] = [createSourceGitCommand, createKustomizationCommand, createSecretGitCommand];

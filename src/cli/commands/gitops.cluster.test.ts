@@ -5,10 +5,12 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { parse } from 'yaml';
 import { join } from 'node:path';
 import { type KustomizeEnv, startKustomizeEnv } from '../../controllers/kustomize/testing.js';
-import { GitFixture, type GitHttpServer, type TestRepo, startGitHttpServer } from '../../../test/harness/git-servers.js';
+import { GitFixture, type GitHttpServer, type TestRepo, sshdAvailable, startGitHttpServer, startSshServer } from '../../../test/harness/git-servers.js';
 import { runCapture } from '../output/testing.js';
 
 let env: KustomizeEnv;
@@ -157,4 +159,59 @@ test('suspend stops drift correction, resume restores it', async () => {
   assert.match(r.stderr, /✔ Kustomization resumed\n◎ waiting for Kustomization reconciliation\n✔ Kustomization reconciliation completed\n✔ applied revision main@sha1:/);
   cm = await env.client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: ns });
   assert.equal((cm as { data?: Record<string, string> }).data?.['color'], 'green');
+});
+
+test('SSH: create secret git generates keys and scans host keys; create source git with --private-key-file is Ready, with a generated key fails on auth', { skip: !sshdAvailable() && 'sshd not installed (scripts/install-system-deps.sh)' }, async () => {
+  const sshd = await startSshServer({ root: fx.reposDir });
+  const scratch = mkdtempSync(join(tmpdir(), 'lockstep-cli-ssh-'));
+  try {
+    const url = sshd.repoUrl(repo.name);
+    const hostLine = sshd.knownHosts.trim();
+    // --export: the Secret as flux prints it, with a generated ed25519 key and the scanned host key.
+    let r = await run('create', 'secret', 'git', 'gen', `--url=${url}`, '--ssh-key-algorithm=ed25519', '--export');
+    assert.equal(r.code, 0, r.stderr);
+    const doc = parse(r.stdout) as { kind: string; metadata: { name: string; namespace: string }; stringData: Record<string, string> };
+    assert.equal(doc.kind, 'Secret');
+    assert.deepEqual(Object.keys(doc.stringData).sort(), ['identity', 'identity.pub', 'known_hosts']);
+    assert.match(doc.stringData['identity'] ?? '', /^-----BEGIN OPENSSH PRIVATE KEY-----\n/);
+    assert.match(doc.stringData['identity.pub'] ?? '', /^ssh-ed25519 [A-Za-z0-9+/=]+\n$/);
+    assert.ok((doc.stringData['known_hosts'] ?? '').split('\n').includes(hostLine), `scanned: ${doc.stringData['known_hosts'] ?? ''} want ${hostLine}`);
+    // The default algorithm is flux's (ecdsa p384); applied, it says so.
+    r = await run('create', 'secret', 'git', 'gen', `--url=${url}`);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /✔ deploy key: ecdsa-sha2-nistp384 \S+\n✔ git secret 'gen' created in '.+' namespace\n$/);
+    // An authorised key from a file: the source becomes Ready over SSH.
+    const keyFile = join(scratch, 'id');
+    writeFileSync(keyFile, sshd.clientKey, { mode: 0o600 });
+    r = await run('create', 'source', 'git', 'over-ssh', `--url=${url}`, '--branch=main', `--private-key-file=${keyFile}`, '--timeout=60s');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /✚ reading the deploy key pair\n✔ deploy key: \S+ \S+\n/);
+    assert.match(r.stderr, /✔ fetched revision main@sha1:[0-9a-f]{40}\n$/);
+    const secret = (await env.client.get({ apiVersion: 'v1', kind: 'Secret', name: 'over-ssh', namespace: ns })) as { data?: Record<string, string> };
+    assert.equal(Buffer.from(secret.data?.['identity'] ?? '', 'base64').toString(), sshd.clientKey);
+    assert.ok(Buffer.from(secret.data?.['known_hosts'] ?? '', 'base64').toString().split('\n').includes(hostLine));
+    // A generated key the server does not know: the deploy key is printed, the source fails on auth.
+    r = await run('create', 'source', 'git', 'new-key', `--url=${url}`, '--branch=main', '--ssh-key-algorithm=ed25519', '--timeout=30s');
+    assert.equal(r.code, 1, r.stderr);
+    const printed = /✔ deploy key: (ssh-ed25519 \S+)\n/.exec(r.stderr)?.[1];
+    assert.ok(printed, r.stderr);
+    const genSecret = (await env.client.get({ apiVersion: 'v1', kind: 'Secret', name: 'new-key', namespace: ns })) as { data?: Record<string, string> };
+    assert.equal(Buffer.from(genSecret.data?.['identity.pub'] ?? '', 'base64').toString().trim(), printed);
+    assert.match(r.stderr.trimEnd().split('\n').at(-1) ?? '', /^✗ .*(authentication|permission denied|publickey)/i);
+    // Flags that do not fit: one line, exit 2.
+    const bad: string[][] = [
+      ['create', 'secret', 'git', 'x', `--url=${url}`, '--ssh-key-algorithm=dsa', '--export'],
+      ['create', 'secret', 'git', 'x', `--url=${url}`, `--known-hosts-file=${join(scratch, 'missing')}`, '--export'],
+      ['create', 'secret', 'git', 'x', '--url=https://example.invalid/r', `--private-key-file=${keyFile}`, '--export'],
+      ['create', 'secret', 'git', 'x', `--url=${url}`, '--ssh-ecdsa-curve=p999', '--export'],
+    ];
+    for (const argv of bad) {
+      const b = await run(...argv);
+      assert.equal(b.code, 2, `${argv.join(' ')}: ${b.stderr}`);
+      assert.equal(b.stderr.trimEnd().split('\n').length, 1, b.stderr);
+    }
+  } finally {
+    await sshd.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { humanDuration } from './age.js';
 import { formatTable } from './table.js';
 import { resolvesAsNonString, toFluxYaml } from './yaml.js';
-import { readyState } from './wait.js';
+import { attemptState, readyState } from './wait.js';
 import type { KubeObject } from '../../kube/object.js';
 
 test('humanDuration matches kubectl ages', () => {
@@ -76,4 +76,21 @@ test('diff colouring: headers bold, hunks cyan, removals red, additions green', 
   const text = '--- a (live)\n+++ a (merged)\n@@ -1 +1 @@\n-x: 1\n+x: 2\n same';
   assert.equal(colourDiff(text, palette(false)), text);
   assert.equal(colourDiff(text, palette(true)), '\x1b[1m--- a (live)\x1b[0m\n\x1b[1m+++ a (merged)\x1b[0m\n\x1b[36m@@ -1 +1 @@\x1b[0m\n\x1b[31m-x: 1\x1b[0m\n\x1b[32m+x: 2\x1b[0m\n same');
+});
+
+test('attemptState: a retrying failure of the current generation is failed; an attempt running now or an older generation is not', () => {
+  const o = (gen: number, observed: number, conditions: { type: string; status: string; reason: string; message?: string }[]): KubeObject =>
+    ({ apiVersion: 'x/v1', kind: 'GitRepository', metadata: { name: 'a', generation: gen }, status: { observedGeneration: observed, conditions } }) as unknown as KubeObject;
+  const cases: { name: string; obj: KubeObject; want: string }[] = [
+    { name: 'fetch failed, retrying', obj: o(1, 1, [{ type: 'Reconciling', status: 'True', reason: 'ProgressingWithRetry' }, { type: 'FetchFailed', status: 'True', reason: 'AuthenticationFailed', message: 'auth' }, { type: 'Ready', status: 'False', reason: 'AuthenticationFailed' }]), want: 'failed' },
+    { name: 'ready false, retrying', obj: o(2, 2, [{ type: 'Reconciling', status: 'True', reason: 'ProgressingWithRetry' }, { type: 'Ready', status: 'False', reason: 'BuildFailed' }]), want: 'failed' },
+    { name: 'attempt running now', obj: o(2, 2, [{ type: 'Reconciling', status: 'True', reason: 'Progressing' }, { type: 'Ready', status: 'False', reason: 'BuildFailed' }]), want: 'progressing' },
+    { name: 'failure of an older generation', obj: o(3, 2, [{ type: 'Reconciling', status: 'True', reason: 'ProgressingWithRetry' }, { type: 'FetchFailed', status: 'True', reason: 'GitOperationFailed' }]), want: 'progressing' },
+    { name: 'ready', obj: o(1, 1, [{ type: 'Ready', status: 'True', reason: 'Succeeded' }]), want: 'ready' },
+  ];
+  for (const c of cases) assert.equal(attemptState(c.obj).state, c.want, c.name);
+  // Just created: a failure counts although the controller left observedGeneration behind.
+  const fresh = o(1, -1, [{ type: 'Reconciling', status: 'True', reason: 'ProgressingWithRetry' }, { type: 'FetchFailed', status: 'True', reason: 'AuthenticationFailed' }]);
+  assert.equal(attemptState(fresh).state, 'progressing');
+  assert.equal(attemptState(fresh, { created: true }).state, 'failed');
 });

@@ -60,6 +60,34 @@ export function readyState(obj: KubeObject): ReadyState {
   return { state: 'progressing', message: ready?.message ?? 'waiting to be reconciled', reason: ready?.reason ?? '' };
 }
 
+/** Abnormal-true conditions of sources that mean the last attempt failed (source-controller's). */
+const attemptFailureConditions = ['FetchFailed', 'BuildFailed', 'StorageOperationFailed'];
+
+/**
+ * Like {@link readyState}, but an object whose last attempt failed and that is only retrying counts as
+ * failed: a source's FetchFailed/BuildFailed/StorageOperationFailed=True, or Ready=False beside
+ * Reconciling=ProgressingWithRetry. (Reconciling=Progressing is an attempt running now: still in
+ * progress.) For commands that wait for one reconcile's verdict, as flux's do. `created`: the caller
+ * created the object just now, so any failure is of its current spec.
+ */
+export function attemptState(obj: KubeObject, opts: { created?: boolean } = {}): ReadyState {
+  const s = readyState(obj);
+  if (s.state !== 'progressing') return s;
+  // Conditions left from an attempt at an older spec are not this spec's verdict — unless the caller
+  // just created the object (controllers do not record observedGeneration for a failed attempt).
+  const st = (obj as { status?: unknown }).status;
+  const observed = isJsonObject(st) ? st['observedGeneration'] : undefined;
+  if (!opts.created && obj.metadata.generation !== undefined && observed !== obj.metadata.generation) return s;
+  for (const type of attemptFailureConditions) {
+    const c = conditionOf(obj, type);
+    if (c?.status === 'True') return { state: 'failed', reason: c.reason, message: c.message };
+  }
+  const rec = conditionOf(obj, 'Reconciling');
+  const ready = conditionOf(obj, 'Ready');
+  if (rec?.status === 'True' && rec.reason === 'ProgressingWithRetry' && ready?.status === 'False') return { state: 'failed', reason: ready.reason, message: ready.message };
+  return s;
+}
+
 /** Thrown when a wait ends without the object settling. Carries the last status message. */
 export class WaitTimeoutError extends Error {
   override readonly name = 'WaitTimeoutError';
