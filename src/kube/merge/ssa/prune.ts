@@ -3,12 +3,21 @@
  * everything the applier applied last time is removed, then what any manager still owns is added back,
  * then what went only because its parent went, unless the applier had applied it itself. Struct fields
  * that have children count as members throughout (EnsureNamedFieldsAreMembers).
+ *
+ * The Updater compares the field sets of whole intermediate values; here each intermediate value is the
+ * merged one with subtrees removed (sharing the rest), so what a removal lost is found by walking the two
+ * side by side and skipping the subtrees they share, and "what nobody owns" is looked up in each manager's
+ * set where it is needed instead of in their union. `prune.test.ts` checks the result against the
+ * Updater's steps on random values and sets.
  */
-import type { JsonObject } from '../../object.js';
+import type { JsonObject, JsonValue } from '../../object.js';
 import { isJsonObject } from '../../object.js';
 import type { SchemaNode } from '../../schema/types.js';
 import { FieldSet } from './fieldset.js';
-import { ensureNamedFieldsAreMembers, fieldSetOf, removeItems } from './typed.js';
+import type { RawNode } from './rawset.js';
+import type { Schema } from './shape.js';
+import { ItemKeyError, LEAF, LIST, MAP, childSchema, isDeclaredField, itemElement, itemSchema, shapeOf } from './shape.js';
+import { ensureNamedFieldsAreMembers, fieldSetOf, isEmptyObject, removeItems } from './typed.js';
 
 /** Input of {@link prune}. */
 export interface PruneOptions {
@@ -21,22 +30,179 @@ export interface PruneOptions {
 
 /**
  * The merged object pruned of what the applier applied before and no longer applies (see the module
- * comment). Unchanged subtrees are shared with `merged`.
+ * comment). Unchanged subtrees are shared with `merged`, which is not mutated. List-map item keys are
+ * computed many times: run it inside `withItemKeyMemo`.
  */
 export function prune(merged: JsonObject, opts: PruneOptions): JsonObject {
   const { schema } = opts;
   const lastNamed = ensureNamedFieldsAreMembers(opts.lastSet, schema);
+  // 1. Everything the applier applied last time goes.
   const pruned = removeItems(merged, lastNamed, schema) ?? {};
-  let managedAll = new FieldSet();
-  for (const s of opts.sets) managedAll = managedAll.union(s);
-  const named = { named: true };
-  const mergedNamed = fieldSetOf(merged, schema, named);
-  const prunedNamed = fieldSetOf(pruned, schema, named);
-  // Add back what any manager still owns …
-  const keep = prunedNamed.union(ensureNamedFieldsAreMembers(managedAll, schema));
-  const withOwned = removeItems(merged, mergedNamed.difference(keep), schema) ?? {};
-  // … and whatever was removed only because its parent went, unless this manager had applied it.
-  const ownedNamed = fieldSetOf(withOwned, schema, named);
-  const result = removeItems(merged, mergedNamed.difference(ownedNamed).intersection(lastNamed), schema) ?? {};
+  // 2. What that lost, unless a manager owns it: named(merged) − (named(pruned) ∪ named(owned)).
+  const owners: Cursor[] = [];
+  for (const s of opts.sets) {
+    const c = cursorOf(s);
+    if (c !== undefined) owners.push(c);
+  }
+  const withOwned = removeItems(merged, withoutOwned(lost(merged, pruned, schema), owners, schema), schema) ?? {};
+  // 3. What step 2 lost that the applier had applied: named(merged) − named(withOwned), within named(last).
+  const result = removeItems(merged, lost(merged, withOwned, schema).intersection(lastNamed), schema) ?? {};
   return isJsonObject(result) ? result : {};
+}
+
+// ---------------------------------------------------------------------------------------------------
+// What a removal lost
+
+/** The named field set of a value (the paths below it). */
+function named(v: JsonValue, s: Schema): FieldSet {
+  return fieldSetOf(v, s, { named: true });
+}
+
+/** The named field set of `v` is not empty (stops at the first path). */
+function hasPaths(v: JsonValue, s: Schema): boolean {
+  const shape = shapeOf(s, v);
+  if (shape === MAP && isJsonObject(v)) {
+    for (const k in v) if (isMemberOf(k, v[k] as JsonValue, s)) return true;
+    return false;
+  }
+  if (shape === LIST && Array.isArray(v)) return v.some((item) => elementOf(s as SchemaNode, item) !== undefined);
+  return false;
+}
+
+/** Whether the entry `k` of a map (schema `s`) is in the named field set of the map. */
+function isMemberOf(k: string, v: JsonValue, s: Schema): boolean {
+  if (v === null || !isDeclaredField(s, k)) return true;
+  if (isJsonObject(v) && isEmptyObject(v)) return true;
+  const cs = childSchema(s, k);
+  return shapeOf(cs, v) === LEAF || hasPaths(v, cs);
+}
+
+/** The path element of a list item; undefined for an item without one (not in any field set). */
+function elementOf(s: SchemaNode, item: JsonValue): string | undefined {
+  try {
+    return itemElement(s, item);
+  } catch (e) {
+    if (e instanceof ItemKeyError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * named(m) − named(x), for `x` = `m` with items removed (removeItems: subtrees either shared with `m`,
+ * reduced, or gone).
+ */
+function lost(m: JsonValue, x: JsonValue | undefined, s: Schema): FieldSet {
+  if (x === m) return new FieldSet();
+  if (x === undefined) return named(m, s);
+  const shape = shapeOf(s, m);
+  if (shape === MAP && isJsonObject(m) && isJsonObject(x)) return lostInMap(m, x, s);
+  if (shape === LIST && Array.isArray(m) && Array.isArray(x)) return lostInList(m, x, s as SchemaNode);
+  return new FieldSet();
+}
+
+function lostInMap(m: JsonObject, x: JsonObject, s: Schema): FieldSet {
+  const out = new FieldSet();
+  for (const k in m) {
+    const mv = m[k] as JsonValue;
+    const xv = Object.hasOwn(x, k) ? x[k] : undefined;
+    if (xv === mv) continue;
+    const pe = `f:${k}`;
+    if (isMemberOf(k, mv, s) && (xv === undefined || !isMemberOf(k, xv, s))) out.members.add(pe);
+    if (mv === null) continue;
+    const cs = childSchema(s, k);
+    const below = lost(mv, xv, cs);
+    if (!below.isEmpty()) out.children.set(pe, below);
+  }
+  return out;
+}
+
+function lostInList(m: JsonValue[], x: JsonValue[], s: SchemaNode): FieldSet {
+  const out = new FieldSet();
+  const itemS = itemSchema(s);
+  const inX = new Map<string, JsonValue>();
+  for (const item of x) {
+    const pe = elementOf(s, item);
+    if (pe !== undefined && !inX.has(pe)) inX.set(pe, item);
+  }
+  const seen = new Map<string, number>();
+  const pes = m.map((item) => elementOf(s, item));
+  for (const pe of pes) if (pe !== undefined) seen.set(pe, (seen.get(pe) ?? 0) + 1);
+  for (let i = 0; i < m.length; i++) {
+    const pe = pes[i];
+    if (pe === undefined) continue;
+    const xi = inX.get(pe);
+    // Items that share a key are members without children, kept or removed together.
+    if ((seen.get(pe) as number) > 1) {
+      if (xi === undefined) out.members.add(pe);
+      continue;
+    }
+    if (xi === undefined) out.members.add(pe);
+    const below = lost(m[i] as JsonValue, xi, itemS);
+    if (!below.isEmpty()) out.children.set(pe, below);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// What nobody owns
+
+/** A position in a manager's set: a decoded set, or a FieldsV1 node of a set not decoded (canonical). */
+type Cursor = FieldSet | RawNode;
+
+function cursorOf(s: FieldSet): Cursor | undefined {
+  if (s.isEmpty()) return undefined;
+  return (s.undecodedFieldsV1() as RawNode | undefined) ?? s;
+}
+
+function rawHasChildren(n: RawNode): boolean {
+  for (const k in n) if (k !== '.') return true;
+  return false;
+}
+
+/** `pe` is a member at the cursor. */
+function memberAt(c: Cursor, pe: string): boolean {
+  if (c instanceof FieldSet) return c.members.has(pe);
+  const n = Object.hasOwn(c, pe) ? c[pe] : undefined;
+  if (n === undefined) return false;
+  if ('.' in n) return true;
+  for (const _ in n) return false;
+  return true;
+}
+
+/** The cursor below `pe` when the set has paths there. */
+function childAt(c: Cursor, pe: string): Cursor | undefined {
+  if (c instanceof FieldSet) return c.children.get(pe);
+  const n = Object.hasOwn(c, pe) ? c[pe] : undefined;
+  return n !== undefined && rawHasChildren(n) ? n : undefined;
+}
+
+/** The schema below a path element, as ensureNamedFieldsAreMembers navigates it. */
+function schemaBelow(s: Schema, pe: string): Schema {
+  if (pe.startsWith('f:')) return childSchema(s, pe.slice(2));
+  return pe.startsWith('k:') ? itemSchema(s) : undefined;
+}
+
+/**
+ * The paths of `x` outside ensureNamedFieldsAreMembers(union of the owners' sets): owned by no manager,
+ * and not a declared struct field some manager owns paths below.
+ */
+function withoutOwned(x: FieldSet, owners: readonly Cursor[], s: Schema): FieldSet {
+  if (owners.length === 0 || x.isEmpty()) return x;
+  const members = new Set<string>();
+  for (const m of x.members) {
+    if (owners.some((o) => memberAt(o, m))) continue;
+    if (m.startsWith('f:') && isDeclaredField(s, m.slice(2)) && owners.some((o) => childAt(o, m) !== undefined)) continue;
+    members.add(m);
+  }
+  const children = new Map<string, FieldSet>();
+  for (const [pe, c] of x.children) {
+    const below: Cursor[] = [];
+    for (const o of owners) {
+      const b = childAt(o, pe);
+      if (b !== undefined) below.push(b);
+    }
+    const d = withoutOwned(c, below, schemaBelow(s, pe));
+    if (!d.isEmpty()) children.set(pe, d);
+  }
+  return new FieldSet(members, children);
 }
