@@ -318,8 +318,24 @@ async function serveResource(deps: HandlerDeps, rr: ResourceRequest): Promise<vo
   }
 }
 
+/** True when no other served version shares the resource's storage: stored JSON can be sent as it is. */
+function servedAlone(core: ClusterCore, r: ServedResource): boolean {
+  let n = 0;
+  for (const x of core.catalog.resources()) if (x.rkey === r.rkey && ++n > 1) return false;
+  return n === 1;
+}
+
 async function serveGet(deps: HandlerDeps, rr: ResourceRequest, r: ServedResource): Promise<void> {
   const { p } = rr;
+  if (!p.subresource && !wantsTable(rr.req.headers.accept) && servedAlone(deps.core, r)) {
+    // the stored JSON is the response: no parse and re-encode (what health-check polling mostly asks for)
+    const e = deps.core.store.get(r.rkey, r.namespaced ? p.namespace ?? '' : '', p.name ?? '');
+    if (e) {
+      await settled(deps.core);
+      sendJson(rr.res, 200, e.json);
+      return;
+    }
+  }
   let obj = deps.core.get(r, p.namespace, p.name ?? '');
   await settled(deps.core);
   if (p.subresource === 'scale') obj = deps.core.scaleOf(r, obj);
@@ -362,7 +378,7 @@ async function serveList(deps: HandlerDeps, rr: ResourceRequest, r: ServedResour
     return;
   }
   const gv = groupVersion(r);
-  const single = core.catalog.resources().filter((x) => x.rkey === r.rkey).length === 1;
+  const single = servedAlone(core, r);
   const item = (json: string): string => (single ? json : JSON.stringify(core.decode(r, json)));
   const meta: JsonObject = { resourceVersion: result.resourceVersion };
   if (result.continue) meta.continue = result.continue;
