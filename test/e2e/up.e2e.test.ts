@@ -42,15 +42,19 @@ describe('lockstep up', { timeout: 600_000 }, () => {
     await tmux(['new-session', '-d', '-s', 'up', '-x', '160', '-y', '45', '-c', dir, '-e', 'NO_COLOR=1', '-e', 'KUBECONFIG=/dev/null', '--', ...cmd]);
     try {
       const frames: string[] = [];
+      let tableAt = 0;
       const exit = await eventually(
         async () => {
           frames.push(await tmux(['capture-pane', '-p', '-t', 'up']));
+          if (!tableAt && /✔ all Kustomizations are Ready/.test(frames.at(-1) ?? '')) tableAt = Date.now();
           const st = await readExitStatus(statusFile);
           if (!st) throw new Error(`still running: ${frames.at(-1) ?? ''}`);
           return st;
         },
         { timeoutMs: 240_000, intervalMs: 300, what: 'up --once to exit' },
       );
+      // Exits promptly once the final table is drawn (it closes its servers, watches and controllers).
+      if (tableAt) assert.ok(Date.now() - tableAt < 15_000, `exited ${Date.now() - tableAt} ms after the final table`);
       const final = await tmux(['capture-pane', '-p', '-t', 'up']);
       assert.deepEqual(exit, { code: 0, signal: null }, final);
       assert.ok(frames.some((f) => /⠋|⠙|⠹|⠸|⠼|⠴|⠦|⠧|⠇|⠏/.test(f) && /reconciling: \d+\/\d+ Kustomizations Ready/.test(f)), 'a live progress frame was shown');
