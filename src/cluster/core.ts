@@ -26,7 +26,7 @@ import type { AdmissionOperation, AdmissionPlugin, AdmissionRequest, DeleteOptio
 import type { AdmissionRequestExtras } from './admission/index.js';
 import { labelEqualities, matchFields, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import { convertEventFor, EVENTS_RKEY } from './event-conversion.js';
-import type { ChangeEvent, ObjectStore, StoreWrite, StoredEntry } from './store.js';
+import { type ChangeEvent, type ObjectStore, type StoreWrite, type StoredEntry, ownerTerm } from './store.js';
 import { unknownFieldPaths } from './validation.js';
 
 /** How unknown or duplicate fields are treated (`fieldValidation` query parameter). */
@@ -77,6 +77,8 @@ export interface CoreListOptions {
   fieldSelector?: string;
   limit?: number;
   continue?: string;
+  /** Only objects with an ownerReference to this uid (the internal client's dependents lists). */
+  ownerUid?: string;
 }
 
 const CRD_RKEY = 'apiextensions.k8s.io/customresourcedefinitions';
@@ -177,7 +179,9 @@ export class ClusterCore {
     const fields = parseFieldSelector(opts.fieldSelector);
     const ns = r.namespaced ? opts.namespace : undefined;
     // equality terms narrow through the store's label index; the full matcher below still decides
-    let entries = this.store.list(r.rkey, ns, labels ? labelEqualities(opts.labelSelector) : undefined);
+    const terms = labels ? labelEqualities(opts.labelSelector) : [];
+    if (opts.ownerUid !== undefined) terms.push(ownerTerm(opts.ownerUid));
+    let entries = this.store.list(r.rkey, ns, terms.length > 0 ? terms : undefined);
     let rv = String(this.store.currentRv());
     if (opts.continue) {
       const c = decodeContinue(opts.continue);

@@ -90,6 +90,8 @@ export interface ListOptions {
   fieldSelector?: string;
   limit?: number;
   continue?: string;
+  /** Only objects with an ownerReference to this uid (in-process only: found through the store's index). */
+  ownerUid?: string;
 }
 
 /** A list result. */

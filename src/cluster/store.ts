@@ -29,6 +29,8 @@ export interface StoredEntry {
   ns: string;
   name: string;
   labels: Record<string, string> | undefined;
+  /** uids of the object's ownerReferences (narrows lists of an owner's dependents). */
+  owners?: string[];
   /** The parsed object while it is in the store's small cache (never handed out: {@link ObjectStore.read} copies). */
   parsed?: KubeObject;
 }
@@ -48,6 +50,8 @@ export interface ChangeEvent {
   type: ChangeType;
   json: string;
   labels: Record<string, string> | undefined;
+  /** uids of the object's ownerReferences. */
+  owners?: string[];
   /** resourceVersion of the object before this change (internal: lets the store drop its old body). */
   prevRv?: number;
   /**
@@ -94,10 +98,38 @@ interface PendingBatch {
   reject: (e: unknown) => void;
 }
 
-/** True when `labels` has the `key=value` pair. */
-function hasLabel(labels: Record<string, string> | undefined, pair: string): boolean {
-  const eq = pair.indexOf('=');
-  return labels?.[pair.slice(0, eq)] === pair.slice(eq + 1);
+const OWNER_TERM = '\u0000owner=';
+
+/** The index term of "has an ownerReference to this uid" (for {@link ObjectStore.list}). */
+export function ownerTerm(uid: string): string {
+  return `${OWNER_TERM}${uid}`;
+}
+
+/** uids of an object's ownerReferences, or undefined. */
+function ownerUids(o: KubeObject): string[] | undefined {
+  const refs = o.metadata?.ownerReferences;
+  if (!Array.isArray(refs) || refs.length === 0) return undefined;
+  const out: string[] = [];
+  for (const r of refs as unknown[]) {
+    const uid = typeof r === 'object' && r !== null ? (r as { uid?: unknown }).uid : undefined;
+    if (typeof uid === 'string' && uid !== '') out.push(uid);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/** The index terms of an object: `key=value` per label, {@link ownerTerm} per owner. */
+function indexTerms(labels: Record<string, string> | undefined, owners: readonly string[] | undefined): string[] {
+  const out: string[] = [];
+  if (labels) for (const k in labels) out.push(`${k}=${labels[k] ?? ''}`);
+  if (owners) for (const u of owners) out.push(ownerTerm(u));
+  return out;
+}
+
+/** True when the entry has the term (`key=value` label or owner). */
+function hasTerm(e: StoredEntry, term: string): boolean {
+  if (term.startsWith(OWNER_TERM)) return e.owners?.includes(term.slice(OWNER_TERM.length)) ?? false;
+  const eq = term.indexOf('=');
+  return e.labels?.[term.slice(0, eq)] === term.slice(eq + 1);
 }
 
 function newBatch(): PendingBatch {
@@ -226,9 +258,11 @@ export class ObjectStore {
     this.rv = row?.v ?? 0;
     this.durableRvValue = this.rv;
     for (const r of this.db.prepare('SELECT o.rkey AS rkey, o.ns AS ns, o.name AS name, o.rv AS rv, e.body AS body FROM objects_v2 o JOIN events e ON e.rv = o.rv').iterate() as Iterable<{ rkey: string; ns: string; name: string; rv: number; body: string }>) {
-      const labels = (JSON.parse(r.body) as KubeObject).metadata?.labels;
-      this.nsIndex(r.rkey, r.ns).set(r.name, { rv: r.rv, json: r.body, ns: r.ns, name: r.name, labels });
-      this.indexLabels(`${r.rkey}\u0000${r.ns}`, r.name, undefined, labels);
+      const o = JSON.parse(r.body) as KubeObject;
+      const labels = o.metadata?.labels;
+      const owners = ownerUids(o);
+      this.nsIndex(r.rkey, r.ns).set(r.name, { rv: r.rv, json: r.body, ns: r.ns, name: r.name, labels, owners });
+      this.indexTermsOf(`${r.rkey}\u0000${r.ns}`, r.name, [], indexTerms(labels, owners));
     }
   }
 
@@ -283,22 +317,22 @@ export class ObjectStore {
       w.obj.metadata.resourceVersion = String(rv);
       const json = JSON.stringify(w.obj);
       this.jsonCache.set(w.obj, json);
-      evs.push({ rv, rkey: w.rkey, ns: w.ns, name: w.name, type: w.type, json, labels: w.obj.metadata.labels, obj: w.obj });
+      evs.push({ rv, rkey: w.rkey, ns: w.ns, name: w.name, type: w.type, json, labels: w.obj.metadata.labels, owners: ownerUids(w.obj), obj: w.obj });
     }
     this.rv = rv;
     for (const ev of evs) {
       const idx = this.nsIndex(ev.rkey, ev.ns);
       const sk = `${ev.rkey}\u0000${ev.ns}`;
       const prev = idx.get(ev.name);
-      const before = prev?.labels;
+      const before = prev ? indexTerms(prev.labels, prev.owners) : [];
       if (prev) ev.prevRv = prev.rv;
       if (ev.type === 'DELETED') {
         if (idx.delete(ev.name)) this.sortedNames.delete(sk);
-        this.indexLabels(sk, ev.name, before, undefined);
+        this.indexTermsOf(sk, ev.name, before, []);
       } else {
         if (!idx.has(ev.name)) this.sortedNames.delete(sk);
-        this.indexLabels(sk, ev.name, before, ev.labels);
-        const entry: StoredEntry = { rv: ev.rv, json: ev.json, ns: ev.ns, name: ev.name, labels: ev.labels };
+        this.indexTermsOf(sk, ev.name, before, indexTerms(ev.labels, ev.owners));
+        const entry: StoredEntry = { rv: ev.rv, json: ev.json, ns: ev.ns, name: ev.name, labels: ev.labels, owners: ev.owners };
         if (ev.obj) this.keepParsed(entry, clone(ev.obj));
         idx.set(ev.name, entry);
       }
@@ -422,32 +456,28 @@ export class ObjectStore {
     return e.parsed ? clone(e.parsed) : (JSON.parse(e.json) as KubeObject);
   }
 
-  /** Moves a name from the label sets of `before` to those of `after`. */
-  private indexLabels(sk: string, name: string, before: Record<string, string> | undefined, after: Record<string, string> | undefined): void {
+  /** Moves a name from the index sets of the terms `before` to those of `after`. */
+  private indexTermsOf(sk: string, name: string, before: readonly string[], after: readonly string[]): void {
     let m = this.byLabel.get(sk);
-    if (before) {
-      for (const k in before) {
-        if (after?.[k] === before[k]) continue;
-        const set = m?.get(`${k}=${before[k] ?? ''}`);
-        set?.delete(name);
-        if (set?.size === 0) m?.delete(`${k}=${before[k] ?? ''}`);
-      }
+    for (const t of before) {
+      if (after.includes(t)) continue;
+      const set = m?.get(t);
+      set?.delete(name);
+      if (set?.size === 0) m?.delete(t);
     }
-    if (!after) return;
-    for (const k in after) {
-      if (before?.[k] === after[k]) continue;
+    for (const t of after) {
+      if (before.includes(t)) continue;
       if (!m) this.byLabel.set(sk, (m = new Map()));
-      const lk = `${k}=${after[k] ?? ''}`;
-      let set = m.get(lk);
-      if (!set) m.set(lk, (set = new Set()));
+      let set = m.get(t);
+      if (!set) m.set(t, (set = new Set()));
       set.add(name);
     }
   }
 
   /**
    * Objects of a resource, sorted by namespace then name; `ns` limits to one namespace. With `labels`
-   * (`key=value` pairs every result must carry) only objects having all of them are returned, found through
-   * the label index rather than a scan; other selector terms are the caller's to check.
+   * (`key=value` pairs every result must carry, or {@link ownerTerm}s) only objects having all of them are
+   * returned, found through the index rather than a scan; other selector terms are the caller's to check.
    */
   list(rkey: string, ns?: string, labels?: readonly string[]): StoredEntry[] {
     const byNs = this.byResource.get(rkey);
@@ -495,7 +525,7 @@ export class ObjectStore {
     const out: StoredEntry[] = [];
     for (const name of names) {
       const e = idx.get(name);
-      if (e && labels.every((l) => hasLabel(e.labels, l))) out.push(e);
+      if (e && labels.every((l) => hasTerm(e, l))) out.push(e);
     }
     return out;
   }

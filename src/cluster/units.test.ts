@@ -13,7 +13,7 @@ import { humanDuration } from './http/table.js';
 import { nameErrors } from './names.js';
 import { labelEqualities, matchFields, parseFieldSelector, parseLabelSelector } from './selectors.js';
 import Database from 'better-sqlite3';
-import { ObjectStore, StorageError } from './store.js';
+import { ObjectStore, StorageError, ownerTerm } from './store.js';
 
 describe('label selectors', () => {
   const labels = { app: 'web', tier: 'front', env: 'prod' };
@@ -164,6 +164,24 @@ describe('object store', () => {
     put('c', { app: 'db' }, 'MODIFIED');
     put('a', { app: 'web' }, 'DELETED');
     assert.deepEqual([names(['app=web'], 'ns'), names(['app=db'], 'ns'), names(['tier=a'], 'ns')], [[], ['b', 'c'], []]);
+    s.close();
+  });
+
+  test('owner index: dependents of an owner uid, following ownerReference changes', () => {
+    const s = new ObjectStore();
+    const put = (name: string, owners: string[], type: 'ADDED' | 'MODIFIED' | 'DELETED' = 'ADDED'): void => {
+      const ownerReferences = owners.map((uid) => ({ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: uid, uid, controller: true }));
+      s.commit([{ rkey: '/pods', ns: 'ns', name, type, obj: { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'ns', labels: { app: 'same' }, ownerReferences } } }]);
+    };
+    put('p2', ['u1']);
+    put('p1', ['u1']);
+    put('p3', ['u2']);
+    const names = (uid: string, labels: string[] = []): string[] => s.list('/pods', 'ns', [...labels, ownerTerm(uid)]).map((e) => e.name);
+    assert.deepEqual([names('u1'), names('u2', ['app=same']), names('u3')], [['p1', 'p2'], ['p3'], []]);
+    put('p2', ['u2'], 'MODIFIED');
+    put('p1', [], 'MODIFIED');
+    put('p3', ['u2'], 'DELETED');
+    assert.deepEqual([names('u1'), names('u2')], [[], ['p2']]);
     s.close();
   });
 

@@ -51,13 +51,14 @@ export function matchLabelsSelector(owner: KubeObject): string | undefined {
   return parts.every((p) => /^[A-Za-z0-9._/-]+=[A-Za-z0-9._-]*$/.test(p)) ? parts.join(',') : undefined;
 }
 
-/** Pods in a namespace whose controller is the owner (narrowed by the owner's matchLabels when it has them). */
+/** Pods in a namespace whose controller is the owner (found through the store's owner index, checked against the matchLabels too). */
 export function ownedPods(api: InternalClient, namespace: string | undefined, owner: KubeObject | string | undefined): KubeObject[] {
   if (!owner) return [];
   const uid = typeof owner === 'string' ? owner : owner.metadata.uid;
   if (!uid) return [];
   const labelSelector = typeof owner === 'string' ? undefined : matchLabelsSelector(owner);
-  return api.list(R.pods, { namespace, labelSelector }).items.filter((p) => controllerRef(p)?.uid === uid);
+  // ownerUid: the store's owner index finds them (many owners may share the same matchLabels)
+  return api.list(R.pods, { namespace, labelSelector, ownerUid: uid }).items.filter((p) => controllerRef(p)?.uid === uid);
 }
 
 /** A new pod from a template owned by `owner` (the simulate annotation is carried over from the owner). */

@@ -116,7 +116,7 @@ export function reconcileDeployment(api: InternalClient, d: KubeObject): void {
   const desired = typeof spec.replicas === 'number' ? spec.replicas : 1;
   const hash = templateHash(spec.template as JsonValue);
   const labelSelector = matchLabelsSelector(d);
-  const owned = api.list(R.replicasets, { namespace: d.metadata.namespace, labelSelector }).items.filter((rs) => controllerRef(rs)?.uid === d.metadata.uid);
+  const owned = api.list(R.replicasets, { namespace: d.metadata.namespace, labelSelector, ownerUid: d.metadata.uid ?? '' }).items.filter((rs) => controllerRef(rs)?.uid === d.metadata.uid);
   const maxRev = owned.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
   const paused = spec.paused === true;
   let current = owned.find((rs) => rs.metadata.labels?.['pod-template-hash'] === hash);
@@ -140,7 +140,7 @@ export function reconcileDeployment(api: InternalClient, d: KubeObject): void {
   if (latest.metadata.annotations?.[revisionKey] !== rev) {
     latest = api.update(R.deployments, { ...latest, metadata: { ...latest.metadata, annotations: { ...latest.metadata.annotations, [revisionKey]: rev } } } as KubeObject);
   }
-  const all = api.list(R.replicasets, { namespace: d.metadata.namespace, labelSelector }).items.filter((rs) => controllerRef(rs)?.uid === d.metadata.uid);
+  const all = api.list(R.replicasets, { namespace: d.metadata.namespace, labelSelector, ownerUid: d.metadata.uid ?? '' }).items.filter((rs) => controllerRef(rs)?.uid === d.metadata.uid);
   const cur = all.find((rs) => rs.metadata.uid === current?.metadata.uid) ?? current;
   writeStatus(api, R.deployments, latest, deploymentStatus(latest, { all, current: cur, currentPods: ownedPods(api, cur.metadata.namespace, cur) }));
 }
