@@ -1,5 +1,6 @@
 /** Entry point of the `lockstep` binary. */
 import { runCli } from '../cli/main.js';
+import { armExitDiagnostics } from './exit-diagnostics.js';
 
 const code = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
@@ -8,3 +9,4 @@ const code = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
 });
 process.exitCode = code;
+armExitDiagnostics(process.env, process.stderr);
