@@ -76,9 +76,11 @@ test('fieldSetOf with named: exactly ensureNamedFieldsAreMembers of the plain se
 test('prune removes exactly what the reference algorithm removes', () => {
   fc.assert(
     fc.property(object, object, object, object, (live, last, config, other) => {
-      for (const schema of [deployment, undefined]) {
+      for (const [schema, lazy] of [[deployment, true], [deployment, false], [undefined, true]] as const) {
         const merged = (mergeValues(live, config, schema) ?? {}) as JsonObject;
-        const lastSet = fieldSetOf(last, schema);
+        // The applier's last set as read from managedFields (not decoded), or decoded.
+        const lastDecoded = fieldSetOf(last, schema);
+        const lastSet = lazy ? FieldSet.lazy(JSON.parse(lastDecoded.toFieldsV1Json()) as JsonObject) : lastDecoded;
         // One owner decoded, one as managedFields are read (a FieldsV1 object not decoded).
         const otherRaw = JSON.parse(fieldSetOf(other, schema).toFieldsV1Json()) as JsonObject;
         const sets = [fieldSetOf(config, schema), FieldSet.lazy(otherRaw)];

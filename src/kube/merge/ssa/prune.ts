@@ -17,7 +17,7 @@ import { FieldSet } from './fieldset.js';
 import type { RawNode } from './rawset.js';
 import type { Schema } from './shape.js';
 import { ItemKeyError, LEAF, LIST, MAP, childSchema, isDeclaredField, itemElement, itemSchema, shapeOf } from './shape.js';
-import { ensureNamedFieldsAreMembers, fieldSetOf, isEmptyObject, removeItems } from './typed.js';
+import { fieldSetOf, isEmptyObject, removeItems } from './typed.js';
 
 /** Input of {@link prune}. */
 export interface PruneOptions {
@@ -35,18 +35,19 @@ export interface PruneOptions {
  */
 export function prune(merged: JsonObject, opts: PruneOptions): JsonObject {
   const { schema } = opts;
-  const lastNamed = ensureNamedFieldsAreMembers(opts.lastSet, schema);
-  // 1. Everything the applier applied last time goes.
-  const pruned = removeItems(merged, lastNamed, schema) ?? {};
+  const last = cursorOf(opts.lastSet);
+  if (last === undefined) return merged;
+  // 1. Everything the applier applied last time goes (its set with named struct fields as members).
+  const pruned = removeNamed(merged, last, schema) ?? {};
   // 2. What that lost, unless a manager owns it: named(merged) − (named(pruned) ∪ named(owned)).
   const owners: Cursor[] = [];
   for (const s of opts.sets) {
     const c = cursorOf(s);
     if (c !== undefined) owners.push(c);
   }
-  const withOwned = removeItems(merged, withoutOwned(lost(merged, pruned, schema), owners, schema), schema) ?? {};
+  const withOwned = removeItems(merged, lostUnowned(merged, pruned, { s: schema, owners }), schema) ?? {};
   // 3. What step 2 lost that the applier had applied: named(merged) − named(withOwned), within named(last).
-  const result = removeItems(merged, lost(merged, withOwned, schema).intersection(lastNamed), schema) ?? {};
+  const result = removeItems(merged, intersectNamed(lost(merged, withOwned, schema), last, schema), schema) ?? {};
   return isJsonObject(result) ? result : {};
 }
 
@@ -176,33 +177,161 @@ function childAt(c: Cursor, pe: string): Cursor | undefined {
   return n !== undefined && rawHasChildren(n) ? n : undefined;
 }
 
+/** Owned by some manager, as ensureNamedFieldsAreMembers(union of their sets) has it (`s`: the schema at `pe`'s level). */
+function ownedAt(owners: readonly Cursor[], pe: string, s: Schema): boolean {
+  for (const o of owners) if (memberAt(o, pe)) return true;
+  if (!pe.startsWith('f:') || !isDeclaredField(s, pe.slice(2))) return false;
+  for (const o of owners) if (childAt(o, pe) !== undefined) return true;
+  return false;
+}
+
+function below(owners: readonly Cursor[], pe: string): Cursor[] {
+  const out: Cursor[] = [];
+  for (const o of owners) {
+    const b = childAt(o, pe);
+    if (b !== undefined) out.push(b);
+  }
+  return out;
+}
+
+/** Where {@link lostUnowned} is: the schema and the owners' sets at that level. */
+interface Level {
+  s: Schema;
+  owners: readonly Cursor[];
+}
+
+/**
+ * {@link lost}, less what some manager owns (as ensureNamedFieldsAreMembers(union of their sets) has it),
+ * without building either set whole: only the paths it returns are allocated.
+ */
+function lostUnowned(m: JsonValue, x: JsonValue | undefined, at: Level): FieldSet {
+  if (x === m) return new FieldSet();
+  if (at.owners.length === 0) return lost(m, x, at.s);
+  const shape = shapeOf(at.s, m);
+  if (shape === MAP && isJsonObject(m) && (x === undefined || isJsonObject(x))) return lostUnownedInMap(m, x, at);
+  if (shape === LIST && Array.isArray(m) && (x === undefined || Array.isArray(x))) return lostUnownedInList(m, x, at);
+  return new FieldSet();
+}
+
+function lostUnownedInMap(m: JsonObject, x: JsonObject | undefined, at: Level): FieldSet {
+  const { s, owners } = at;
+  const out = new FieldSet();
+  for (const k in m) {
+    const mv = m[k] as JsonValue;
+    const xv = x !== undefined && Object.hasOwn(x, k) ? x[k] : undefined;
+    if (xv === mv) continue;
+    const pe = `f:${k}`;
+    if (isMemberOf(k, mv, s) && (xv === undefined || !isMemberOf(k, xv, s)) && !ownedAt(owners, pe, s)) out.members.add(pe);
+    if (mv === null) continue;
+    const sub = lostUnowned(mv, xv, { s: childSchema(s, k), owners: below(owners, pe) });
+    if (!sub.isEmpty()) out.children.set(pe, sub);
+  }
+  return out;
+}
+
+function lostUnownedInList(m: JsonValue[], x: JsonValue[] | undefined, at: Level): FieldSet {
+  const s = at.s as SchemaNode;
+  const out = new FieldSet();
+  const itemS = itemSchema(s);
+  const inX = new Map<string, JsonValue>();
+  for (const item of x ?? []) {
+    const pe = elementOf(s, item);
+    if (pe !== undefined && !inX.has(pe)) inX.set(pe, item);
+  }
+  const pes = m.map((item) => elementOf(s, item));
+  const seen = new Map<string, number>();
+  for (const pe of pes) if (pe !== undefined) seen.set(pe, (seen.get(pe) ?? 0) + 1);
+  for (let i = 0; i < m.length; i++) {
+    const pe = pes[i];
+    if (pe === undefined) continue;
+    const xi = inX.get(pe);
+    if (xi === undefined && !ownedAt(at.owners, pe, s)) out.members.add(pe);
+    // Items that share a key are members without children.
+    if ((seen.get(pe) as number) > 1) continue;
+    const sub = lostUnowned(m[i] as JsonValue, xi, { s: itemS, owners: below(at.owners, pe) });
+    if (!sub.isEmpty()) out.children.set(pe, sub);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The applier's last set, with named struct fields as members (ensureNamedFieldsAreMembers), read in place
+
+/** `pe` is in ensureNamedFieldsAreMembers(set) at the cursor (`s`: the schema at `pe`'s level). */
+function namedMemberAt(c: Cursor, pe: string, s: Schema): boolean {
+  if (memberAt(c, pe)) return true;
+  return pe.startsWith('f:') && isDeclaredField(s, pe.slice(2)) && childAt(c, pe) !== undefined;
+}
+
 /** The schema below a path element, as ensureNamedFieldsAreMembers navigates it. */
 function schemaBelow(s: Schema, pe: string): Schema {
   if (pe.startsWith('f:')) return childSchema(s, pe.slice(2));
   return pe.startsWith('k:') ? itemSchema(s) : undefined;
 }
 
-/**
- * The paths of `x` outside ensureNamedFieldsAreMembers(union of the owners' sets): owned by no manager,
- * and not a declared struct field some manager owns paths below.
- */
-function withoutOwned(x: FieldSet, owners: readonly Cursor[], s: Schema): FieldSet {
-  if (owners.length === 0 || x.isEmpty()) return x;
-  const members = new Set<string>();
-  for (const m of x.members) {
-    if (owners.some((o) => memberAt(o, m))) continue;
-    if (m.startsWith('f:') && isDeclaredField(s, m.slice(2)) && owners.some((o) => childAt(o, m) !== undefined)) continue;
-    members.add(m);
+/** `x` ∩ ensureNamedFieldsAreMembers(the set at cursor `c`). */
+function intersectNamed(x: FieldSet, c: Cursor, s: Schema): FieldSet {
+  const out = new FieldSet();
+  for (const m of x.members) if (namedMemberAt(c, m, s)) out.members.add(m);
+  for (const [pe, xc] of x.children) {
+    const cc = childAt(c, pe);
+    if (cc === undefined) continue;
+    const sub = intersectNamed(xc, cc, schemaBelow(s, pe));
+    if (!sub.isEmpty()) out.children.set(pe, sub);
   }
-  const children = new Map<string, FieldSet>();
-  for (const [pe, c] of x.children) {
-    const below: Cursor[] = [];
-    for (const o of owners) {
-      const b = childAt(o, pe);
-      if (b !== undefined) below.push(b);
+  return out;
+}
+
+/** removeItems(v, ensureNamedFieldsAreMembers(the set at cursor `c`)): unchanged subtrees shared. */
+function removeNamed(v: JsonValue, c: Cursor, s: Schema): JsonValue | undefined {
+  const shape = shapeOf(s, v);
+  if (shape === MAP && isJsonObject(v)) return removeNamedFromMap(v, c, s);
+  if (shape === LIST && Array.isArray(v) && v.length > 0) return removeNamedFromList(v, c, s as SchemaNode);
+  return v;
+}
+
+function removeNamedFromMap(m: JsonObject, c: Cursor, s: Schema): JsonObject | undefined {
+  if (isEmptyObject(m)) return m;
+  const out: JsonObject = {};
+  let changed = false;
+  let n = 0;
+  for (const k in m) {
+    const pe = `f:${k}`;
+    const val = m[k] as JsonValue;
+    if (namedMemberAt(c, pe, s)) {
+      changed = true;
+      continue;
     }
-    const d = withoutOwned(c, below, schemaBelow(s, pe));
-    if (!d.isEmpty()) children.set(pe, d);
+    const sub = childAt(c, pe);
+    const nv = sub ? removeNamed(val, sub, childSchema(s, k)) : val;
+    if (nv !== val) changed = true;
+    if (nv === undefined) continue;
+    out[k] = nv;
+    n++;
   }
-  return new FieldSet(members, children);
+  if (!changed) return m;
+  return n === 0 ? undefined : out;
+}
+
+function removeNamedFromList(list: JsonValue[], c: Cursor, s: SchemaNode): JsonValue[] | undefined {
+  const itemS = itemSchema(s);
+  const out: JsonValue[] = [];
+  let changed = false;
+  for (const item of list) {
+    const pe = elementOf(s, item);
+    if (pe === undefined) {
+      out.push(item);
+      continue;
+    }
+    if (namedMemberAt(c, pe, s)) {
+      changed = true;
+      continue;
+    }
+    const sub = childAt(c, pe);
+    const nv = sub ? (removeNamed(item, sub, itemS) ?? {}) : item;
+    if (nv !== item) changed = true;
+    out.push(nv);
+  }
+  if (!changed) return list;
+  return out.length === 0 ? undefined : out;
 }
