@@ -79,4 +79,18 @@ describe('lockstep up on a cluster of its own kubeconfig, beside a controllers p
     const holder = await kubectl(['get', 'lease', '-n', 'flux-system', 'lockstep-leader-election', '-o', 'jsonpath={.spec.holderIdentity}']);
     assert.match(holder.stdout, new RegExp(`_pid${pid}$`), 'the other process still leads');
   });
+
+  test('a running up takes over the Lease once the other controllers process stops', async () => {
+    const up = lockstepBackground(['up', '--kubeconfig', kubeconfig, '--repo', 'fleet', '--path', 'clusters/dev', '--data', 'up-takeover'], { cwd: dir });
+    try {
+      await eventually(() => assert.match(up.output().stdout, /all Kustomizations are Ready/), { timeoutMs: 90_000, intervalMs: 250, what: 'up Ready as a follower' });
+      assert.match(up.output().stderr, /holds the leader Lease/);
+      assert.equal(await controllers.interrupt(), 0, controllers.output().stderr);
+      await eventually(() => assert.match(up.output().stderr, /✔ up's controllers took over the leader Lease flux-system\/lockstep-leader-election and reconcile now/), { timeoutMs: 30_000, intervalMs: 250, what: 'take-over reported' });
+      const holder = await kubectl(['get', 'lease', '-n', 'flux-system', 'lockstep-leader-election', '-o', 'jsonpath={.spec.holderIdentity}']);
+      assert.match(holder.stdout, /^lockstep-up_/);
+    } finally {
+      assert.equal(await up.interrupt(), 0, up.output().stderr);
+    }
+  });
 });

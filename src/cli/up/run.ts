@@ -162,7 +162,7 @@ interface Requested {
 }
 
 /** Polls until all Ready (resolves 'ready'), a failure, the deadline, or the interrupt. */
-async function waitUntilReady(client: KubeClient, o: UpOptions & { requested: Requested }, view: ProgressRenderer, stop: { interrupted: boolean }): Promise<{ result: 'ready' | 'failed' | 'timeout' | 'interrupted'; rows: ProgressRow[]; failed?: ProgressRow }> {
+async function waitUntilReady(client: KubeClient, o: UpOptions & { requested: Requested; tick: () => void }, view: ProgressRenderer, stop: { interrupted: boolean }): Promise<{ result: 'ready' | 'failed' | 'timeout' | 'interrupted'; rows: ProgressRow[]; failed?: ProgressRow }> {
   const deadline = Date.now() + o.timeoutMs;
   let rows: ProgressRow[] = [];
   for (;;) {
@@ -173,18 +173,20 @@ async function waitUntilReady(client: KubeClient, o: UpOptions & { requested: Re
     if (v.failed && o.once) return { result: 'failed', rows, failed: v.failed };
     if (Date.now() > deadline && o.once) return { result: 'timeout', rows };
     view.update(rows);
+    o.tick();
     await sleep(o.pollMs);
   }
 }
 
 /** After Ready: prints each new applied revision and each new failure until interrupted. */
-async function watchChanges(client: KubeClient, io: CommandIO, o: UpOptions & { stop: { interrupted: boolean } }, initial: readonly ProgressRow[]): Promise<void> {
+async function watchChanges(client: KubeClient, io: CommandIO, o: UpOptions & { stop: { interrupted: boolean }; tick: () => void }, initial: readonly ProgressRow[]): Promise<void> {
   const stop = o.stop;
   const log = new CliLogger(io.stdout, io.env);
   const last = new Map(initial.map((r) => [`${r.kind}/${r.namespace}/${r.name}`, `${r.state}|${r.revision}|${r.message}`]));
   log.waiting('watching for changes (Ctrl-C to stop)');
   while (!stop.interrupted) {
     await sleep(o.pollMs);
+    o.tick();
     let rows: ProgressRow[];
     try {
       rows = await snapshot(client);
@@ -224,12 +226,12 @@ function installImage(o: UpOptions): string {
  * process already reconciling this cluster keeps doing so; the one line about it comes first), or
  * nothing with --install.
  */
-async function startControllersFor(o: UpOptions, io: CommandIO, at: { client: KubeClient; storagePort: number }): Promise<UpControllers | undefined> {
-  if (o.install) return undefined;
+async function startControllersFor(o: UpOptions, io: CommandIO, at: { client: KubeClient; storagePort: number }): Promise<{ controllers?: UpControllers; followed: boolean }> {
+  if (o.install) return { followed: false };
   const identity = upIdentity(o.dataDir);
   const note = leaseMessage(await readLeaseHolder(at.client), identity);
   if (note) new CliLogger(io.stderr, io.env).waiting(note);
-  return startUpControllers({
+  const controllers = await startUpControllers({
     client: at.client,
     storageDir: join(o.dataDir, 'storage'),
     storagePort: at.storagePort,
@@ -237,6 +239,28 @@ async function startControllersFor(o: UpOptions, io: CommandIO, at: { client: Ku
     metricsAddr: o.metricsAddr,
     leaderElection: { ...leaderLease, identity },
   });
+  return { controllers, followed: note !== undefined };
+}
+
+/**
+ * Reports changes of leadership of up's controllers, once each: taking over from another process
+ * (after it stopped), or losing the Lease. The first acquisition of a free Lease is not news.
+ */
+function leadershipTicker(c: UpControllers | undefined, io: CommandIO, followed: boolean): () => void {
+  let last: boolean | undefined = followed ? false : undefined;
+  const log = new CliLogger(io.stderr, io.env);
+  return () => {
+    if (!c) return;
+    const now = c.manager.isLeader;
+    if (last === undefined) {
+      if (now) last = true;
+      return;
+    }
+    if (now === last) return;
+    last = now;
+    if (now) log.success(`up's controllers took over the leader Lease ${leaderLease.namespace}/${leaderLease.name} and reconcile now`);
+    else log.warning(`up's controllers lost the leader Lease ${leaderLease.namespace}/${leaderLease.name}: another process reconciles`);
+  };
 }
 
 /** What the user can do about a failed object, by the kind of failure its message names ('' when unsure). */
@@ -281,13 +305,15 @@ export async function runUp(o: UpOptions, io: CommandIO): Promise<number> {
     log.action(o.install ? 'installing the components (CRDs, RBAC, controller Deployments) and the sync objects' : 'installing CRDs and the sync objects (GitRepository and Kustomization flux-system)');
     await applyObjects(client, objectsFor(o, repo));
     const requested = await requestReconcileAll(client);
-    r.controllers = await startControllersFor(o, io, { client, storagePort: ports.storage });
+    const started = await startControllersFor(o, io, { client, storagePort: ports.storage });
+    r.controllers = started.controllers;
+    const tick = leadershipTicker(r.controllers, io, started.followed);
     const installed = o.install ? `Deployments source-controller and kustomize-controller in flux-system, image ${installImage(o)} (up runs no controllers itself)` : undefined;
     printWhere(io, { cluster: r.cluster, url: repo.url, localDir: repo.localDir, controllers: r.controllers, branch: o.branch, installed });
     if (o.install && repo.localDir) log.warning(`the controllers in the cluster fetch ${repo.url}, served from this machine only: pass --repo with a URL the cluster can reach`);
     const tty = (io.stdout as { isTTY?: boolean }).isTTY === true;
     const view: ProgressRenderer = tty ? new LiveTable(io.stdout as NodeJS.WritableStream & { columns?: number }) : new PlainLines(io.stdout, io.env);
-    const res = await waitUntilReady(client, { ...o, requested }, view, stop);
+    const res = await waitUntilReady(client, { ...o, requested, tick }, view, stop);
     if (res.result === 'interrupted') return 130;
     if (res.result === 'failed' && res.failed) {
       view.finish(res.rows, '✗ reconciliation failed');
@@ -303,7 +329,7 @@ export async function runUp(o: UpOptions, io: CommandIO): Promise<number> {
     }
     view.finish(res.rows, '✔ all Kustomizations are Ready');
     if (o.once) return 0;
-    await watchChanges(client, io, { ...o, stop }, res.rows);
+    await watchChanges(client, io, { ...o, stop, tick }, res.rows);
     return 0;
   } catch (err) {
     io.stderr.write(`✗ ${(err as Error).message.replace(/\s*\n\s*/g, '; ')}\n`);
