@@ -16,6 +16,9 @@ import type { RawNode } from './rawset.js';
 import { rawSubsetSize as rawSubsetSizeRaw } from './rawset.js';
 
 const EMPTY_MEMBERS: ReadonlySet<string> = new Set();
+/** Placeholders a lazy set is constructed with (replaced at once: never read). */
+const LAZY_MEMBERS = new Set<string>();
+const LAZY_CHILDREN = new Map<string, FieldSet>();
 
 /** A set of field paths. */
 export class FieldSet {
@@ -41,7 +44,7 @@ export class FieldSet {
    * ({@link FieldSet.takeFieldsV1}); `size`: its number of paths, when the caller counted them.
    */
   static lazy(raw: JsonObject, opts: { owned?: boolean; size?: number } = {}): FieldSet {
-    const s = new FieldSet();
+    const s = new FieldSet(LAZY_MEMBERS, LAZY_CHILDREN);
     s.m = undefined;
     s.c = undefined;
     s.raw = raw;

@@ -157,12 +157,12 @@ function decode(obj: Pick<KubeObject, 'metadata'> | undefined, copy: boolean): M
   if (raw === undefined || raw === null) return out;
   if (!Array.isArray(raw)) throw new ManagedFieldsError('metadata.managedFields must be a list');
   if (raw.length > MAX_MANAGED_ENTRIES) throw new ManagedFieldsError(`metadata.managedFields has more than ${MAX_MANAGED_ENTRIES} entries`);
-  raw.forEach((r: JsonValue, i) => {
-    const e = decodeEntry(r, { index: i, copy });
+  for (let i = 0; i < raw.length; i++) {
+    const e = decodeEntry(raw[i] as JsonValue, { index: i, copy });
     const id = managerId(e);
     if (out.has(id)) throw new ManagedFieldsError(`managedFields: duplicate entry for manager ${id}`);
     out.set(id, e);
-  });
+  }
   return out;
 }
 

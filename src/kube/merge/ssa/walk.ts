@@ -79,6 +79,8 @@ interface State extends Cmp {
   leaf: boolean;
   /** Set by {@link walkMap} on return: whether the configuration's map it walked was `{}`. */
   emptyMap: boolean;
+  /** Set just before {@link mergeMap} is called: the number of keys of the configuration's map. */
+  keys: number;
   /** How a subtree taken unchanged from an input enters the result: copied, or shared. */
   take: <T extends JsonValue>(v: T) => T;
   /**
@@ -137,9 +139,11 @@ export function applyWalk(opts: ApplyWalkOptions): ApplyWalkResult {
     reordered: false,
     leaf: false,
     emptyMap: false,
+    keys: 0,
     take,
     share: take === shareValue,
   };
+  w.keys = keyCount(applied);
   let merged = mergeMap(live, applied, factsOf(schema), w) ?? {};
   // The root is always the result's own.
   if (merged === live) merged = { ...live };
@@ -248,12 +252,14 @@ function collectOnly(r: JsonValue, f: Facts, w: State): void {
 
 function walkMap(l: JsonValue | undefined, rm: JsonObject, f: Facts, w: State): JsonObject | undefined {
   const lm = isJsonObject(l) ? l : undefined;
-  const empty = isEmptyObject(rm);
+  const keys = keyCount(rm);
+  const empty = keys === 0;
   if (empty && emptyOrNil(lm)) {
     cmpValue(l, rm, f.schema, w);
     w.emptyMap = true;
     return w.share && lm !== undefined ? lm : {};
   }
+  w.keys = keys;
   const m = mergeMap(lm, rm, f, w);
   if (m === undefined) cmpValue(l, undefined, f.schema, w);
   else if (l === undefined) w.added.insert(w.path);
@@ -276,6 +282,8 @@ function entriesBefore(m: JsonObject, stop: string): JsonObject {
  * map itself when the merge leaves it as it was.
  */
 function mergeMap(lm: JsonObject | undefined, rm: JsonObject, f: Facts, w: State): JsonObject | undefined {
+  // The number of keys of `rm`, which the caller counted.
+  const rmKeys = w.keys;
   // Sharing, the map is only built from the first key whose value changes.
   let out: JsonObject | undefined = w.share && lm !== undefined ? undefined : {};
   const fields = f.fields;
@@ -300,7 +308,7 @@ function mergeMap(lm: JsonObject | undefined, rm: JsonObject, f: Facts, w: State
     }
   }
   // Every configuration key was in live (the common re-apply): nothing left to add.
-  if (matched > 0 && matched === keyCount(rm)) {
+  if (matched > 0 && matched === rmKeys) {
     if (out === undefined) return lm;
     return dropped && isEmptyObject(out) ? undefined : out;
   }
