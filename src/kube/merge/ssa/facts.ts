@@ -38,7 +38,7 @@ export class Facts {
   #fields?: FieldIndex;
   #items?: Facts;
   #keys?: KeyFacts;
-  /** Path elements of items of a list-map with one key field, by key value (see {@link itemElementBy}). */
+  /** Path elements of list-map items by the values of their key fields (see {@link Facts.keyedElement}). */
   #itemPEs?: Map<string | number, string>;
 
   constructor(s: Schema) {
@@ -74,21 +74,35 @@ export class Facts {
   }
 
   /**
-   * The path element of a list-map item keyed by one field, remembered by the key's value (internalized,
-   * so that looking it up in a field set needs no string-table lookup): the same names (containers, env
-   * variables, volumes) come back on every apply. Undefined when the item is keyed otherwise.
+   * The path element of a list-map item, remembered by the values of its key fields when they are all
+   * strings or numbers (internalized, so that looking it up in a field set needs no string-table lookup):
+   * the same names (containers, env variables, ports, volumes) come back on every apply. Undefined when
+   * some key field is missing or of another type.
    */
-  singleKeyElement(item: JsonObject): string | undefined {
+  keyedElement(item: JsonObject): string | undefined {
     const kf = this.keys;
-    if (kf.keys.length !== 1) return undefined;
-    const v = item[kf.keys[0] as string];
-    if (typeof v !== 'string' && typeof v !== 'number') return undefined;
+    const keys = kf.keys;
+    let id: string | number;
+    if (keys.length === 1) {
+      const v = item[keys[0] as string];
+      if (typeof v !== 'string' && typeof v !== 'number') return undefined;
+      id = v;
+    } else {
+      // Each value tagged with its type (80 and "80" differ); strings by length, so ids cannot collide.
+      id = '';
+      for (const k of keys) {
+        const v = item[k];
+        if (typeof v === 'string') id += `s${v.length}:${v}`;
+        else if (typeof v === 'number') id += `n${v};`;
+        else return undefined;
+      }
+    }
     const cache = (this.#itemPEs ??= new Map());
-    let pe = cache.get(v);
+    let pe = cache.get(id);
     if (pe === undefined) {
       pe = internalized(keyOf(kf, item));
       if (cache.size >= INTERN_LIMIT) cache.clear();
-      cache.set(v, pe);
+      cache.set(id, pe);
     }
     return pe;
   }
@@ -222,5 +236,5 @@ export function itemElementBy(f: Facts, item: JsonValue): string {
   if (!isJsonObject(item)) {
     throw new ItemKeyError(item === null ? 'associative list with keys may not have a null element' : 'associative list with keys may not have non-map elements');
   }
-  return f.singleKeyElement(item) ?? keyOf(f.keys, item);
+  return f.keyedElement(item) ?? keyOf(f.keys, item);
 }
