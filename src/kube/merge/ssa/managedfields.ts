@@ -86,6 +86,17 @@ function checkRaw(o: JsonObject, depth: number, st: CheckState): number {
     if (!hasElementPrefix(k)) throw new Error(`unknown path element ${JSON.stringify(k)}: must start with f:, k:, v: or i:`);
     if (k.charCodeAt(0) !== 102 && canonicalElement(k) !== k) st.canonical = false;
     children = true;
+    // Most nodes are leaves (`{}`): counted here, without a call.
+    let leaf = true;
+    for (const _ in v) {
+      leaf = false;
+      break;
+    }
+    if (leaf) {
+      if (depth <= 1) throw new Error('fieldsV1 nested too deeply');
+      size++;
+      continue;
+    }
     size += checkRaw(v, depth - 1, st);
     if (st.member) size++;
   }
