@@ -85,6 +85,7 @@ function timeSeconds(t: string | undefined): number {
 
 /** Merges the oldest Update entries into per-version `ancient-changes` entries until at most the cap remain. */
 function capUpdateManagers(managed: ManagedFields): void {
+  if (managed.size <= MAX_UPDATE_MANAGERS) return;
   const updaters = [...managed].filter(([, e]) => e.operation === 'Update');
   if (updaters.length <= MAX_UPDATE_MANAGERS) return;
   updaters.sort(([ia, a], [ib, b]) => timeSeconds(a.time) - timeSeconds(b.time) || (ia < ib ? -1 : ia > ib ? 1 : 0));
@@ -270,7 +271,9 @@ export function serverSideApply(opts: ApplyOptions): ApplyResult {
   }
   recordApplier({ managed, applierId, entry: applierEntry, previous, previousSize, config, changed: result.changed, now });
   capUpdateManagers(managed);
-  const object = ownRootAndMetadata(result.merged, [live as unknown as JsonObject | undefined, liveBody, applied as unknown as JsonObject]);
+  // (liveBody is live itself, or a copy of its root and metadata made here: only live's and the
+  // configuration's nodes need guarding.)
+  const object = ownRootAndMetadata(result.merged, [live as unknown as JsonObject | undefined, applied as unknown as JsonObject]);
   return { object: setManagedFieldsSharing(object as unknown as KubeObject, managed), conflicts: [] };
 }
 
