@@ -160,10 +160,13 @@ function rawHasChildren(n: RawNode): boolean {
   return false;
 }
 
+// (A path element always starts with `f:`, `k:`, `v:` or `i:`: no prototype member has such a name, so a
+// FieldsV1 node is indexed with it directly.)
+
 /** `pe` is a member at the cursor. */
 function memberAt(c: Cursor, pe: string): boolean {
   if (c instanceof FieldSet) return c.members.has(pe);
-  const n = Object.hasOwn(c, pe) ? c[pe] : undefined;
+  const n = c[pe];
   if (n === undefined) return false;
   if ('.' in n) return true;
   for (const _ in n) return false;
@@ -173,7 +176,7 @@ function memberAt(c: Cursor, pe: string): boolean {
 /** The cursor below `pe` when the set has paths there. */
 function childAt(c: Cursor, pe: string): Cursor | undefined {
   if (c instanceof FieldSet) return c.children.get(pe);
-  const n = Object.hasOwn(c, pe) ? c[pe] : undefined;
+  const n = c[pe];
   return n !== undefined && rawHasChildren(n) ? n : undefined;
 }
 
