@@ -152,17 +152,16 @@ function internalized(s: string): string {
 }
 
 /**
- * The fields of one node: facts of declared struct fields are built on first use and kept (they are
- * schema-derived); map keys and unknown fields are data, built per lookup and not kept.
+ * The fields of one node, by name: facts of declared struct fields (schema-derived) and of map keys and
+ * unknown fields (data, but the same keys come back on every apply) are built on first use and kept, at
+ * most {@link INTERN_LIMIT} plus the declared fields (all dropped and rebuilt on demand beyond that).
  */
 export class FieldIndex {
   readonly #owner: Facts;
-  readonly #declared = new Map<string, FieldFact>();
+  readonly #facts = new Map<string, FieldFact>();
   readonly #names: ReadonlySet<string>;
   /** Facts of every value of a map node, of unknown fields of a struct. */
   #other?: Facts;
-  /** Facts of map keys (data, but the same keys come back on every apply): bounded. */
-  readonly #keys = new Map<string, FieldFact>();
 
   constructor(owner: Facts) {
     this.#owner = owner;
@@ -171,21 +170,14 @@ export class FieldIndex {
   }
 
   get(name: string): FieldFact {
-    const f = this.#declared.get(name);
+    let f = this.#facts.get(name);
     if (f !== undefined) return f;
     const s = this.#owner.schema;
-    if (s !== undefined && s.kind === 'struct' && this.#names.has(name)) {
-      const fact: FieldFact = { pe: internalized(`f:${name}`), facts: factsOf(childSchema(s, name)), declared: true };
-      this.#declared.set(name, fact);
-      return fact;
-    }
-    let k = this.#keys.get(name);
-    if (k === undefined) {
-      k = { pe: internalized(`f:${name}`), facts: this.other(name), declared: false };
-      if (this.#keys.size >= INTERN_LIMIT) this.#keys.clear();
-      this.#keys.set(name, k);
-    }
-    return k;
+    const declared = s !== undefined && s.kind === 'struct' && this.#names.has(name);
+    f = { pe: internalized(`f:${name}`), facts: declared ? factsOf(childSchema(s, name)) : this.other(name), declared };
+    if (this.#facts.size >= INTERN_LIMIT + this.#names.size) this.#facts.clear();
+    this.#facts.set(name, f);
+    return f;
   }
 
   private other(name: string): Facts {
