@@ -47,7 +47,7 @@ export function prune(merged: JsonObject, opts: PruneOptions): JsonObject {
   }
   const withOwned = removeItems(merged, lostUnowned(merged, pruned, { s: schema, owners }), schema) ?? {};
   // 3. What step 2 lost that the applier had applied: named(merged) − named(withOwned), within named(last).
-  const result = removeItems(merged, intersectNamed(lost(merged, withOwned, schema), last, schema), schema) ?? {};
+  const result = removeItems(merged, lostWithin(merged, withOwned, { s: schema, last }), schema) ?? {};
   return isJsonObject(result) ? result : {};
 }
 
@@ -266,25 +266,6 @@ function namedMemberAt(c: Cursor, pe: string, s: Schema): boolean {
   return pe.startsWith('f:') && isDeclaredField(s, pe.slice(2)) && childAt(c, pe) !== undefined;
 }
 
-/** The schema below a path element, as ensureNamedFieldsAreMembers navigates it. */
-function schemaBelow(s: Schema, pe: string): Schema {
-  if (pe.startsWith('f:')) return childSchema(s, pe.slice(2));
-  return pe.startsWith('k:') ? itemSchema(s) : undefined;
-}
-
-/** `x` ∩ ensureNamedFieldsAreMembers(the set at cursor `c`). */
-function intersectNamed(x: FieldSet, c: Cursor, s: Schema): FieldSet {
-  const out = new FieldSet();
-  for (const m of x.members) if (namedMemberAt(c, m, s)) out.members.add(m);
-  for (const [pe, xc] of x.children) {
-    const cc = childAt(c, pe);
-    if (cc === undefined) continue;
-    const sub = intersectNamed(xc, cc, schemaBelow(s, pe));
-    if (!sub.isEmpty()) out.children.set(pe, sub);
-  }
-  return out;
-}
-
 /** removeItems(v, ensureNamedFieldsAreMembers(the set at cursor `c`)): unchanged subtrees shared. */
 function removeNamed(v: JsonValue, c: Cursor, s: Schema): JsonValue | undefined {
   const shape = shapeOf(s, v);
@@ -337,4 +318,67 @@ function removeNamedFromList(list: JsonValue[], c: Cursor, s: SchemaNode): JsonV
   }
   if (!changed) return list;
   return out.length === 0 ? undefined : out;
+}
+
+/** Where {@link lostWithin} is: the schema and the applier's last set at that level. */
+interface LastLevel {
+  s: Schema;
+  last: Cursor;
+}
+
+/**
+ * {@link lost} ∩ ensureNamedFieldsAreMembers(the applier's last set), walking only where that set has
+ * paths: only the paths it returns are allocated.
+ */
+function lostWithin(m: JsonValue, x: JsonValue | undefined, at: LastLevel): FieldSet {
+  if (x === m) return new FieldSet();
+  const shape = shapeOf(at.s, m);
+  if (shape === MAP && isJsonObject(m) && (x === undefined || isJsonObject(x))) return lostWithinMap(m, x, at);
+  if (shape === LIST && Array.isArray(m) && (x === undefined || Array.isArray(x))) return lostWithinList(m, x, at);
+  return new FieldSet();
+}
+
+function lostWithinMap(m: JsonObject, x: JsonObject | undefined, at: LastLevel): FieldSet {
+  const { s, last } = at;
+  const out = new FieldSet();
+  for (const k in m) {
+    const mv = m[k] as JsonValue;
+    const xv = x !== undefined && Object.hasOwn(x, k) ? x[k] : undefined;
+    if (xv === mv) continue;
+    const pe = `f:${k}`;
+    if (namedMemberAt(last, pe, s) && isMemberOf(k, mv, s) && (xv === undefined || !isMemberOf(k, xv, s))) out.members.add(pe);
+    if (mv === null) continue;
+    const next = childAt(last, pe);
+    if (next === undefined) continue;
+    const sub = lostWithin(mv, xv, { s: childSchema(s, k), last: next });
+    if (!sub.isEmpty()) out.children.set(pe, sub);
+  }
+  return out;
+}
+
+function lostWithinList(m: JsonValue[], x: JsonValue[] | undefined, at: LastLevel): FieldSet {
+  const s = at.s as SchemaNode;
+  const out = new FieldSet();
+  const itemS = itemSchema(s);
+  const inX = new Map<string, JsonValue>();
+  for (const item of x ?? []) {
+    const pe = elementOf(s, item);
+    if (pe !== undefined && !inX.has(pe)) inX.set(pe, item);
+  }
+  const pes = m.map((item) => elementOf(s, item));
+  const seen = new Map<string, number>();
+  for (const pe of pes) if (pe !== undefined) seen.set(pe, (seen.get(pe) ?? 0) + 1);
+  for (let i = 0; i < m.length; i++) {
+    const pe = pes[i];
+    if (pe === undefined) continue;
+    const xi = inX.get(pe);
+    if (xi === undefined && namedMemberAt(at.last, pe, s)) out.members.add(pe);
+    // Items that share a key are members without children.
+    if ((seen.get(pe) as number) > 1) continue;
+    const next = childAt(at.last, pe);
+    if (next === undefined) continue;
+    const sub = lostWithin(m[i] as JsonValue, xi, { s: itemS, last: next });
+    if (!sub.isEmpty()) out.children.set(pe, sub);
+  }
+  return out;
 }
