@@ -212,6 +212,9 @@ export async function startLocalCluster(opts: LocalClusterOptions = {}): Promise
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        // a connection still in its TLS handshake is not among those closed: it would hold close() open (a
+        // client reconnecting its watch at that moment kept a test waiting for the watch's 30 min timeout)
+        server.on('secureConnection', (socket) => socket.destroy());
       });
       store.close();
       if (ownsDir) rmSync(dataDir, { recursive: true, force: true });
