@@ -21,6 +21,7 @@ import { serveWatch } from './watch.js';
 import { evaluateAccessReview } from '../rbac/access-review.js';
 import type { RbacAuthorizer } from '../rbac/authorizer.js';
 import { evaluateRulesReview } from '../rbac/rules-review.js';
+import { drained, endWith } from './respond.js';
 
 /** Serves `/openapi/v2` and `/openapi/v3…`; returns false when the path is not one it serves. */
 export interface OpenApiServer {
@@ -48,7 +49,7 @@ const MASTERS = 'system:masters';
 export function sendJson(res: ServerResponse, code: number, body: JsonValue | string, headers: Record<string, string> = {}): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(code, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', ...headers });
-  res.end(text);
+  endWith(res, text);
 }
 
 /**
@@ -350,19 +351,6 @@ async function serveGet(deps: HandlerDeps, rr: ResourceRequest, r: ServedResourc
 function includeOf(q: URLSearchParams): IncludeObject {
   const v = q.get('includeObject');
   return v === 'None' || v === 'Object' ? v : 'Metadata';
-}
-
-/** Resolves when the response can take more data (or is closed); removes its listeners either way. */
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
 
 /** Lists up to this many items are sent in one write; longer ones are streamed in chunks (bounded memory). */

@@ -25,6 +25,7 @@ import type { ResourceCatalog, ServedResource } from '../catalog.js';
 import { crdVersionSchema } from '../catalog.js';
 import type { OpenApiServer } from './handler.js';
 import { OPENAPI_V2_PROTO_TYPES, encodeOpenApiV2, negotiateOpenApiV2 } from './openapi-proto.js';
+import { endWith } from './respond.js';
 import { VERSION_ALIASES } from '../../kube/schema/generate/resource-facts.js';
 import { POST_V121_DEFINITIONS, POST_V121_FIELDS } from '../../kube/schema/overlay.js';
 
@@ -388,7 +389,7 @@ export function createOpenApiServer(catalog: ResourceCatalog): OpenApiServer {
   const send = (res: ServerResponse, body: string | undefined): boolean => {
     if (body === undefined) return false;
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', Vary: 'Accept' });
-    res.end(body);
+    endWith(res, body);
     return true;
   };
   const serveV2 = (req: IncomingMessage, res: ServerResponse): boolean => {
@@ -401,7 +402,7 @@ export function createOpenApiServer(catalog: ResourceCatalog): OpenApiServer {
     if (format === 'json') return send(res, cached('v2', () => v2Document(catalog)));
     const body = cachedValue('v2:protobuf', () => encodeOpenApiV2(v2Document(catalog)));
     res.writeHead(200, { 'Content-Type': OPENAPI_V2_PROTO_TYPES.served, 'Cache-Control': 'no-cache, private', Vary: 'Accept' });
-    res.end(body);
+    endWith(res, body ?? Buffer.alloc(0));
     return true;
   };
   return {
