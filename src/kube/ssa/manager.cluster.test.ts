@@ -218,6 +218,18 @@ test('wait: healthy, fail → Failed fast, never-ready → timeout message', asy
   assert.match(missing.message, /ConfigMap\/health\/nope status: 'NotFound'/);
 });
 
+test('wait: polls start short and back off, so an object ready within a second is seen within a second at a 5 s interval', async () => {
+  await rm.apply([ns('prompt')]);
+  const cs = await rm.apply([deployment('prompt', 'soon')]);
+  const ref = cs.entries[0]?.ref;
+  assert.ok(ref);
+  const t0 = Date.now();
+  const res = await rm.wait([ref], { timeoutMs: 20_000, intervalMs: 5000 });
+  const took = Date.now() - t0;
+  assert.deepEqual(res.objects.map((o) => o.status), ['Current']);
+  assert.ok(took < 2500, `took ${took} ms: the first pauses must be far shorter than intervalMs`);
+});
+
 test('diff: unified diff of drift with Secret values masked; dryRun apply writes nothing', async () => {
   await rm.apply([ns('diff')]);
   const secret = (token: string, other: string): KubeObject => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'diff' }, stringData: { token, other } });

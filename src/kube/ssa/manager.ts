@@ -346,7 +346,8 @@ export class ResourceManager {
   }
 
   /**
-   * Polls the objects (kstatus, see `src/kube/kstatus`) every `intervalMs` (default 5 s) until every one
+   * Polls the objects (kstatus, see `src/kube/kstatus`) until every one — pauses start at 250 ms and double up to
+   * `intervalMs` (default 5 s) —
    * is Current (resolves). Throws {@link HealthCheckError}: reason `Failed` at the first poll with a
    * Failed object when `failFast` (default true), `Timeout` after `timeoutMs` (message lists each object
    * not Current with its status and message), `Aborted` when `signal` aborts.

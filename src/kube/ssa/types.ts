@@ -98,7 +98,7 @@ export interface DeleteAllOptions {
 export interface WaitOptions {
   /** Give up after this long. */
   timeoutMs: number;
-  /** Poll every this long (default 5 s, Flux's). */
+  /** The longest pause between polls (default 5 s, Flux's interval); pauses start at 250 ms and double up to it. */
   intervalMs?: number;
   /** Stop at the first poll where an object is `Failed` (default true). */
   failFast?: boolean;
