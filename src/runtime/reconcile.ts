@@ -14,6 +14,7 @@
  * - Whatever happened, {@link outcomeOf} + {@link applyOutcome} decide conditions and requeue, status is
  *   patched, an event is emitted for errors, metrics and a log line are recorded.
  */
+import { setMaxListeners } from 'node:events';
 import type { KubeObject } from '../kube/object.js';
 import type { KubeClient, TypeRef } from '../kube/client/index.js';
 import { ConditionType, Reason, getCondition, markReconciling, markUnknown, type SummaryTable } from './conditions.js';
@@ -128,11 +129,14 @@ export async function reconcileKey<T extends KubeObject>(def: ReconcilerDefiniti
   const patcher = new StatusPatcher(deps.client, obj, { fieldManager: def.controllerName, ownedConditions: def.ownedConditions ?? [] });
   const setOpts = deps.now ? { now: deps.now } : {};
   const soon = new DeferredPatch(() => patcher.patch(obj), { delayMs: def.progressPatchDelayMs ?? 0, log: baseLog });
+  const signal = deps.signal ?? new AbortController().signal;
+  // every reconcile in flight listens on the controller's one stop signal (health waits, sleeps): not a leak
+  setMaxListeners(0, signal);
   const ctx: ReconcileContext<T> = {
     obj,
     client: deps.client,
     log: baseLog,
-    signal: deps.signal ?? new AbortController().signal,
+    signal,
     state: {},
     progress: async (message) => {
       markReconciling(obj, Reason.Progressing, message, setOpts);
