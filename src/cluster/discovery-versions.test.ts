@@ -6,13 +6,11 @@
  * the code under test.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { clusterRequest } from '../../test/harness/cluster-http.js';
-import { startTestCluster, type TestCluster } from '../../test/harness/cluster.js';
-import { runTool, type ToolResult } from '../../test/harness/tools.js';
+import { kubectlSession } from '../../test/harness/kubectl-session.js';
 
 /** What `kubectl api-versions` prints for a default Kubernetes 1.32 API server (minus nothing, plus nothing). */
 const V132_API_VERSIONS = [
@@ -84,23 +82,8 @@ const cronJob = (apiVersion: string): string =>
   `apiVersion: ${apiVersion}\nkind: CronJob\nmetadata:\n  name: nightly\n  namespace: default\nspec:\n  schedule: "0 3 * * *"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: Never\n          containers:\n          - name: a\n            image: busybox\n`;
 
 describe('discovery serves what Kubernetes 1.32 serves', () => {
-  let c: TestCluster;
-  let dir: string;
-  const k = (...args: string[]): Promise<ToolResult> => runTool('kubectl', args, { env: c.env });
-  const ok = async (...args: string[]): Promise<string> => {
-    const r = await k(...args);
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
-    return r.stdout;
-  };
-
-  before(async () => {
-    c = await startTestCluster();
-    dir = mkdtempSync(join(tmpdir(), 'lockstep-discovery-versions-'));
-  });
-  after(async () => {
-    await c.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const session = kubectlSession('lockstep-discovery-versions-');
+  const { k, ok } = session;
 
   test('/version is 1.32', async () => {
     const v = JSON.parse(await ok('version', '-o', 'json')) as { serverVersion: { major: string; minor: string; gitVersion: string } };
@@ -133,27 +116,27 @@ describe('discovery serves what Kubernetes 1.32 serves', () => {
     for (const r of REMOVED) {
       const base = `/apis/${r.gv}`;
       for (const path of [base, `${base}/${r.plural}`, `${base}/namespaces/default/${r.plural}/x`]) {
-        const res = await clusterRequest(c, path);
+        const res = await clusterRequest(session.cluster, path);
         if (res.status !== 404) wrong.push(`${path} (removed in ${r.removedIn}): ${res.status}`);
       }
     }
-    const create = await clusterRequest(c, '/apis/batch/v1beta1/namespaces/default/cronjobs', { method: 'POST', body: { apiVersion: 'batch/v1beta1', kind: 'CronJob', metadata: { name: 'x' } } });
+    const create = await clusterRequest(session.cluster, '/apis/batch/v1beta1/namespaces/default/cronjobs', { method: 'POST', body: { apiVersion: 'batch/v1beta1', kind: 'CronJob', metadata: { name: 'x' } } });
     if (create.status !== 404) wrong.push(`POST batch/v1beta1 cronjobs: ${create.status}`);
     assert.deepEqual(wrong, []);
 
-    const groups = (await clusterRequest(c, '/apis')).json as { groups: { versions: { groupVersion: string }[] }[] };
+    const groups = (await clusterRequest(session.cluster, '/apis')).json as { groups: { versions: { groupVersion: string }[] }[] };
     const listed = groups.groups.flatMap((g) => g.versions.map((v) => v.groupVersion));
     assert.deepEqual(listed.sort(), V132_API_VERSIONS.filter((v) => v !== 'v1').sort());
-    assert.equal((await clusterRequest(c, '/apis/extensions')).status, 404, 'a group with no served version is gone');
+    assert.equal((await clusterRequest(session.cluster, '/apis/extensions')).status, 404, 'a group with no served version is gone');
 
-    const v3 = (await clusterRequest(c, '/openapi/v3')).json as { paths: Record<string, unknown> };
+    const v3 = (await clusterRequest(session.cluster, '/openapi/v3')).json as { paths: Record<string, unknown> };
     const removedPaths = Object.keys(v3.paths).filter((p) => REMOVED.some((r) => p === `apis/${r.gv}`));
     assert.deepEqual(removedPaths, []);
     assert.ok(Object.keys(v3.paths).includes('apis/batch/v1'), 'OpenAPI v3 still lists served versions');
   });
 
   test('kubectl cannot map a kind to a removed version (apply, get); the 1.32 version works', async () => {
-    const old = join(dir, 'old.yaml');
+    const old = join(session.dir, 'old.yaml');
     writeFileSync(old, cronJob('batch/v1beta1'));
     // --validate=false: for a group version missing from /openapi/v3, kubectl's client-side validation falls back to
     // protobuf OpenAPI v2, which the local cluster does not serve (406); a real server gets to the mapping error.
@@ -167,7 +150,7 @@ describe('discovery serves what Kubernetes 1.32 serves', () => {
     const oldIngress = await k('get', 'ingresses.v1beta1.extensions');
     assert.notEqual(oldIngress.code, 0);
 
-    const current = join(dir, 'current.yaml');
+    const current = join(session.dir, 'current.yaml');
     writeFileSync(current, cronJob('batch/v1'));
     assert.match(await ok('apply', '-f', current), /cronjob\.batch\/nightly created/);
     assert.match(await ok('get', 'cronjobs', '-n', 'default', '-o', 'name'), /cronjob\.batch\/nightly/);

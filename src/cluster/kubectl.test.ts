@@ -3,13 +3,10 @@
  * GitOps user runs, outputs asserted.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { startTestCluster, type TestCluster } from '../../test/harness/cluster.js';
-import { runTool, type ToolResult } from '../../test/harness/tools.js';
+import { kubectlSession } from '../../test/harness/kubectl-session.js';
+import { runTool } from '../../test/harness/tools.js';
 import { eventually } from '../../test/harness/eventually.js';
 import { clusterRequest } from '../../test/harness/cluster-http.js';
 
@@ -56,28 +53,8 @@ spec:
 `;
 
 describe('kubectl journey', () => {
-  let c: TestCluster;
-  let dir: string;
-  const k = (...args: string[]): Promise<ToolResult> => runTool('kubectl', args, { env: c.env });
-  const ok = async (...args: string[]): Promise<string> => {
-    const r = await k(...args);
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
-    return r.stdout;
-  };
-  const file = (name: string, text: string): string => {
-    const p = join(dir, name);
-    writeFileSync(p, text);
-    return p;
-  };
-
-  before(async () => {
-    c = await startTestCluster();
-    dir = mkdtempSync(join(tmpdir(), 'kubectl-journey-'));
-  });
-  after(async () => {
-    await c.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const session = kubectlSession('kubectl-journey-');
+  const { k, ok, file } = session;
 
   test('create namespace (protobuf body) and get it', async () => {
     assert.equal((await ok('create', 'namespace', 'journey')).trim(), 'namespace/journey created');
@@ -186,7 +163,7 @@ describe('kubectl journey', () => {
 
   test('edit through KUBE_EDITOR', async () => {
     const editor = file('editor.mjs', "import { readFileSync, writeFileSync } from 'node:fs';\nconst p = process.argv[2];\nwriteFileSync(p, readFileSync(p, 'utf8').replace('replicas: 5', 'replicas: 6'));\n");
-    const r = await runTool('kubectl', ['-n', 'journey', 'edit', 'deploy', 'web'], { env: { ...c.env, KUBE_EDITOR: `${process.execPath} ${editor}` } });
+    const r = await runTool('kubectl', ['-n', 'journey', 'edit', 'deploy', 'web'], { env: { ...session.cluster.env, KUBE_EDITOR: `${process.execPath} ${editor}` } });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.trim(), 'deployment.apps/web edited');
     assert.equal((await ok('-n', 'journey', 'get', 'deploy', 'web', '-o', 'jsonpath={.spec.replicas}')).trim(), '6');
@@ -213,7 +190,7 @@ describe('kubectl journey', () => {
   });
 
   test('get -w streams a change', async () => {
-    const watch = runTool('kubectl', ['-n', 'journey', 'get', 'cm', 'cfg', '-w', '--request-timeout=3s'], { env: c.env, timeoutMs: 6000 });
+    const watch = runTool('kubectl', ['-n', 'journey', 'get', 'cm', 'cfg', '-w', '--request-timeout=3s'], { env: session.cluster.env, timeoutMs: 6000 });
     await new Promise((r) => setTimeout(r, 800));
     await ok('-n', 'journey', 'label', 'cm', 'cfg', 'seen=yes');
     const r = await watch;
@@ -257,7 +234,7 @@ describe('kubectl journey', () => {
     );
     // through apply too, and nothing was stored
     const applied = await runTool('kubectl', ['apply', '--as=dev', '-f', '-'], {
-      env: c.env,
+      env: session.cluster.env,
       input: 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: node-admin, namespace: journey}\nrules:\n- {apiGroups: [""], resources: [nodes], verbs: ["*"]}\n',
     });
     assert.equal(applied.code, 1);
@@ -359,7 +336,7 @@ spec:
       template:
         spec: {restartPolicy: OnFailure, os: {name: linux}, containers: [{name: app, image: busybox:1}]}
 `;
-    const out = await runTool('kubectl', ['apply', '-f', '-'], { env: c.env, input: manifests });
+    const out = await runTool('kubectl', ['apply', '-f', '-'], { env: session.cluster.env, input: manifests });
     assert.equal(out.code, 0, out.stderr);
     assert.equal(out.stderr, '');
     type Obj = { spec: Record<string, unknown> & { template?: { spec: Record<string, unknown> }; jobTemplate?: { spec: { template: { spec: Record<string, unknown> } } } } };
@@ -391,7 +368,7 @@ spec:
     assert.match(await ok('explain', 'pods.spec.schedulingGates'), /FIELD: schedulingGates <\[\]PodSchedulingGate>/);
     // Strict still rejects what no Kubernetes version has, inside the new structures too
     const bad = await runTool('kubectl', ['apply', '-f', '-'], {
-      env: c.env,
+      env: session.cluster.env,
       input: 'apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: invented, namespace: journey}\nspec:\n  schedule: "* * * * *"\n  timeZone: UTC\n  timeZoneDatabase: tzdata\n  jobTemplate: {spec: {template: {spec: {restartPolicy: Never, os: {name: linux, flavor: x}, containers: [{name: a, image: b}]}}}}\n',
     });
     assert.equal(bad.code, 1);
@@ -401,7 +378,7 @@ spec:
 
   test('Events: one resource in both groups; an events.k8s.io/v1 Event shows in kubectl get events with the real columns', async () => {
     const now = new Date().toISOString().replace(/\.\d+Z$/, '.000000Z');
-    const created = await clusterRequest(c, '/apis/events.k8s.io/v1/namespaces/journey/events', {
+    const created = await clusterRequest(session.cluster, '/apis/events.k8s.io/v1/namespaces/journey/events', {
       method: 'POST',
       body: {
         apiVersion: 'events.k8s.io/v1',
@@ -446,7 +423,7 @@ spec:
   });
 
   test('client-certificate kubeconfigs: the CN is the user, O the groups, RBAC decides', async () => {
-    const eve = file('eve.kubeconfig', c.kubeconfigFor({ name: 'eve', groups: ['devs'] }));
+    const eve = file('eve.kubeconfig', session.cluster.kubeconfigFor({ name: 'eve', groups: ['devs'] }));
     const denied = await runTool('kubectl', ['-n', 'journey', 'get', 'configmaps'], { env: { KUBECONFIG: eve } });
     assert.notEqual(denied.code, 0);
     assert.match(denied.stderr, /User "eve" cannot list resource "configmaps" in API group "" in the namespace "journey"/);

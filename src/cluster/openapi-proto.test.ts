@@ -5,17 +5,17 @@
  * Lists, `explain --output=plaintext-openapiv2`, apply/diff of built-ins and CRs).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
 import { crdsYaml } from '../api/crd.js';
 import type { JsonObject, JsonValue } from '../kube/object.js';
-import { startTestCluster, type TestCluster } from '../../test/harness/cluster.js';
-import { runTool, type ToolResult } from '../../test/harness/tools.js';
+import type { TestCluster } from '../../test/harness/cluster.js';
+import { kubectlSession } from '../../test/harness/kubectl-session.js';
+import { runTool } from '../../test/harness/tools.js';
 import { OPENAPI_V2_PROTO_TYPES, encodeOpenApiV2, negotiateOpenApiV2 } from './http/openapi-proto.js';
 import { toYaml } from './http/openapi-proto-yaml.js';
 import { crdSchemaToV2 } from './http/openapi.js';
@@ -316,39 +316,19 @@ spec:
 `;
 
 describe('kubectl oracle reads the protobuf OpenAPI v2', () => {
-  let c: TestCluster;
-  let dir: string;
-  const k = (...args: string[]): Promise<ToolResult> => runTool('kubectl', args, { env: c.env });
-  const ok = async (...args: string[]): Promise<string> => {
-    const r = await k(...args);
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
-    return r.stdout;
-  };
-  const file = (name: string, body: string): string => {
-    const p = join(dir, name);
-    writeFileSync(p, body);
-    return p;
-  };
+  const session = kubectlSession('openapi-proto-');
+  const { k, ok, file } = session;
   const v2Names = async (): Promise<{ body: Buffer; names: string[] }> => {
-    const r = await getRaw(c, '/openapi/v2', OPENAPI_V2_PROTO_TYPES.requested);
+    const r = await getRaw(session.cluster, '/openapi/v2', OPENAPI_V2_PROTO_TYPES.requested);
     assert.equal(r.status, 200);
     return { body: r.body, names: all(one(r.body, 9), 1).map((f) => text(f.bytes ?? Buffer.alloc(0), 1)) };
   };
 
-  before(async () => {
-    c = await startTestCluster();
-    dir = mkdtempSync(join(tmpdir(), 'openapi-proto-'));
-  });
-  after(async () => {
-    await c.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
   test('served with the protobuf media type; same definitions and paths as the JSON; other media types 406', async () => {
-    const pb = await getRaw(c, '/openapi/v2', OPENAPI_V2_PROTO_TYPES.requested);
+    const pb = await getRaw(session.cluster, '/openapi/v2', OPENAPI_V2_PROTO_TYPES.requested);
     assert.equal(pb.status, 200);
     assert.equal(pb.type, OPENAPI_V2_PROTO_TYPES.served);
-    const js = await getRaw(c, '/openapi/v2', 'application/json');
+    const js = await getRaw(session.cluster, '/openapi/v2', 'application/json');
     assert.equal(js.type, 'application/json');
     const doc = JSON.parse(js.body.toString('utf8')) as { definitions: JsonObject; paths: JsonObject };
     assert.equal(text(pb.body, 1), '2.0');
@@ -361,7 +341,7 @@ describe('kubectl oracle reads the protobuf OpenAPI v2', () => {
     const patch = one(paths.get('/api/v1/namespaces/{namespace}/configmaps/{name}') ?? assert.fail('configmaps path'), 8);
     assert.deepEqual(texts(patch, 7), ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml']);
     assert.deepEqual(exts(patch, 13)['x-kubernetes-group-version-kind'], { group: '', version: 'v1', kind: 'ConfigMap' });
-    assert.equal((await getRaw(c, '/openapi/v2', 'text/html')).status, 406);
+    assert.equal((await getRaw(session.cluster, '/openapi/v2', 'text/html')).status, 406);
   });
 
   test('apply of a kind whose CRD is not installed: the real "no matches for kind" error', async () => {
@@ -372,12 +352,12 @@ describe('kubectl oracle reads the protobuf OpenAPI v2', () => {
     assert.match(r.stderr, /ensure CRDs are installed first/);
     assert.doesNotMatch(r.stderr, /protobuf/);
     // Helm validates through the same kubectl machinery before installing.
-    mkdirSync(join(dir, 'chart', 'templates'), { recursive: true });
+    mkdirSync(join(session.dir, 'chart', 'templates'), { recursive: true });
     file('chart/Chart.yaml', 'apiVersion: v2\nname: demo\nversion: 0.1.0\n');
     file('chart/templates/cr.yaml', 'apiVersion: proto.example.com/v1\nkind: Widget\nmetadata: {name: w1}\nspec: {size: 3}\n');
-    const helmHome = join(dir, 'helm');
-    const h = await runTool('helm', ['install', 'demo', join(dir, 'chart'), '-n', 'default'], {
-      env: { ...c.env, HELM_CACHE_HOME: join(helmHome, 'cache'), HELM_CONFIG_HOME: join(helmHome, 'config'), HELM_DATA_HOME: join(helmHome, 'data') },
+    const helmHome = join(session.dir, 'helm');
+    const h = await runTool('helm', ['install', 'demo', join(session.dir, 'chart'), '-n', 'default'], {
+      env: { ...session.cluster.env, HELM_CACHE_HOME: join(helmHome, 'cache'), HELM_CONFIG_HOME: join(helmHome, 'config'), HELM_DATA_HOME: join(helmHome, 'data') },
     });
     assert.equal(h.code, 1);
     assert.match(h.stderr, /INSTALLATION FAILED: unable to build kubernetes objects from release manifest: resource mapping not found for name: "w1" namespace: "" from "": no matches for kind "Widget" in version "proto\.example\.com\/v1"\nensure CRDs are installed first/);
