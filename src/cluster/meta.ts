@@ -1,7 +1,7 @@
 /** Small helpers over object metadata used by the API server core. */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { JsonObject, KubeObject } from '../kube/object.js';
-import { isJsonObject } from '../kube/object.js';
+import { isJsonObject, jsonEqual } from '../kube/object.js';
 import type { ResourceInfo } from '../kube/schema/types.js';
 
 /** RFC 3339 with seconds precision, as the API server writes timestamps. */
@@ -61,19 +61,6 @@ function copyJson(v: unknown): unknown {
     if (x !== undefined && typeof x !== 'function') out[k] = copyJson(x);
   }
   return out;
-}
-
-/** Deep equality of JSON-shaped values; member order does not matter and undefined members count as absent. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  return membersEqual(a as Record<string, unknown>, b as Record<string, unknown>, undefined);
 }
 
 /** Members of two objects are equal, except those `skip` names. */

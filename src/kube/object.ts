@@ -44,6 +44,33 @@ export function isJsonObject(v: unknown): v is JsonObject {
 }
 
 /**
+ * Deep equality of JSON values: object member order is ignored, array order is not, and a member whose value is
+ * `undefined` counts as absent (objects built in code may carry them; JSON cannot). The one equality of the code
+ * base: the merge engine, the SSA manager, the local cluster and the runtime all use it.
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let n = 0;
+  for (const k of Object.keys(ao)) {
+    const x = ao[k];
+    if (x === undefined) continue;
+    if (!Object.hasOwn(bo, k) || !jsonEqual(x, bo[k])) return false;
+    n++;
+  }
+  for (const k of Object.keys(bo)) if (bo[k] !== undefined) n--;
+  return n === 0;
+}
+
+/**
  * Selects objects the way kustomize patch targets, Flux's `spec.patches[].target` and `spec.ignore` rules do:
  * absent fields match everything; `labelSelector`/`annotationSelector` use the label-selector syntax. Whether
  * name and namespace are exact or anchored regexes is up to the user of the selector.

@@ -1,18 +1,7 @@
 /** JSON merge patch (RFC 7386) creation and deep equality, for status and metadata patches. */
 import type { JsonObject } from '../kube/object.js';
-import { isJsonObject } from '../kube/object.js';
+import { isJsonObject, jsonEqual } from '../kube/object.js';
 
-/** Deep equality of JSON values (object key order ignored). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]));
-  if (isJsonObject(a) && isJsonObject(b)) {
-    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
-    return ka.length === kb.length && ka.every((k) => jsonEqual(a[k], b[k]));
-  }
-  return false;
-}
 
 /**
  * The merge patch turning `from` into `to`: changed keys set, removed keys `null`, objects recursed,

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { JsonObject } from '../kube/object.js';
-import { createMergePatch, jsonEqual } from './mergepatch.js';
+import { createMergePatch } from './mergepatch.js';
 import { mergeStatus } from './patcher.js';
+import { jsonEqual } from '../kube/object.js';
 
 const cond = (type: string, status: string, reason = 'r'): JsonObject => ({ type, status, reason, message: '', lastTransitionTime: '2026-01-01T00:00:00Z' });
 

@@ -11,7 +11,8 @@
 import type { JsonObject, KubeObject } from '../kube/object.js';
 import { isConflict, refOf, type KubeClient } from '../kube/client/index.js';
 import type { Condition } from './conditions.js';
-import { asObject, cloneJson, createMergePatch, jsonEqual } from './mergepatch.js';
+import { asObject, cloneJson, createMergePatch } from './mergepatch.js';
+import { jsonEqual } from '../kube/object.js';
 
 export interface StatusPatcherOptions {
   /** Field manager of the controller (e.g. `source-controller`). */

@@ -8,7 +8,7 @@ import { isApiError } from '../errors.js';
 import type { ClusterController, InternalClient, ResourceRef } from '../plugins.js';
 import { aggregatedRules, bootstrapPolicy } from './bootstrap.js';
 import { labelsMatch } from './evaluate.js';
-import { jsonEqualValues } from './json.js';
+import { jsonEqual } from '../../kube/object.js';
 
 const ref = (resource: string): ResourceRef => ({ group: 'rbac.authorization.k8s.io', version: 'v1', resource });
 
@@ -36,7 +36,7 @@ export function reconcileAggregation(api: InternalClient): number {
     let changed = 0;
     for (const role of all) {
       const rules = aggregatedRules(role, all, labelsMatch);
-      if (!rules || jsonEqualValues(rules, (role.rules ?? []) as JsonObject[])) continue;
+      if (!rules || jsonEqual(rules, (role.rules ?? []) as JsonObject[])) continue;
       try {
         api.update(ref('clusterroles'), { ...role, rules } as KubeObject);
         changed++;

@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { JsonObject, JsonValue } from '../object.js';
 import { MergeError, MergeErrorCode, pointerJoin } from './errors.js';
-import { applyJsonPatch, cloneJson, jsonEqual, JsonPatchError, parsePointer } from './jsonpatch.js';
+import { applyJsonPatch, cloneJson, JsonPatchError, parsePointer } from './jsonpatch.js';
+import { jsonEqual } from '../object.js';
 
 /** RFC 6902 appendix A style cases: [name, doc, patch, expected]. */
 const good: [string, JsonValue, JsonValue, JsonValue][] = [
@@ -109,7 +110,9 @@ test('parsePointer unescapes ~1 before ~0', () => {
 
 test('jsonEqual compares structurally', () => {
   assert.ok(jsonEqual({ a: [1, { b: null }] }, { a: [1, { b: null }] }));
-  assert.ok(!jsonEqual({ a: 1 }, { a: 1, b: undefined as unknown as JsonValue }));
+  // an undefined member is absent, as in JSON text; null is a value
+  assert.ok(jsonEqual({ a: 1 }, { a: 1, b: undefined as unknown as JsonValue }));
+  assert.ok(!jsonEqual({ a: 1 }, { a: 1, b: null }));
   assert.ok(!jsonEqual([1, 2], [2, 1]));
   assert.ok(!jsonEqual({}, []));
   assert.ok(!jsonEqual(null, {}));

@@ -1,6 +1,6 @@
 /**
  * JSON Patch (RFC 6902) over JSON values, plus the small JSON helpers the other patch flavours share
- * (`cloneJson`, `jsonEqual`, `jsonTypeOf`).
+ * (`cloneJson`, `jsonTypeOf`).
  *
  * By default behaviour follows the RFC strictly: array indices are `0` or digits without a leading
  * zero, `-` appends (only for `add`, and as the target of `move`/`copy`), `test` compares
@@ -12,7 +12,7 @@
  * the operation index and the path.
  */
 import type { JsonObject, JsonValue } from '../object.js';
-import { isJsonObject } from '../object.js';
+import { isJsonObject, jsonEqual } from '../object.js';
 import { MergeError, MergeErrorCode } from './errors.js';
 
 /** Limits on what a patch may ask for, so hostile input cannot exhaust memory. */
@@ -87,19 +87,6 @@ export function cloneJson<T extends JsonValue>(v: T): T {
   return out as T;
 }
 
-/** Structural equality of JSON values; object key order does not matter, array order does. */
-export function jsonEqual(a: JsonValue, b: JsonValue): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => jsonEqual(x, b[i] as JsonValue));
-  }
-  if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  if (ka.length !== Object.keys(b).length) return false;
-  return ka.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k] as JsonValue, b[k] as JsonValue));
-}
 
 function countNodes(v: JsonValue): number {
   if (v === null || typeof v !== 'object') return 1;

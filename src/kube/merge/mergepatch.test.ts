@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import type { JsonObject, JsonValue } from '../object.js';
-import { cloneJson, jsonEqual } from './jsonpatch.js';
+import { cloneJson } from './jsonpatch.js';
 import { applyMergePatch, createMergePatch } from './mergepatch.js';
+import { jsonEqual } from '../object.js';
 
 /** RFC 7386 appendix A: [target, patch, result]. */
 const rfc: [JsonValue, JsonValue, JsonValue][] = [

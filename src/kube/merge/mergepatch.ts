@@ -6,8 +6,8 @@
  * result shares no structure with them.
  */
 import type { JsonObject, JsonValue } from '../object.js';
-import { isJsonObject } from '../object.js';
-import { cloneJson, jsonEqual, setMember } from './jsonpatch.js';
+import { isJsonObject, jsonEqual } from '../object.js';
+import { cloneJson, setMember } from './jsonpatch.js';
 
 /**
  * Applies a JSON Merge Patch (RFC 7386) to `doc` and returns the result. Members of the patch that

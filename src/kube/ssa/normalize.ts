@@ -2,7 +2,8 @@
  * Staging order and the comparison of a dry-run result with the live object.
  */
 import type { ObjectRef } from '../identity.js';
-import type { JsonValue, KubeObject } from '../object.js';
+import type { KubeObject } from '../object.js';
+import { jsonEqual } from '../object.js';
 
 /** Apply stages: 0 cluster definitions (CRDs, Namespaces, ClusterRoles), 1 `*Class` kinds, 2 the rest. */
 export type Stage = 0 | 1 | 2;
@@ -31,21 +32,6 @@ export function normalizeForCompare(obj: KubeObject): KubeObject {
   return out;
 }
 
-/** Structural equality of JSON values (object key order ignored, array order significant). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((v, i) => jsonEqual(v, bb[i]));
-  }
-  const ao = a as Record<string, JsonValue>;
-  const bo = b as Record<string, JsonValue>;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && jsonEqual(ao[k], bo[k]));
-}
 
 /** True when the dry-run result differs from the live object outside status and server metadata. */
 export function hasDrifted(live: KubeObject, dryRun: KubeObject): boolean {

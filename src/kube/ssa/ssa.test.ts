@@ -5,7 +5,8 @@ import { FieldSet } from '../merge/ssa/index.js';
 import { ChangeSet, inventoryOf, isPruneDisabled, isForceEnabled, isIgnored, ssaPolicyOf, staleEntries, versionedRefOf } from './index.js';
 import { cleanupPatch } from './cleanup.js';
 import { maskSecrets, unifiedDiff } from './diff.js';
-import { hasDrifted, jsonEqual, stageOf } from './normalize.js';
+import { hasDrifted, stageOf } from './normalize.js';
+import { jsonEqual } from '../object.js';
 
 const cm = (name: string, meta: Partial<KubeObject['metadata']> = {}): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'ns', ...meta } });
 

@@ -8,9 +8,8 @@
  * allOf/anyOf/oneOf/not (value checks only), and `x-kubernetes-validations` rules within the CEL subset of
  * `cel.ts` (rules outside it, and transition rules, are not enforced).
  */
-import { isJsonObject, type JsonObject, type JsonValue } from '../../../kube/object.js';
+import { isJsonObject, jsonEqual, type JsonObject, type JsonValue } from '../../../kube/object.js';
 import { fieldErr, goLiteral, type FieldError } from '../field-errors.js';
-import { jsonEqual } from '../validation/go-format.js';
 import { evalRule } from './cel.js';
 import { embedded, fieldSchema, itemsSchema, join, jsonTypeOf, maxDepth } from './schema-walk.js';
 

@@ -1,7 +1,7 @@
 /** Validation of core and other built-in kinds: Services, ConfigMaps/Secrets, PVCs, Pods, bindings, Ingresses, CRDs. */
-import { isJsonObject, type JsonObject, type JsonValue } from '../../../kube/object.js';
+import { isJsonObject, jsonEqual, type JsonObject, type JsonValue } from '../../../kube/object.js';
 import { fieldErr, type FieldError } from '../field-errors.js';
-import { goStringSlice, jsonEqual } from './go-format.js';
+import { goStringSlice } from './go-format.js';
 import { validatePodSpec } from './podspec.js';
 
 function obj(v: JsonValue | undefined): JsonObject | undefined {

@@ -14,7 +14,7 @@ import { selectorImmutable, statefulSetUpdate, validateControllerSpec, validateC
 export { selectorMatches } from './workloads.js';
 export { base64ErrorOffset } from './pod-extra.js';
 export { objectMetaErrors, qualifiedNameErrors, labelErrors, annotationErrors } from './object-meta.js';
-export { jsonEqual, goLabelSelector } from './go-format.js';
+export { goLabelSelector } from './go-format.js';
 
 type Validator = (o: JsonObject, old: JsonObject | undefined) => FieldError[];
 

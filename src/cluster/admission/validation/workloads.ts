@@ -1,7 +1,7 @@
 /** Validation of apps/v1 and batch/v1 workloads: required selectors, selector/template agreement, immutable fields. */
-import { isJsonObject, type JsonObject, type JsonValue } from '../../../kube/object.js';
+import { isJsonObject, jsonEqual, type JsonObject, type JsonValue } from '../../../kube/object.js';
 import { fieldErr, type FieldError } from '../field-errors.js';
-import { goLabelSelector, goStringMap, jsonEqual } from './go-format.js';
+import { goLabelSelector, goStringMap } from './go-format.js';
 import { validatePodSpec } from './podspec.js';
 
 function obj(v: JsonValue | undefined): JsonObject | undefined {
