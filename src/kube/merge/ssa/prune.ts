@@ -233,10 +233,11 @@ function lostUnownedInMap(m: JsonObject, x: JsonObject | undefined, at: Level): 
   return out;
 }
 
-function lostUnownedInList(m: JsonValue[], x: JsonValue[] | undefined, at: Level): FieldSet {
-  const s = at.s as SchemaNode;
-  const out = new FieldSet();
-  const itemS = itemSchema(s);
+/**
+ * The path elements of a merged list's items (`pes`, undefined for an item without one), how often each occurs
+ * (`seen`: items sharing a key are members without children), and the first item of the reduced list per element.
+ */
+function indexItems(m: JsonValue[], x: JsonValue[] | undefined, s: SchemaNode): { inX: Map<string, JsonValue>; pes: (string | undefined)[]; seen: Map<string, number> } {
   const inX = new Map<string, JsonValue>();
   for (const item of x ?? []) {
     const pe = elementOf(s, item);
@@ -245,6 +246,14 @@ function lostUnownedInList(m: JsonValue[], x: JsonValue[] | undefined, at: Level
   const pes = m.map((item) => elementOf(s, item));
   const seen = new Map<string, number>();
   for (const pe of pes) if (pe !== undefined) seen.set(pe, (seen.get(pe) ?? 0) + 1);
+  return { inX, pes, seen };
+}
+
+function lostUnownedInList(m: JsonValue[], x: JsonValue[] | undefined, at: Level): FieldSet {
+  const s = at.s as SchemaNode;
+  const out = new FieldSet();
+  const itemS = itemSchema(s);
+  const { inX, pes, seen } = indexItems(m, x, s);
   for (let i = 0; i < m.length; i++) {
     const pe = pes[i];
     if (pe === undefined) continue;
@@ -361,14 +370,7 @@ function lostWithinList(m: JsonValue[], x: JsonValue[] | undefined, at: LastLeve
   const s = at.s as SchemaNode;
   const out = new FieldSet();
   const itemS = itemSchema(s);
-  const inX = new Map<string, JsonValue>();
-  for (const item of x ?? []) {
-    const pe = elementOf(s, item);
-    if (pe !== undefined && !inX.has(pe)) inX.set(pe, item);
-  }
-  const pes = m.map((item) => elementOf(s, item));
-  const seen = new Map<string, number>();
-  for (const pe of pes) if (pe !== undefined) seen.set(pe, (seen.get(pe) ?? 0) + 1);
+  const { inX, pes, seen } = indexItems(m, x, s);
   for (let i = 0; i < m.length; i++) {
     const pe = pes[i];
     if (pe === undefined) continue;
