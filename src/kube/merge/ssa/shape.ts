@@ -272,24 +272,8 @@ export function keyOf(kf: KeyFacts, item: JsonObject): string {
   return `k:{${fields}}`;
 }
 
-/** Deep equality of JSON values (object key order ignored). */
-export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  let n = 0;
-  for (const k in a) {
-    if (!(k in b) || !jsonEqual(a[k], b[k])) return false;
-    n++;
-  }
-  for (const _ in b) n--;
-  return n === 0;
-}
+/** Deep equality of JSON values: the project's one (`src/kube/object.ts`), re-exported for this engine. */
+export { jsonEqual } from '../../object.js';
 
 /** A deep copy of a JSON value. */
 export function jsonCopy<T extends JsonValue>(v: T): T {
