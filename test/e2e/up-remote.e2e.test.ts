@@ -55,6 +55,7 @@ describe('lockstep up on a cluster of its own kubeconfig, beside a controllers p
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.match(r.stderr, /controllers: Deployments source-controller and kustomize-controller in flux-system, image ghcr\.io\/lockstep\/lockstep:v\S+ \(up runs no controllers itself\)/);
     assert.match(r.stderr, /served from this machine only/, 'warns that a 127.0.0.1 repo is not reachable from real pods');
+    assert.match(r.stderr, /controller Deployments are available/, 'waits for the Deployments before the sync objects');
     assert.doesNotMatch(r.stderr, /controllers: metrics/);
     assert.equal(existsSync(join(dir, 'up-install', 'logs', 'controllers.log')), false, 'no in-process controllers wrote logs');
     const deps = await kubectl(['get', 'deployments', '-n', 'flux-system', '-o', 'jsonpath={.items[*].metadata.name}']);

@@ -5,6 +5,7 @@
 import { gitRepositoryApiVersion, gitRepositoryKind } from '../../api/gitrepository.js';
 import { kustomizationApiVersion, kustomizationKind } from '../../api/kustomization.js';
 import type { KubeClient } from '../../kube/client/index.js';
+import { Status, computeStatus } from '../../kube/kstatus/index.js';
 import type { JsonObject, KubeObject } from '../../kube/object.js';
 import { sleep } from '../output/context.js';
 
@@ -30,6 +31,31 @@ export async function waitForLockstepKinds(client: KubeClient, timeoutMs = 30_00
       if (Date.now() > deadline) throw new Error(`the cluster does not serve Lockstep's kinds after ${Math.round(timeoutMs / 1000)}s: ${(err as Error).message}`);
       await sleep(200);
     }
+  }
+}
+
+/**
+ * Polls the named Deployments (kstatus, every 500 ms) until all are Current; throws with each one's status and
+ * message when one is Failed or at the timeout (a missing Deployment counts as not yet Current).
+ */
+export async function waitForDeployments(client: KubeClient, opts: { namespace: string; names: readonly string[]; timeoutMs: number }): Promise<void> {
+  const deadline = Date.now() + opts.timeoutMs;
+  for (;;) {
+    const states = await Promise.all(
+      opts.names.map(async (name) => {
+        try {
+          const st = computeStatus(await client.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: opts.namespace, name }));
+          return { name, status: st.status, message: st.message };
+        } catch (err) {
+          return { name, status: Status.NotFound, message: (err as Error).message };
+        }
+      }),
+    );
+    const describe = (): string => states.filter((x) => x.status !== Status.Current).map((x) => `${x.name}: ${x.status}${x.message ? ` (${x.message})` : ''}`).join('; ');
+    if (states.every((x) => x.status === Status.Current)) return;
+    if (states.some((x) => x.status === Status.Failed)) throw new Error(`a controller Deployment failed: ${describe()}`);
+    if (Date.now() > deadline) throw new Error(`the controller Deployments are not available after ${Math.round(opts.timeoutMs / 1000)}s: ${describe()}`);
+    await sleep(500);
   }
 }
 

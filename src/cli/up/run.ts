@@ -8,14 +8,14 @@ import { join, resolve } from 'node:path';
 import { allCrds } from '../../api/crd.js';
 import type { KubeClient } from '../../kube/client/index.js';
 import type { JsonObject, KubeObject } from '../../kube/object.js';
-import { componentsObjects, defaultComponentsOptions } from '../../install/components.js';
+import { componentNames, componentsObjects, defaultComponentsOptions } from '../../install/components.js';
 import { syncObjects } from '../../install/sync.js';
 import { lockstepVersion } from '../commands/version.js';
 import { packageRoot } from '../../util/paths.js';
 import type { CommandIO } from '../command.js';
 import { CliLogger } from '../output/logger.js';
 import { sleep } from '../output/context.js';
-import { applyObjects, gitRepositoryType, kustomizationType } from './apply.js';
+import { applyObjects, gitRepositoryType, kustomizationType, waitForDeployments } from './apply.js';
 import { LiveTable, PlainLines, type ProgressRenderer, type ProgressRow, pendingRequests, rowOf, shortRevision, verdictOf } from './progress.js';
 import { lockDataDir, stablePorts, type UpPorts } from './ports.js';
 import { leaderLease, leaseMessage, readLeaseHolder, upIdentity } from './lease.js';
@@ -304,6 +304,15 @@ export async function runUp(o: UpOptions, io: CommandIO): Promise<number> {
     const repo = await resolveRepo(o, io, r, { onPush: () => void requestSourceReconcile(client).catch(() => undefined), ports });
     log.action(o.install ? 'installing the components (CRDs, RBAC, controller Deployments) and the sync objects' : 'installing CRDs and the sync objects (GitRepository and Kustomization flux-system)');
     await applyObjects(client, objectsFor(o, repo));
+    if (o.install) {
+      log.action(`waiting for the controller Deployments (${componentNames.join(', ')}) to be available`);
+      try {
+        await waitForDeployments(client, { namespace: 'flux-system', names: componentNames, timeoutMs: o.timeoutMs });
+      } catch (err) {
+        throw new UpError(`${(err as Error).message} — kubectl -n flux-system get pods; the image is ${installImage(o)}, built from the Dockerfile`);
+      }
+      log.success('controller Deployments are available');
+    }
     const requested = await requestReconcileAll(client);
     const started = await startControllersFor(o, io, { client, storagePort: ports.storage });
     r.controllers = started.controllers;
