@@ -29,7 +29,8 @@ Flags:
   --kubeconfig PATH    use this cluster instead of the local one (controllers still run in-process)
   --context NAME       kubeconfig context
   --install            with --kubeconfig/--context: deploy the controllers into the cluster (the
-                       Deployments of lockstep install) instead of running them in this process
+                       Deployments of lockstep install) instead of running them in this process, and
+                       wait until those Deployments are available
   --image REF          controller image for --install (default ghcr.io/lockstep/lockstep:v<version>, a
                        placeholder: build and push the repository's Dockerfile, then pass your tag)
   --data DIR           where state is kept (default .lockstep)
