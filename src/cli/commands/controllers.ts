@@ -6,7 +6,7 @@ import type { Command, CommandArgs, CommandIO } from '../command.js';
 import { ExitCode } from '../command.js';
 import { KubeClient } from '../../kube/client/index.js';
 import { ControllerRegistry, Manager, createLogger, type ControllerFactory } from '../../runtime/index.js';
-import { controllersIdentity, leaderLease } from '../up/lease.js';
+import { controllersIdentity, leaseNameFor } from '../up/lease.js';
 
 /**
  * The controller packages `lockstep controllers` can run, imported only when the command runs (so other
@@ -43,7 +43,8 @@ Flags:
   --events-addr URL             POST Flux events to this notification endpoint
   --events-api API              Kubernetes Event API to write: events.k8s.io/v1 (default) or v1
   --watch-namespace NS          only watch this namespace (default: all)
-  --enable-leader-election      hold the Lease lockstep-leader-election so only one process reconciles
+  --enable-leader-election      hold a Lease so only one process reconciles: lockstep-leader-election when
+                                running every controller, NAME-controller-leader-election with --only NAME
                                 (lockstep up sees it and leaves the reconciling to this process)
   --leader-election-namespace NS  namespace of the Lease (default: $RUNTIME_NAMESPACE or flux-system)
   --kube-api-qps N              API requests per second (default 50)
@@ -113,7 +114,7 @@ export async function startControllers(args: CommandArgs, io: CommandIO, modules
       eventsApi: api,
       watchNamespace: str(v['watch-namespace']),
     },
-    leaderElection: v['enable-leader-election'] === true ? { namespace: leNamespace, name: leaderLease.name, identity: controllersIdentity() } : undefined,
+    leaderElection: v['enable-leader-election'] === true ? { namespace: leNamespace, name: leaseNameFor(factories.map((f) => f.name), registry.names()), identity: controllersIdentity() } : undefined,
   });
   await manager.start();
   io.stderr.write(

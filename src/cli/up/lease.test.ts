@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { test } from 'node:test';
-import { controllersIdentity, leaseMessage, upIdentity } from './lease.js';
+import { componentNames } from '../../install/components.js';
+import { componentLeaseMessage, controllersIdentity, leaseMessage, leaseNameFor, upIdentity } from './lease.js';
 
 test('leaseMessage: free, ours, live other (local pid, remote host, a pod), stale', () => {
   const self = upIdentity('/data/.lockstep');
@@ -22,4 +23,29 @@ test('leaseMessage: free, ours, live other (local pid, remote host, a pod), stal
     else assert.match(m ?? '', c.want, c.name);
   }
   assert.ok(controllersIdentity().includes(hostname()));
+});
+
+test('leaseNameFor: one Lease for a process running every controller, one per controller for --only (installed Deployments do not exclude each other)', () => {
+  const all = ['source', 'kustomize'];
+  const cases: { running: string[]; want: string }[] = [
+    { running: [], want: 'lockstep-leader-election' },
+    { running: ['kustomize', 'source'], want: 'lockstep-leader-election' },
+    { running: ['source'], want: 'source-controller-leader-election' },
+    { running: ['kustomize'], want: 'kustomize-controller-leader-election' },
+  ];
+  for (const c of cases) assert.equal(leaseNameFor(c.running, all), c.want, c.running.join(','));
+  // the names up looks for are the installed components' own
+  for (const name of componentNames) assert.equal(leaseNameFor([name.replace(/-controller$/, '')], all), `${name}-leader-election`);
+});
+
+test('componentLeaseMessage: a live holder of an installed component Lease makes up stand aside; free, stale or ours do not', () => {
+  const self = upIdentity('/data/.lockstep');
+  const lease = 'kustomize-controller-leader-election';
+  assert.equal(componentLeaseMessage(lease, undefined, self), undefined);
+  assert.equal(componentLeaseMessage(lease, { identity: self, sinceRenewMs: 1_000, durationMs: 35_000 }, self), undefined);
+  assert.equal(componentLeaseMessage(lease, { identity: 'kustomize-controller-7f_x', sinceRenewMs: 60_000, durationMs: 35_000 }, self), undefined);
+  assert.match(
+    componentLeaseMessage(lease, { identity: 'kustomize-controller-7f_x', sinceRenewMs: 1_000, durationMs: 35_000 }, self) ?? '',
+    /^controllers installed in the cluster hold the Lease flux-system\/kustomize-controller-leader-election \(kustomize-controller-7f_x\): up runs none of its own/,
+  );
 });

@@ -12,8 +12,20 @@ import { createHash } from 'node:crypto';
 import type { KubeClient } from '../../kube/client/index.js';
 import { isJsonObject } from '../../kube/object.js';
 
-/** The Lease every Lockstep controller process campaigns for (namespace flux-system). */
+/** The Lease a Lockstep controller process running every controller campaigns for (namespace flux-system). */
 export const leaderLease = { namespace: 'flux-system', name: 'lockstep-leader-election' } as const;
+
+/**
+ * The Lease name a process campaigns for, by the controllers it runs: {@link leaderLease}'s when it runs all of
+ * them (`lockstep controllers`, `up`), otherwise `<names>-controller-leader-election` as Flux names its
+ * controllers' Leases — so the installed Deployments (`--only=source`, `--only=kustomize`) do not exclude each
+ * other.
+ */
+export function leaseNameFor(running: readonly string[], all: readonly string[]): string {
+  const set = [...new Set(running)].sort();
+  if (set.length === 0 || all.every((n) => set.includes(n))) return leaderLease.name;
+  return `${set.join('-')}-controller-leader-election`;
+}
 
 /**
  * `up`'s candidate identity: stable for one data directory on one host, so an `up` restarted after a
@@ -37,9 +49,9 @@ export interface LeaseHolder {
   durationMs: number;
 }
 
-/** Reads the leader Lease; undefined when absent, released (no holder) or unreadable. */
-export async function readLeaseHolder(client: KubeClient, now: () => number = Date.now): Promise<LeaseHolder | undefined> {
-  const lease = await client.tryGet({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', ...leaderLease }).catch(() => undefined);
+/** Reads a leader Lease (default {@link leaderLease}); undefined when absent, released (no holder) or unreadable. */
+export async function readLeaseHolder(client: KubeClient, now: () => number = Date.now, name: string = leaderLease.name): Promise<LeaseHolder | undefined> {
+  const lease = await client.tryGet({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: leaderLease.namespace, name }).catch(() => undefined);
   const spec = lease && isJsonObject(lease['spec']) ? lease['spec'] : undefined;
   const identity = typeof spec?.['holderIdentity'] === 'string' ? spec['holderIdentity'] : '';
   if (!spec || identity === '') return undefined;
@@ -63,4 +75,14 @@ export function leaseMessage(holder: LeaseHolder | undefined, self: string): str
   const m = /^lockstep-controllers_(.+)_pid(\d+)$/.exec(holder.identity);
   const stop = m ? (m[1] === hostname() ? `kill ${m[2] ?? ''}` : `kill ${m[2] ?? ''} on ${m[1] ?? ''}`) : `kubectl -n ${leaderLease.namespace} scale deployment source-controller kustomize-controller --replicas=0`;
   return `another Lockstep controller process (${holder.identity}) holds ${where}: up only shows progress while it reconciles; to run the controllers in up instead, stop it (${stop})`;
+}
+
+/**
+ * The line `up` prints when a component's own Lease (`source-controller-leader-election`, …: the Deployments
+ * of `lockstep install`) is held and live: those controllers reconcile, so `up` starts none of its own.
+ * Undefined when the Lease is free, stale or ours.
+ */
+export function componentLeaseMessage(lease: string, holder: LeaseHolder | undefined, self: string): string | undefined {
+  if (!holder || holder.identity === self || holder.sinceRenewMs > holder.durationMs) return undefined;
+  return `controllers installed in the cluster hold the Lease ${leaderLease.namespace}/${lease} (${holder.identity}): up runs none of its own and only shows progress; to run them in up instead, kubectl -n ${leaderLease.namespace} scale deployment source-controller kustomize-controller --replicas=0`;
 }

@@ -18,7 +18,7 @@ import { sleep } from '../output/context.js';
 import { applyObjects, gitRepositoryType, kustomizationType, waitForDeployments } from './apply.js';
 import { LiveTable, PlainLines, type ProgressRenderer, type ProgressRow, pendingRequests, rowOf, shortRevision, verdictOf } from './progress.js';
 import { lockDataDir, stablePorts, type UpPorts } from './ports.js';
-import { leaderLease, leaseMessage, readLeaseHolder, upIdentity } from './lease.js';
+import { componentLeaseMessage, leaderLease, leaseMessage, readLeaseHolder, upIdentity } from './lease.js';
 import { watchBranch, type BranchWatch } from './refwatch.js';
 import { prepareLocalRepo } from './repo.js';
 import { openCluster, serveRepo, startUpControllers, type ServedRepo, type UpCluster, type UpControllers } from './session.js';
@@ -229,6 +229,14 @@ function installImage(o: UpOptions): string {
 async function startControllersFor(o: UpOptions, io: CommandIO, at: { client: KubeClient; storagePort: number }): Promise<{ controllers?: UpControllers; followed: boolean }> {
   if (o.install) return { followed: false };
   const identity = upIdentity(o.dataDir);
+  for (const name of componentNames) {
+    const lease = `${name}-leader-election`;
+    const installed = componentLeaseMessage(lease, await readLeaseHolder(at.client, Date.now, lease), identity);
+    if (installed) {
+      new CliLogger(io.stderr, io.env).waiting(installed);
+      return { followed: true };
+    }
+  }
   const note = leaseMessage(await readLeaseHolder(at.client), identity);
   if (note) new CliLogger(io.stderr, io.env).waiting(note);
   const controllers = await startUpControllers({
