@@ -5,7 +5,9 @@
 import { gitRepositoryApiVersion, gitRepositoryKind } from '../../api/gitrepository.js';
 import { kustomizationApiVersion, kustomizationKind } from '../../api/kustomization.js';
 import type { KubeClient } from '../../kube/client/index.js';
-import { Status, computeStatus } from '../../kube/kstatus/index.js';
+import { Status } from '../../kube/kstatus/index.js';
+import { HealthCheckError } from '../../kube/ssa/errors.js';
+import { waitForSet } from '../../kube/ssa/health.js';
 import type { JsonObject, KubeObject } from '../../kube/object.js';
 import { sleep } from '../output/context.js';
 
@@ -35,27 +37,22 @@ export async function waitForLockstepKinds(client: KubeClient, timeoutMs = 30_00
 }
 
 /**
- * Polls the named Deployments (kstatus, every 500 ms) until all are Current; throws with each one's status and
- * message when one is Failed or at the timeout (a missing Deployment counts as not yet Current).
+ * Waits until the named Deployments are Current (kstatus, through the SSA manager's `waitForSet`: polls from
+ * 250 ms backing off to 500 ms); throws with each one's status and message when one is Failed or at the timeout
+ * (a missing Deployment counts as not yet Current).
  */
 export async function waitForDeployments(client: KubeClient, opts: { namespace: string; names: readonly string[]; timeoutMs: number }): Promise<void> {
-  const deadline = Date.now() + opts.timeoutMs;
-  for (;;) {
-    const states = await Promise.all(
-      opts.names.map(async (name) => {
-        try {
-          const st = computeStatus(await client.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: opts.namespace, name }));
-          return { name, status: st.status, message: st.message };
-        } catch (err) {
-          return { name, status: Status.NotFound, message: (err as Error).message };
-        }
-      }),
-    );
-    const describe = (): string => states.filter((x) => x.status !== Status.Current).map((x) => `${x.name}: ${x.status}${x.message ? ` (${x.message})` : ''}`).join('; ');
-    if (states.every((x) => x.status === Status.Current)) return;
-    if (states.some((x) => x.status === Status.Failed)) throw new Error(`a controller Deployment failed: ${describe()}`);
-    if (Date.now() > deadline) throw new Error(`the controller Deployments are not available after ${Math.round(opts.timeoutMs / 1000)}s: ${describe()}`);
-    await sleep(500);
+  const refs = opts.names.map((name) => ({ group: 'apps', version: 'v1', kind: 'Deployment', namespace: opts.namespace, name }));
+  try {
+    await waitForSet(client, refs, { timeoutMs: opts.timeoutMs, intervalMs: 500 });
+  } catch (err) {
+    if (!(err instanceof HealthCheckError)) throw err;
+    const describe = err.objects
+      .filter((x) => x.status !== Status.Current)
+      .map((x) => `${x.ref.name}: ${x.status}${x.message ? ` (${x.message})` : ''}`)
+      .join('; ');
+    if (err.reason === 'Failed') throw new Error(`a controller Deployment failed: ${describe}`);
+    throw new Error(`the controller Deployments are not available after ${Math.round(opts.timeoutMs / 1000)}s: ${describe}`);
   }
 }
 
