@@ -16,7 +16,8 @@ const files: Record<string, string> = {
   'plain/sa.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: runner\n',
 };
 
-test('one download and one unpacked tree per digest; overlays do not leak between builds; close removes the tree', async () => {
+/** `files` packed as `a.tar.gz` in a fresh dir's `storage/` and served by a real artifact server. */
+async function servedArtifact(): Promise<{ dir: string; archive: Awaited<ReturnType<typeof writeArchive>>; server: Awaited<ReturnType<typeof startArtifactServer>> }> {
   const dir = await mkdtemp(join(tmpdir(), 'lockstep-manifests-test-'));
   const src = join(dir, 'src');
   for (const [p, text] of Object.entries(files)) {
@@ -26,8 +27,12 @@ test('one download and one unpacked tree per digest; overlays do not leak betwee
   const storage = join(dir, 'storage');
   await mkdir(storage);
   const archive = await writeArchive(src, join(storage, 'a.tar.gz'));
+  return { dir, archive, server: await startArtifactServer({ root: storage }) };
+}
+
+test('one download and one unpacked tree per digest; overlays do not leak between builds; close removes the tree', async () => {
+  const { dir, archive, server } = await servedArtifact();
   let downloads = 0;
-  const server = await startArtifactServer({ root: storage });
   server.server.prependListener('request', () => downloads++);
   const scratch = join(dir, 'scratch');
   await mkdir(scratch);
@@ -71,16 +76,7 @@ test('one download and one unpacked tree per digest; overlays do not leak betwee
 });
 
 test('the rendered cache is bounded by objects as well as entries; callers get copies', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'lockstep-manifests-test-'));
-  const src = join(dir, 'src');
-  for (const [p, text] of Object.entries(files)) {
-    await mkdir(join(src, p, '..'), { recursive: true });
-    await writeFile(join(src, p), text);
-  }
-  const storage = join(dir, 'storage');
-  await mkdir(storage);
-  const archive = await writeArchive(src, join(storage, 'a.tar.gz'));
-  const server = await startArtifactServer({ root: storage });
+  const { dir, archive, server } = await servedArtifact();
   const rows = [
     { maxCachedObjects: 2, maxEntries: 100, wantBuilds: 4 },
     { maxCachedObjects: 100, maxEntries: 2, wantBuilds: 4 },
