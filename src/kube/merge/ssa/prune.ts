@@ -53,6 +53,8 @@ export function prune(merged: JsonObject, opts: PruneOptions): JsonObject {
 
 // ---------------------------------------------------------------------------------------------------
 // What a removal lost
+// (lost, lostUnowned and lostWithin walk alike and differ only in which paths they keep and where they descend;
+// they stay three plain walks rather than one with a filter object because each runs on every pruning apply.)
 
 /** The named field set of a value (the paths below it). */
 function named(v: JsonValue, s: Schema): FieldSet {
@@ -120,14 +122,7 @@ function lostInMap(m: JsonObject, x: JsonObject, s: Schema): FieldSet {
 function lostInList(m: JsonValue[], x: JsonValue[], s: SchemaNode): FieldSet {
   const out = new FieldSet();
   const itemS = itemSchema(s);
-  const inX = new Map<string, JsonValue>();
-  for (const item of x) {
-    const pe = elementOf(s, item);
-    if (pe !== undefined && !inX.has(pe)) inX.set(pe, item);
-  }
-  const seen = new Map<string, number>();
-  const pes = m.map((item) => elementOf(s, item));
-  for (const pe of pes) if (pe !== undefined) seen.set(pe, (seen.get(pe) ?? 0) + 1);
+  const { inX, pes, seen } = indexItems(m, x, s);
   for (let i = 0; i < m.length; i++) {
     const pe = pes[i];
     if (pe === undefined) continue;
