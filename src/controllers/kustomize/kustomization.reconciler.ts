@@ -72,7 +72,7 @@ export interface KustomizationReconcilerOptions {
   getKustomization?: (client: KubeClient, ref: { namespace: string; name: string }) => Promise<Kustomization | undefined>;
   /** Retry delay while dependencies are not ready (default 30 s, Flux's `--requeue-dependency`). */
   requeueDependencyMs?: number;
-  /** Health poll interval (default 5 s, Flux's). */
+  /** Longest pause between health polls (default 5 s, Flux's interval; pauses start at 250 ms and double up to it). */
   healthIntervalMs?: number;
   /** Strict post-build substitution (default true, Flux 2.9's `StrictPostBuildSubstitutions`). */
   strictSubstitution?: boolean;
